@@ -1,0 +1,18 @@
+// Small text helpers shared by the layers: UTF-8 validation, trimming, case folding, hashing.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace vafa {
+
+bool is_valid_utf8(std::string_view text);
+
+std::string_view trim(std::string_view text);  // ASCII whitespace at both ends
+std::string to_lower_ascii(std::string_view text);
+
+// A stable 64-bit content hash (XXH3). Same input, same value, on every machine and version.
+std::uint64_t hash64(std::string_view bytes, std::uint64_t seed = 0);
+
+}  // namespace vafa

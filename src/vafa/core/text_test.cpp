@@ -1,0 +1,28 @@
+#include "vafa/core/text.hpp"
+
+#include <gtest/gtest.h>
+
+namespace vafa {
+namespace {
+
+TEST(Text, ValidatesUtf8) {
+  EXPECT_TRUE(is_valid_utf8("plain"));
+  EXPECT_TRUE(is_valid_utf8("وفا Հայերեն"));
+  EXPECT_FALSE(is_valid_utf8("\xff\xfe"));
+  EXPECT_FALSE(is_valid_utf8("abc\xc3"));  // truncated sequence
+}
+
+TEST(Text, TrimsAndLowers) {
+  EXPECT_EQ(trim("  a b \r\n"), "a b");
+  EXPECT_EQ(trim(""), "");
+  EXPECT_EQ(to_lower_ascii("Ali@Example.COM"), "ali@example.com");
+}
+
+TEST(Text, HashIsStable) {
+  EXPECT_EQ(hash64("vafa"), hash64("vafa"));
+  EXPECT_NE(hash64("vafa"), hash64("vafa", 1));
+  EXPECT_NE(hash64("a|b"), hash64("ab|"));
+}
+
+}  // namespace
+}  // namespace vafa

@@ -1,0 +1,43 @@
+// Identities: the keys by which one customer is recognised on different channels.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "vafa/core/error.hpp"
+
+namespace vafa {
+
+enum class IdentityKind { email, phone, card, external };
+
+std::string_view to_string(IdentityKind kind);
+
+// A normalised identity. `system` is set only for external ids ("shopify", "pos").
+struct Identity {
+  IdentityKind kind = IdentityKind::email;
+  std::string value;
+  std::string system;
+
+  // The stored key: "email:ali@example.com", "phone:+37491123456", "card:00123",
+  // "external:shopify:987".
+  std::string key() const;
+  friend bool operator==(const Identity&, const Identity&) = default;
+};
+
+// Lower-cases and checks the shape local@domain.tld (no spaces, one @, a dot in the domain).
+Result<Identity> make_email_identity(std::string_view raw);
+
+// Normalises to E.164 (+ then 8..15 digits). Spaces, dots, dashes and parentheses are dropped;
+// a leading "00" becomes "+". A number without a country prefix takes `default_calling_code`
+// ("98" for Iran, "374" for Armenia) after dropping one trunk "0"; without one it is an error.
+Result<Identity> make_phone_identity(std::string_view raw,
+                                     std::string_view default_calling_code = {});
+
+// A loyalty card number: letters, digits and dashes, kept as given (upper-cased).
+Result<Identity> make_card_identity(std::string_view raw);
+
+// An id in another system: `system` is a lower-case word ([a-z0-9_-]), the value any non-empty
+// text.
+Result<Identity> make_external_identity(std::string_view system, std::string_view raw);
+
+}  // namespace vafa
