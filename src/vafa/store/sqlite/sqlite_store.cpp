@@ -1,0 +1,642 @@
+#include "vafa/store/sqlite/sqlite_store.hpp"
+
+#include <utility>
+
+#include "vafa/store/sqlite/migrations.hpp"
+
+namespace vafa {
+
+using sqlite::Statement;
+
+struct SqliteStore::Statements {
+  Statement begin, commit, rollback;
+  Statement find_customer, insert_customer, move_customer_created, upsert_customer;
+  Statement find_identity_owner, insert_identity, upsert_consent;
+  Statement upsert_product, find_product, insert_product_sku;
+  Statement find_order, insert_order, replace_order, append_order, delete_lines, next_line_no,
+      insert_line;
+  Statement insert_event, insert_rejected, occurrence;
+};
+
+namespace {
+
+std::int64_t seconds_of(Timestamp t) { return t.time_since_epoch().count(); }
+Timestamp timestamp_of(std::int64_t s) { return Timestamp{std::chrono::seconds{s}}; }
+
+}  // namespace
+
+SqliteStore::SqliteStore(sqlite3* db, std::string path)
+    : db_(db), path_(std::move(path)), st_(std::make_unique<Statements>()) {}
+
+SqliteStore::~SqliteStore() {
+  if (in_transaction_) (void)rollback();
+  st_.reset();  // finalize statements before closing
+  sqlite3_close_v2(db_);
+}
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
+  sqlite3* db = nullptr;
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    Error error = sqlite::sqlite_error(db, rc, fmt::format("opening database '{}'", path));
+    sqlite3_close_v2(db);
+    return std::unexpected(std::move(error));
+  }
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db, path));
+  VAFA_CHECK(store->configure());
+  VAFA_CHECK(store->migrate());
+  VAFA_CHECK(store->prepare_statements());
+  return store;
+}
+
+Status SqliteStore::exec(std::string_view sql) {
+  char* message = nullptr;
+  const int rc = sqlite3_exec(db_, std::string(sql).c_str(), nullptr, nullptr, &message);
+  if (rc != SQLITE_OK) {
+    Error error = sqlite::sqlite_error(db_, rc, "executing SQL");
+    sqlite3_free(message);
+    return std::unexpected(std::move(error));
+  }
+  return {};
+}
+
+Status SqliteStore::configure() {
+  sqlite3_busy_timeout(db_, 10'000);
+  // Not a database at all? Reading the schema fails with SQLITE_NOTADB here.
+  if (Status wal = exec("PRAGMA journal_mode=WAL"); !wal) {
+    return fail(wal.error().with_context(fmt::format("'{}' is not a usable vafa database", path_)));
+  }
+  VAFA_CHECK(exec("PRAGMA synchronous=FULL"));
+  VAFA_CHECK(exec("PRAGMA foreign_keys=ON"));
+  VAFA_CHECK(exec("PRAGMA temp_store=FILE"));
+  VAFA_CHECK(exec("PRAGMA cache_size=-32768"));  // 32 MiB page cache
+  return {};
+}
+
+Status SqliteStore::migrate() {
+  VAFA_CHECK(
+      exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+           " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)"));
+  VAFA_TRY(int current, schema_version());
+  const auto& all = sqlite::migrations();
+  if (!all.empty() && current > all.back().version) {
+    return fail(ErrorCode::conflict,
+                "database '{}' has schema version {}, newer than this vafa knows ({}); "
+                "upgrade vafa",
+                path_, current, all.back().version);
+  }
+  for (const auto& migration : all) {
+    if (migration.version <= current) continue;
+    VAFA_CHECK(exec("BEGIN IMMEDIATE"));
+    Status applied = exec(migration.sql);
+    if (applied) {
+      applied = exec(
+          fmt::format("INSERT INTO schema_migrations(version, name, applied_at) VALUES({}, '{}', "
+                      "CAST(strftime('%s','now') AS INTEGER))",
+                      migration.version, migration.name));
+    }
+    if (!applied) {
+      (void)exec("ROLLBACK");
+      return fail(applied.error().with_context(fmt::format("migration {}", migration.name)));
+    }
+    VAFA_CHECK(exec("COMMIT"));
+    current = migration.version;
+  }
+  return {};
+}
+
+Result<int> SqliteStore::schema_version() {
+  VAFA_TRY(Statement q, prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  VAFA_TRY(const bool row, q.step());
+  return row ? static_cast<int>(q.column_int(0)) : 0;
+}
+
+Status SqliteStore::prepare_statements() {
+  VAFA_CHECK(
+      exec("CREATE TEMP TABLE IF NOT EXISTS occurrences ("
+           " key INTEGER PRIMARY KEY, seen INTEGER NOT NULL)"));
+  auto& s = *st_;
+  struct Entry {
+    Statement* target;
+    std::string_view sql;
+  };
+  const Entry entries[] = {
+      {&s.begin, "BEGIN IMMEDIATE"},
+      {&s.commit, "COMMIT"},
+      {&s.rollback, "ROLLBACK"},
+      {&s.find_customer, "SELECT id, created_at FROM customers WHERE external_id = ?1"},
+      {&s.insert_customer, "INSERT INTO customers(external_id, created_at) VALUES(?1, ?2)"},
+      {&s.move_customer_created,
+       "UPDATE customers SET created_at = ?2 WHERE id = ?1 AND created_at > ?2"},
+      {&s.upsert_customer,
+       "INSERT INTO customers(external_id, created_at, name, birthday, locale, country, time_zone)"
+       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+       " ON CONFLICT(external_id) DO UPDATE SET"
+       "  created_at = MIN(created_at, excluded.created_at),"
+       "  name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END,"
+       "  birthday = COALESCE(excluded.birthday, birthday),"
+       "  locale = CASE WHEN excluded.locale <> '' THEN excluded.locale ELSE locale END,"
+       "  country = CASE WHEN excluded.country <> '' THEN excluded.country ELSE country END,"
+       "  time_zone = CASE WHEN excluded.time_zone <> '' THEN excluded.time_zone ELSE time_zone END"
+       " RETURNING id, created_at"},
+      {&s.find_identity_owner,
+       "SELECT c.external_id FROM identities i JOIN customers c ON c.id = i.customer_id"
+       " WHERE i.kind = ?1 AND i.system = ?2 AND i.value = ?3"},
+      {&s.insert_identity,
+       "INSERT INTO identities(customer_id, kind, system, value) VALUES(?1, ?2, ?3, ?4)"
+       " ON CONFLICT(kind, system, value) DO NOTHING"},
+      {&s.upsert_consent,
+       "INSERT INTO consents(customer_id, channel, granted) VALUES(?1, ?2, ?3)"
+       " ON CONFLICT(customer_id, channel) DO UPDATE SET granted = excluded.granted"},
+      {&s.upsert_product,
+       "INSERT INTO products(sku, name, category, price_minor, currency) VALUES(?1, ?2, ?3, ?4, ?5)"
+       " ON CONFLICT(sku) DO UPDATE SET"
+       "  name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END,"
+       "  category = CASE WHEN excluded.category <> '' THEN excluded.category ELSE category END,"
+       "  price_minor = COALESCE(excluded.price_minor, price_minor),"
+       "  currency = COALESCE(excluded.currency, currency)"
+       " RETURNING id"},
+      {&s.find_product, "SELECT id FROM products WHERE sku = ?1"},
+      {&s.insert_product_sku, "INSERT INTO products(sku) VALUES(?1)"},
+      {&s.find_order,
+       "SELECT id, import_run, currency, (SELECT COALESCE(MAX(line_no), 0) FROM order_lines"
+       " WHERE order_id = orders.id) FROM orders WHERE external_id = ?1"},
+      {&s.insert_order,
+       "INSERT INTO orders(external_id, customer_id, channel, placed_at, currency, total_minor,"
+       " status, country, import_run) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
+      {&s.replace_order,
+       "UPDATE orders SET customer_id = ?2, channel = ?3, placed_at = ?4, currency = ?5,"
+       " total_minor = ?6, status = ?7, country = ?8, import_run = ?9 WHERE id = ?1"},
+      {&s.append_order,
+       "UPDATE orders SET total_minor = total_minor + ?2,"
+       " status = CASE WHEN status = ?3 THEN status ELSE 'placed' END,"
+       " placed_at = MIN(placed_at, ?4) WHERE id = ?1"},
+      {&s.delete_lines, "DELETE FROM order_lines WHERE order_id = ?1"},
+      {&s.insert_line,
+       "INSERT INTO order_lines(order_id, line_no, product_id, quantity, unit_price_minor,"
+       " discount_minor, amount_minor) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+      {&s.insert_event,
+       "INSERT INTO events(external_id, customer_id, type, channel, occurred_at, properties)"
+       " VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(external_id) DO NOTHING"},
+      {&s.insert_rejected,
+       "INSERT INTO rejected_rows(import_run, source, line, column_name, reason, raw)"
+       " VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(source, line) DO UPDATE SET"
+       " import_run = excluded.import_run, column_name = excluded.column_name,"
+       " reason = excluded.reason, raw = excluded.raw"},
+      {&s.occurrence,
+       "INSERT INTO temp.occurrences(key, seen) VALUES(?1, 0)"
+       " ON CONFLICT(key) DO UPDATE SET seen = seen + 1 RETURNING seen"},
+  };
+  for (const Entry& entry : entries) {
+    VAFA_TRY(*entry.target, prepare(entry.sql));
+  }
+  return {};
+}
+
+Status SqliteStore::begin() {
+  if (in_transaction_) return fail(ErrorCode::internal, "transaction already open");
+  VAFA_CHECK(st_->begin.run());
+  in_transaction_ = true;
+  return {};
+}
+
+Status SqliteStore::commit() {
+  if (!in_transaction_) return fail(ErrorCode::internal, "no transaction to commit");
+  VAFA_CHECK(st_->commit.run());
+  in_transaction_ = false;
+  return {};
+}
+
+Status SqliteStore::rollback() {
+  if (!in_transaction_) return fail(ErrorCode::internal, "no transaction to roll back");
+  in_transaction_ = false;
+  forget_caches();  // rows created inside the transaction are gone
+  return st_->rollback.run();
+}
+
+void SqliteStore::forget_caches() {
+  customer_ids_.clear();
+  product_ids_.clear();
+}
+
+Result<std::int64_t> SqliteStore::start_import(std::string_view kind, std::string_view source,
+                                               Timestamp started_at) {
+  VAFA_CHECK(begin());
+  auto body = [&]() -> Result<std::int64_t> {
+    VAFA_TRY(Statement insert, prepare("INSERT INTO import_runs(kind, source, started_at, status)"
+                                       " VALUES(?1, ?2, ?3, 'running')"));
+    VAFA_CHECK(insert.bind(1, kind).bind(2, source).bind(3, seconds_of(started_at)).run());
+    const std::int64_t run = sqlite3_last_insert_rowid(db_);
+    VAFA_TRY(Statement clear, prepare("DELETE FROM rejected_rows WHERE source = ?1"));
+    VAFA_CHECK(clear.bind(1, source).run());
+    VAFA_CHECK(exec("DELETE FROM temp.occurrences"));
+    return run;
+  };
+  auto run = body();
+  if (!run) {
+    (void)rollback();
+    return run;
+  }
+  VAFA_CHECK(commit());
+  return run;
+}
+
+Status SqliteStore::finish_import(std::int64_t run, const ImportCounts& counts, ImportStatus status,
+                                  Timestamp finished_at) {
+  VAFA_TRY(Statement update,
+           prepare("UPDATE import_runs SET finished_at = ?2, status = ?3, records = ?4,"
+                   " accepted = ?5, rejected = ?6 WHERE id = ?1"));
+  return update.bind(1, run)
+      .bind(2, seconds_of(finished_at))
+      .bind(3, to_string(status))
+      .bind(4, counts.records)
+      .bind(5, counts.accepted)
+      .bind(6, counts.rejected)
+      .run();
+}
+
+Result<std::int64_t> SqliteStore::next_occurrence(std::uint64_t key) {
+  Statement& q = st_->occurrence;
+  q.bind(1, static_cast<std::int64_t>(key));
+  VAFA_TRY(const bool row, q.step());
+  const std::int64_t seen = row ? q.column_int(0) : 0;
+  q.reset();
+  return seen;
+}
+
+Result<std::int64_t> SqliteStore::ensure_customer(std::string_view external_id, Timestamp seen_at) {
+  const std::int64_t seen = seconds_of(seen_at);
+  std::string key(external_id);
+  if (auto it = customer_ids_.find(key); it != customer_ids_.end()) {
+    if (seen < it->second.created_at) {
+      VAFA_CHECK(st_->move_customer_created.bind(1, it->second.id).bind(2, seen).run());
+      it->second.created_at = seen;
+    }
+    return it->second.id;
+  }
+  Statement& find = st_->find_customer;
+  find.bind(1, external_id);
+  VAFA_TRY(const bool found, find.step());
+  CachedCustomer cached{};
+  if (found) {
+    cached = {find.column_int(0), find.column_int(1)};
+    find.reset();
+    if (seen < cached.created_at) {
+      VAFA_CHECK(st_->move_customer_created.bind(1, cached.id).bind(2, seen).run());
+      cached.created_at = seen;
+    }
+  } else {
+    find.reset();
+    VAFA_CHECK(st_->insert_customer.bind(1, external_id).bind(2, seen).run());
+    cached = {sqlite3_last_insert_rowid(db_), seen};
+  }
+  if (customer_ids_.size() >= kCacheLimit) customer_ids_.clear();
+  customer_ids_.emplace(std::move(key), cached);
+  return cached.id;
+}
+
+Result<std::int64_t> SqliteStore::ensure_product(std::string_view sku) {
+  std::string key(sku);
+  if (auto it = product_ids_.find(key); it != product_ids_.end()) return it->second;
+  Statement& find = st_->find_product;
+  find.bind(1, sku);
+  VAFA_TRY(const bool found, find.step());
+  std::int64_t id = 0;
+  if (found) {
+    id = find.column_int(0);
+    find.reset();
+  } else {
+    find.reset();
+    VAFA_CHECK(st_->insert_product_sku.bind(1, sku).run());
+    id = sqlite3_last_insert_rowid(db_);
+  }
+  if (product_ids_.size() >= kCacheLimit) product_ids_.clear();
+  product_ids_.emplace(std::move(key), id);
+  return id;
+}
+
+Status SqliteStore::upsert_customer(const Customer& customer) {
+  // Check identities first, so a conflicting record changes nothing.
+  for (const Identity& identity : customer.identities) {
+    Statement& owner = st_->find_identity_owner;
+    owner.bind(1, to_string(identity.kind)).bind(2, identity.system).bind(3, identity.value);
+    VAFA_TRY(const bool found, owner.step());
+    std::string owner_id = found ? std::string(owner.column_text(0)) : std::string();
+    owner.reset();
+    if (found && owner_id != customer.id) {
+      return fail(ErrorCode::conflict, "{} already belongs to customer '{}'", identity.key(),
+                  owner_id);
+    }
+  }
+  Statement& upsert = st_->upsert_customer;
+  upsert.bind(1, customer.id)
+      .bind(2, seconds_of(customer.created_at))
+      .bind(3, customer.name)
+      .bind(5, customer.locale)
+      .bind(6, customer.country)
+      .bind(7, customer.time_zone);
+  if (customer.birthday) {
+    upsert.bind(4, format_date(*customer.birthday));
+  } else {
+    upsert.bind_null(4);
+  }
+  VAFA_TRY(const bool row, upsert.step());
+  if (!row) return fail(ErrorCode::internal, "customer upsert returned no row");
+  const CachedCustomer cached{upsert.column_int(0), upsert.column_int(1)};
+  upsert.reset();
+  customer_ids_.insert_or_assign(customer.id, cached);
+  for (const Identity& identity : customer.identities) {
+    VAFA_CHECK(st_->insert_identity.bind(1, cached.id)
+                   .bind(2, to_string(identity.kind))
+                   .bind(3, identity.system)
+                   .bind(4, identity.value)
+                   .run());
+  }
+  for (const auto& [channel, granted] : customer.consent) {
+    VAFA_CHECK(st_->upsert_consent.bind(1, cached.id)
+                   .bind(2, to_string(channel))
+                   .bind(3, std::int64_t{granted ? 1 : 0})
+                   .run());
+  }
+  return {};
+}
+
+Status SqliteStore::upsert_product(const Product& product) {
+  Statement& upsert = st_->upsert_product;
+  upsert.bind(1, product.sku).bind(2, product.name).bind(3, product.category);
+  if (product.price) {
+    upsert.bind(4, product.price->minor_units()).bind(5, product.price->currency().code());
+  } else {
+    upsert.bind_null(4).bind_null(5);
+  }
+  VAFA_TRY(const bool row, upsert.step());
+  if (!row) return fail(ErrorCode::internal, "product upsert returned no row");
+  const std::int64_t id = upsert.column_int(0);
+  upsert.reset();
+  product_ids_.insert_or_assign(product.sku, id);
+  return {};
+}
+
+Status SqliteStore::put_order(const Order& order, std::int64_t run) {
+  std::optional<std::int64_t> customer_row;
+  if (!order.is_guest()) {
+    VAFA_TRY(customer_row, ensure_customer(order.customer_id, order.placed_at));
+  }
+  Statement& find = st_->find_order;
+  find.bind(1, order.id);
+  VAFA_TRY(const bool exists, find.step());
+  std::int64_t order_row = 0;
+  std::int64_t next_line = 1;
+  const std::int64_t total = order.total_minor();
+  if (!exists) {
+    find.reset();
+    VAFA_CHECK(st_->insert_order.bind(1, order.id)
+                   .bind(2, customer_row)
+                   .bind(3, to_string(order.channel))
+                   .bind(4, seconds_of(order.placed_at))
+                   .bind(5, order.currency.code())
+                   .bind(6, total)
+                   .bind(7, to_string(order.status))
+                   .bind(8, order.country)
+                   .bind(9, run)
+                   .run());
+    order_row = sqlite3_last_insert_rowid(db_);
+  } else {
+    order_row = find.column_int(0);
+    const std::int64_t written_by = find.column_int(1);
+    const std::string currency(find.column_text(2));
+    const std::int64_t last_line = find.column_int(3);
+    find.reset();
+    if (written_by == run) {
+      if (currency != order.currency.code()) {
+        return fail(ErrorCode::conflict, "order '{}' mixes currencies {} and {}", order.id,
+                    currency, order.currency.code());
+      }
+      VAFA_CHECK(st_->append_order.bind(1, order_row)
+                     .bind(2, total)
+                     .bind(3, to_string(order.status))
+                     .bind(4, seconds_of(order.placed_at))
+                     .run());
+      next_line = last_line + 1;
+    } else {
+      VAFA_CHECK(st_->delete_lines.bind(1, order_row).run());
+      VAFA_CHECK(st_->replace_order.bind(1, order_row)
+                     .bind(2, customer_row)
+                     .bind(3, to_string(order.channel))
+                     .bind(4, seconds_of(order.placed_at))
+                     .bind(5, order.currency.code())
+                     .bind(6, total)
+                     .bind(7, to_string(order.status))
+                     .bind(8, order.country)
+                     .bind(9, run)
+                     .run());
+    }
+  }
+  for (const OrderLine& line : order.lines) {
+    std::optional<std::int64_t> product_row;
+    if (!line.product_sku.empty()) {
+      VAFA_TRY(product_row, ensure_product(line.product_sku));
+    }
+    VAFA_CHECK(st_->insert_line.bind(1, order_row)
+                   .bind(2, next_line++)
+                   .bind(3, product_row)
+                   .bind(4, line.quantity)
+                   .bind(5, line.unit_price_minor)
+                   .bind(6, line.discount_minor)
+                   .bind(7, line.amount_minor)
+                   .run());
+  }
+  return {};
+}
+
+Status SqliteStore::put_event(const Event& event) {
+  std::optional<std::int64_t> customer_row;
+  if (!event.customer_id.empty()) {
+    VAFA_TRY(customer_row, ensure_customer(event.customer_id, event.occurred_at));
+  }
+  return st_->insert_event.bind(1, event.id)
+      .bind(2, customer_row)
+      .bind(3, event.type)
+      .bind(4, to_string(event.channel))
+      .bind(5, seconds_of(event.occurred_at))
+      .bind(6, event.properties_json)
+      .run();
+}
+
+Status SqliteStore::put_rejected(std::int64_t run, const RejectedRow& row) {
+  return st_->insert_rejected.bind(1, run)
+      .bind(2, row.source)
+      .bind(3, row.line)
+      .bind(4, row.column)
+      .bind(5, row.reason)
+      .bind(6, row.raw)
+      .run();
+}
+
+Result<StoreStats> SqliteStore::stats() {
+  StoreStats stats;
+  auto count = [&](std::string_view sql) -> Result<std::int64_t> {
+    VAFA_TRY(Statement q, prepare(sql));
+    VAFA_TRY(const bool row, q.step());
+    return row ? q.column_int(0) : 0;
+  };
+  VAFA_TRY(stats.customers, count("SELECT COUNT(*) FROM customers"));
+  VAFA_TRY(stats.order_lines, count("SELECT COUNT(*) FROM order_lines"));
+  VAFA_TRY(stats.products, count("SELECT COUNT(*) FROM products"));
+  VAFA_TRY(stats.events, count("SELECT COUNT(*) FROM events"));
+  VAFA_TRY(stats.rejected_rows, count("SELECT COUNT(*) FROM rejected_rows"));
+  VAFA_TRY(Statement orders,
+           prepare("SELECT currency, status, customer_id IS NULL, COUNT(*), SUM(total_minor),"
+                   " MIN(placed_at), MAX(placed_at) FROM orders GROUP BY 1, 2, 3"));
+  while (true) {
+    VAFA_TRY(const bool row, orders.step());
+    if (!row) break;
+    const std::string currency(orders.column_text(0));
+    const std::string_view status = orders.column_text(1);
+    const bool guest = orders.column_int(2) != 0;
+    const std::int64_t n = orders.column_int(3);
+    stats.orders += n;
+    if (guest) stats.guest_orders += n;
+    if (status == "placed") {
+      stats.revenue_minor[currency] += orders.column_int(4);
+    } else {
+      stats.returns += n;
+    }
+    const Timestamp first = timestamp_of(orders.column_int(5));
+    const Timestamp last = timestamp_of(orders.column_int(6));
+    if (!stats.first_order || first < *stats.first_order) stats.first_order = first;
+    if (!stats.last_order || last > *stats.last_order) stats.last_order = last;
+  }
+  return stats;
+}
+
+Result<std::optional<Customer>> SqliteStore::get_customer(std::string_view id) {
+  VAFA_TRY(Statement q, prepare("SELECT id, external_id, created_at, name, birthday, locale,"
+                                " country, time_zone FROM customers WHERE external_id = ?1"));
+  q.bind(1, id);
+  VAFA_TRY(const bool found, q.step());
+  if (!found) return std::optional<Customer>();
+  Customer customer;
+  const std::int64_t row = q.column_int(0);
+  customer.id = q.column_text(1);
+  customer.created_at = timestamp_of(q.column_int(2));
+  customer.name = q.column_text(3);
+  if (!q.column_text(4).empty()) {
+    VAFA_TRY(customer.birthday, parse_date(q.column_text(4)));
+  }
+  customer.locale = q.column_text(5);
+  customer.country = q.column_text(6);
+  customer.time_zone = q.column_text(7);
+  VAFA_TRY(Statement ids, prepare("SELECT kind, system, value FROM identities"
+                                  " WHERE customer_id = ?1 ORDER BY id"));
+  ids.bind(1, row);
+  while (true) {
+    VAFA_TRY(const bool more, ids.step());
+    if (!more) break;
+    const std::string_view kind = ids.column_text(0);
+    Identity identity{IdentityKind::external, std::string(ids.column_text(2)),
+                      std::string(ids.column_text(1))};
+    if (kind == "email") identity.kind = IdentityKind::email;
+    if (kind == "phone") identity.kind = IdentityKind::phone;
+    if (kind == "card") identity.kind = IdentityKind::card;
+    customer.identities.push_back(std::move(identity));
+  }
+  VAFA_TRY(Statement consents,
+           prepare("SELECT channel, granted FROM consents WHERE customer_id = ?1"));
+  consents.bind(1, row);
+  while (true) {
+    VAFA_TRY(const bool more, consents.step());
+    if (!more) break;
+    VAFA_TRY(const Channel channel, parse_channel(consents.column_text(0)));
+    customer.consent[channel] = consents.column_int(1) != 0;
+  }
+  return std::optional<Customer>(std::move(customer));
+}
+
+Result<std::optional<Order>> SqliteStore::get_order(std::string_view id) {
+  VAFA_TRY(Statement q, prepare("SELECT o.id, COALESCE(c.external_id, ''), o.channel, o.placed_at,"
+                                " o.currency, o.status, o.country FROM orders o"
+                                " LEFT JOIN customers c ON c.id = o.customer_id"
+                                " WHERE o.external_id = ?1"));
+  q.bind(1, id);
+  VAFA_TRY(const bool found, q.step());
+  if (!found) return std::optional<Order>();
+  VAFA_TRY(const Currency currency, Currency::parse(q.column_text(4)));
+  Order order{.id = std::string(id), .currency = currency};
+  const std::int64_t row = q.column_int(0);
+  order.customer_id = q.column_text(1);
+  VAFA_TRY(order.channel, parse_channel(q.column_text(2)));
+  order.placed_at = timestamp_of(q.column_int(3));
+  VAFA_TRY(order.status, parse_order_status(q.column_text(5)));
+  order.country = q.column_text(6);
+  VAFA_TRY(Statement lines,
+           prepare("SELECT COALESCE(p.sku, ''), l.quantity, l.unit_price_minor, l.discount_minor,"
+                   " l.amount_minor FROM order_lines l LEFT JOIN products p ON p.id = l.product_id"
+                   " WHERE l.order_id = ?1 ORDER BY l.line_no"));
+  lines.bind(1, row);
+  while (true) {
+    VAFA_TRY(const bool more, lines.step());
+    if (!more) break;
+    order.lines.push_back(OrderLine{.product_sku = std::string(lines.column_text(0)),
+                                    .quantity = lines.column_int(1),
+                                    .unit_price_minor = lines.column_optional_int(2),
+                                    .discount_minor = lines.column_int(3),
+                                    .amount_minor = lines.column_int(4)});
+  }
+  return std::optional<Order>(std::move(order));
+}
+
+Result<std::optional<Product>> SqliteStore::get_product(std::string_view sku) {
+  VAFA_TRY(Statement q, prepare("SELECT name, category, price_minor, currency FROM products"
+                                " WHERE sku = ?1"));
+  q.bind(1, sku);
+  VAFA_TRY(const bool found, q.step());
+  if (!found) return std::optional<Product>();
+  Product product{.sku = std::string(sku),
+                  .name = std::string(q.column_text(0)),
+                  .category = std::string(q.column_text(1))};
+  if (auto minor = q.column_optional_int(2)) {
+    VAFA_TRY(const Currency currency, Currency::parse(q.column_text(3)));
+    product.price = Money(*minor, currency);
+  }
+  return std::optional<Product>(std::move(product));
+}
+
+Result<std::vector<Event>> SqliteStore::customer_events(std::string_view customer_id) {
+  VAFA_TRY(Statement q, prepare("SELECT e.external_id, e.type, e.channel, e.occurred_at,"
+                                " e.properties FROM events e JOIN customers c"
+                                " ON c.id = e.customer_id WHERE c.external_id = ?1"
+                                " ORDER BY e.occurred_at, e.id"));
+  q.bind(1, customer_id);
+  std::vector<Event> events;
+  while (true) {
+    VAFA_TRY(const bool more, q.step());
+    if (!more) break;
+    Event event{.id = std::string(q.column_text(0)),
+                .customer_id = std::string(customer_id),
+                .type = std::string(q.column_text(1))};
+    VAFA_TRY(event.channel, parse_channel(q.column_text(2)));
+    event.occurred_at = timestamp_of(q.column_int(3));
+    event.properties_json = q.column_text(4);
+    events.push_back(std::move(event));
+  }
+  return events;
+}
+
+Result<std::vector<RejectedRow>> SqliteStore::rejected_rows(std::string_view source) {
+  VAFA_TRY(Statement q, prepare("SELECT source, line, column_name, reason, raw FROM rejected_rows"
+                                " WHERE ?1 = '' OR source = ?1 ORDER BY source, line"));
+  q.bind(1, source);
+  std::vector<RejectedRow> rows;
+  while (true) {
+    VAFA_TRY(const bool more, q.step());
+    if (!more) break;
+    rows.push_back(RejectedRow{std::string(q.column_text(0)), q.column_int(1),
+                               std::string(q.column_text(2)), std::string(q.column_text(3)),
+                               std::string(q.column_text(4))});
+  }
+  return rows;
+}
+
+}  // namespace vafa

@@ -1,0 +1,79 @@
+// The embedded SQLite backend: WAL journal, synchronous=FULL (a committed transaction survives
+// a crash of the process or the machine), foreign keys on, a busy timeout, prepared statements,
+// and migrations applied at open.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include <sqlite3.h>
+
+#include "vafa/store/sqlite/statement.hpp"
+#include "vafa/store/store.hpp"
+
+namespace vafa {
+
+class SqliteStore final : public Store {
+ public:
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+  ~SqliteStore() override;
+
+  std::string describe() const override { return "sqlite:" + path_; }
+
+  Status begin() override;
+  Status commit() override;
+  Status rollback() override;
+
+  Result<std::int64_t> start_import(std::string_view kind, std::string_view source,
+                                    Timestamp started_at) override;
+  Status finish_import(std::int64_t run, const ImportCounts& counts, ImportStatus status,
+                       Timestamp finished_at) override;
+  Result<std::int64_t> next_occurrence(std::uint64_t key) override;
+
+  Status upsert_customer(const Customer& customer) override;
+  Status upsert_product(const Product& product) override;
+  Status put_order(const Order& order, std::int64_t run) override;
+  Status put_event(const Event& event) override;
+  Status put_rejected(std::int64_t run, const RejectedRow& row) override;
+
+  Result<StoreStats> stats() override;
+  Result<std::optional<Customer>> get_customer(std::string_view id) override;
+  Result<std::optional<Order>> get_order(std::string_view id) override;
+  Result<std::optional<Product>> get_product(std::string_view sku) override;
+  Result<std::vector<Event>> customer_events(std::string_view customer_id) override;
+  Result<std::vector<RejectedRow>> rejected_rows(std::string_view source) override;
+  Result<int> schema_version() override;
+
+ private:
+  struct Statements;
+  struct CachedCustomer {
+    std::int64_t id;
+    std::int64_t created_at;
+  };
+
+  SqliteStore(sqlite3* db, std::string path);
+  Status exec(std::string_view sql);
+  Status configure();
+  Status migrate();
+  Status prepare_statements();
+  Result<sqlite::Statement> prepare(std::string_view sql) {
+    return sqlite::Statement::prepare(db_, sql);
+  }
+  // Returns the row id of the customer, creating it when missing; moves created_at earlier.
+  Result<std::int64_t> ensure_customer(std::string_view external_id, Timestamp seen_at);
+  Result<std::int64_t> ensure_product(std::string_view sku);
+  void forget_caches();
+
+  sqlite3* db_;
+  std::string path_;
+  bool in_transaction_ = false;
+  std::unique_ptr<Statements> st_;
+  // Caches of external key -> row id, so bulk writes do not look each key up every time.
+  // Bounded: cleared when they grow past kCacheLimit, and on rollback.
+  static constexpr std::size_t kCacheLimit = 200'000;
+  std::unordered_map<std::string, CachedCustomer> customer_ids_;
+  std::unordered_map<std::string, std::int64_t> product_ids_;
+};
+
+}  // namespace vafa

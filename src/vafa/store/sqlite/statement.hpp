@@ -1,0 +1,50 @@
+// Thin RAII wrappers over the SQLite C API: a connection and a prepared statement.
+// Internal to the SQLite backend.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <sqlite3.h>
+
+#include "vafa/core/error.hpp"
+
+namespace vafa::sqlite {
+
+Error sqlite_error(sqlite3* db, int rc, std::string_view what);
+
+class Statement {
+ public:
+  Statement() = default;
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement(Statement&& other) noexcept : stmt_(std::exchange(other.stmt_, nullptr)) {}
+  Statement& operator=(Statement&& other) noexcept;
+  ~Statement();
+
+  static Result<Statement> prepare(sqlite3* db, std::string_view sql);
+
+  // Binding is 1-based, as in SQLite. Text is copied (SQLITE_TRANSIENT).
+  Statement& bind(int index, std::int64_t value);
+  Statement& bind(int index, std::string_view value);
+  Statement& bind(int index, const std::optional<std::int64_t>& value);
+  Statement& bind_null(int index);
+
+  // Steps once: true when a row is available, false when done.
+  Result<bool> step();
+  // Steps to completion, expecting no rows, then resets.
+  Status run();
+  void reset();
+
+  std::int64_t column_int(int index) const;
+  std::optional<std::int64_t> column_optional_int(int index) const;
+  std::string_view column_text(int index) const;
+
+ private:
+  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace vafa::sqlite

@@ -1,0 +1,215 @@
+// The behaviour every Store backend must have. Written once; each backend instantiates it with
+// a factory that opens a fresh, empty store.
+#include <filesystem>
+#include <functional>
+
+#include <gtest/gtest.h>
+
+#include "vafa/store/store.hpp"
+
+namespace vafa {
+namespace {
+
+using namespace std::chrono;
+using StoreFactory = std::function<std::unique_ptr<Store>(const std::filesystem::path& dir)>;
+
+struct Backend {
+  std::string name;
+  StoreFactory open;
+};
+
+Timestamp day(int y, unsigned m, unsigned d) {
+  return sys_days{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}};
+}
+Currency usd() { return Currency::parse("USD").value(); }
+
+Order make_order(std::string id, std::string customer, Timestamp at, std::vector<OrderLine> lines) {
+  Order order{.id = std::move(id), .customer_id = std::move(customer), .currency = usd()};
+  order.channel = Channel::web;
+  order.placed_at = at;
+  order.lines = std::move(lines);
+  return order;
+}
+
+OrderLine line(std::string sku, std::int64_t qty, std::int64_t unit) {
+  return OrderLine{.product_sku = std::move(sku),
+                   .quantity = qty,
+                   .unit_price_minor = unit,
+                   .amount_minor = qty * unit};
+}
+
+class StoreConformance : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("vafa-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = GetParam().open(dir_);
+    ASSERT_NE(store_, nullptr);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::int64_t new_run() {
+    return store_->start_import("orders", "test.csv", day(2024, 1, 1)).value();
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreConformance, EmptyStoreHasZeroStats) {
+  const StoreStats stats = store_->stats().value();
+  EXPECT_EQ(stats.customers, 0);
+  EXPECT_EQ(stats.orders, 0);
+  EXPECT_FALSE(stats.first_order.has_value());
+  EXPECT_TRUE(stats.revenue_minor.empty());
+  EXPECT_GE(store_->schema_version().value(), 1);
+}
+
+TEST_P(StoreConformance, OrderRoundTripsWithLinesAndCreatesCustomerAndProducts) {
+  const auto run = new_run();
+  ASSERT_TRUE(store_->put_order(
+      make_order("o1", "c1", day(2024, 2, 1), {line("A", 2, 150), line("B", 1, 999)}), run));
+  const auto order = store_->get_order("o1").value();
+  ASSERT_TRUE(order.has_value());
+  EXPECT_EQ(order->customer_id, "c1");
+  EXPECT_EQ(order->total_minor(), 1299);
+  ASSERT_EQ(order->lines.size(), 2u);
+  EXPECT_EQ(order->lines[1].product_sku, "B");
+  EXPECT_EQ(order->lines[0].unit_price_minor, 150);
+  const auto customer = store_->get_customer("c1").value();
+  ASSERT_TRUE(customer.has_value());
+  EXPECT_EQ(customer->created_at, day(2024, 2, 1));
+  EXPECT_TRUE(store_->get_product("A").value().has_value());
+  const StoreStats stats = store_->stats().value();
+  EXPECT_EQ(stats.orders, 1);
+  EXPECT_EQ(stats.order_lines, 2);
+  EXPECT_EQ(stats.products, 2);
+  EXPECT_EQ(stats.revenue_minor.at("USD"), 1299);
+}
+
+TEST_P(StoreConformance, SameRunAppendsLaterRunReplaces) {
+  auto run = new_run();
+  ASSERT_TRUE(store_->put_order(make_order("o1", "c1", day(2024, 2, 1), {line("A", 1, 100)}), run));
+  ASSERT_TRUE(store_->put_order(make_order("o1", "c1", day(2024, 2, 1), {line("B", 1, 200)}), run));
+  EXPECT_EQ(store_->get_order("o1").value()->lines.size(), 2u);
+  EXPECT_EQ(store_->get_order("o1").value()->total_minor(), 300);
+  // A new run re-importing the same two rows ends with the same order, not four lines.
+  run = new_run();
+  ASSERT_TRUE(store_->put_order(make_order("o1", "c1", day(2024, 2, 1), {line("A", 1, 100)}), run));
+  ASSERT_TRUE(store_->put_order(make_order("o1", "c1", day(2024, 2, 1), {line("B", 1, 200)}), run));
+  const auto order = store_->get_order("o1").value();
+  EXPECT_EQ(order->lines.size(), 2u);
+  EXPECT_EQ(store_->stats().value().revenue_minor.at("USD"), 300);
+}
+
+TEST_P(StoreConformance, CustomerCreatedAtIsEarliestSighting) {
+  const auto run = new_run();
+  ASSERT_TRUE(store_->put_order(make_order("o2", "c1", day(2024, 3, 1), {line("A", 1, 1)}), run));
+  ASSERT_TRUE(store_->put_order(make_order("o1", "c1", day(2024, 1, 5), {line("A", 1, 1)}), run));
+  EXPECT_EQ(store_->get_customer("c1").value()->created_at, day(2024, 1, 5));
+}
+
+TEST_P(StoreConformance, GuestOrdersAndReturnsAreCounted) {
+  const auto run = new_run();
+  ASSERT_TRUE(store_->put_order(make_order("g1", "", day(2024, 1, 1), {line("A", 1, 500)}), run));
+  Order ret = make_order("r1", "c1", day(2024, 1, 2), {line("A", -1, 500)});
+  ret.status = OrderStatus::returned;
+  ASSERT_TRUE(store_->put_order(ret, run));
+  const StoreStats stats = store_->stats().value();
+  EXPECT_EQ(stats.guest_orders, 1);
+  EXPECT_EQ(stats.returns, 1);
+  EXPECT_EQ(stats.customers, 1);
+  EXPECT_EQ(stats.revenue_minor.at("USD"), 500);
+  EXPECT_EQ(stats.first_order, day(2024, 1, 1));
+  EXPECT_EQ(stats.last_order, day(2024, 1, 2));
+}
+
+TEST_P(StoreConformance, RollbackUndoesWritesAndCaches) {
+  const auto run = new_run();
+  ASSERT_TRUE(store_->begin());
+  ASSERT_TRUE(store_->put_order(make_order("o1", "c1", day(2024, 1, 1), {line("A", 1, 1)}), run));
+  ASSERT_TRUE(store_->rollback());
+  EXPECT_EQ(store_->stats().value().customers, 0);
+  // The customer cache must not point at the rolled-back row.
+  ASSERT_TRUE(store_->put_order(make_order("o1", "c1", day(2024, 1, 1), {line("A", 1, 1)}), run));
+  EXPECT_EQ(store_->get_order("o1").value()->customer_id, "c1");
+}
+
+TEST_P(StoreConformance, CustomerUpsertMergesAndGuardsIdentities) {
+  Customer a{.id = "c1", .created_at = day(2024, 1, 1), .name = "Ani"};
+  a.identities.push_back(make_email_identity("ani@example.am").value());
+  a.consent[Channel::email] = true;
+  ASSERT_TRUE(store_->upsert_customer(a));
+  Customer update{.id = "c1", .created_at = day(2024, 6, 1), .country = "AM"};
+  update.consent[Channel::email] = false;
+  ASSERT_TRUE(store_->upsert_customer(update));
+  const Customer stored = *store_->get_customer("c1").value();
+  EXPECT_EQ(stored.name, "Ani");
+  EXPECT_EQ(stored.country, "AM");
+  EXPECT_EQ(stored.created_at, day(2024, 1, 1));
+  EXPECT_EQ(stored.consent.at(Channel::email), false);
+  ASSERT_EQ(stored.identities.size(), 1u);
+  Customer thief{.id = "c2", .created_at = day(2024, 1, 1)};
+  thief.identities.push_back(make_email_identity("ANI@example.am").value());
+  const auto result = store_->upsert_customer(thief);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::conflict);
+  EXPECT_FALSE(store_->get_customer("c2").value().has_value());
+}
+
+TEST_P(StoreConformance, EventsAreIdempotentById) {
+  Event e{.id = "e1",
+          .customer_id = "c9",
+          .type = "review",
+          .channel = Channel::app,
+          .occurred_at = day(2024, 5, 1),
+          .properties_json = R"({"stars":5})"};
+  ASSERT_TRUE(store_->put_event(e));
+  ASSERT_TRUE(store_->put_event(e));
+  const auto events = store_->customer_events("c9").value();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].properties_json, R"({"stars":5})");
+  EXPECT_EQ(store_->stats().value().events, 1);
+}
+
+TEST_P(StoreConformance, OccurrencesCountPerRun) {
+  new_run();
+  EXPECT_EQ(store_->next_occurrence(42).value(), 0);
+  EXPECT_EQ(store_->next_occurrence(42).value(), 1);
+  EXPECT_EQ(store_->next_occurrence(7).value(), 0);
+  new_run();
+  EXPECT_EQ(store_->next_occurrence(42).value(), 0);
+}
+
+TEST_P(StoreConformance, QuarantineIsReplacedPerSource) {
+  auto run = new_run();
+  ASSERT_TRUE(store_->put_rejected(run, {"test.csv", 3, "amount", "bad amount", "x"}));
+  ASSERT_TRUE(store_->put_rejected(run, {"other.csv", 9, "", "too long", ""}));
+  EXPECT_EQ(store_->rejected_rows("").value().size(), 2u);
+  run = new_run();  // re-importing test.csv re-examines its rows
+  EXPECT_EQ(store_->rejected_rows("test.csv").value().size(), 0u);
+  EXPECT_EQ(store_->rejected_rows("other.csv").value().size(), 1u);
+}
+
+TEST_P(StoreConformance, DataSurvivesReopen) {
+  const auto run = new_run();
+  ASSERT_TRUE(store_->put_order(make_order("o1", "c1", day(2024, 1, 1), {line("A", 1, 1)}), run));
+  store_ = GetParam().open(dir_);
+  EXPECT_EQ(store_->stats().value().orders, 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance,
+                         ::testing::Values(Backend{
+                             "sqlite",
+                             [](const std::filesystem::path& dir) {
+                               return open_store((dir / "vafa.db").string()).value();
+                             }}),
+                         [](const auto& param_info) { return param_info.param.name; });
+
+}  // namespace
+}  // namespace vafa
