@@ -1,0 +1,199 @@
+// vafa import orders|customers|products|events FILE
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "vafa/cli/command.hpp"
+#include "vafa/core/clock.hpp"
+#include "vafa/ingest/importer.hpp"
+
+namespace vafa::cli {
+
+namespace {
+
+struct ImportArgs {
+  std::string kind;
+  std::string path;
+  std::string format = "auto";
+  std::string delimiter = ",";
+  bool no_header = false;
+  std::vector<std::string> mapping;
+  std::string date_format = "auto";
+  std::string currency;
+  std::string cancel_prefix;
+  std::string calling_code;
+  std::string errors_path;
+  std::int64_t max_errors = -1;
+  std::size_t max_record_bytes = std::size_t{1} << 20;
+};
+
+std::string csv_field(std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+  return out;
+}
+
+// Writes rejected rows to --errors and keeps the first few for the summary; draws the progress
+// bar when stderr is a terminal.
+class CliObserver final : public ingest::ImportObserver {
+ public:
+  CliObserver(std::ofstream* errors, std::int64_t file_size, bool tty)
+      : errors_(errors), file_size_(file_size), tty_(tty) {}
+
+  void on_rejected(const RejectedRow& row) override {
+    if (errors_ != nullptr) {
+      *errors_ << csv_field(row.source) << ',' << row.line << ',' << csv_field(row.column) << ','
+               << csv_field(row.reason) << ',' << csv_field(row.raw) << '\n';
+    }
+    if (shown_.size() < 10) shown_.push_back(row);
+  }
+
+  void on_progress(std::int64_t bytes, std::int64_t records) override {
+    if (!tty_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - last_ < std::chrono::milliseconds(100) && bytes < file_size_) return;
+    last_ = now;
+    const double share = file_size_ > 0 ? static_cast<double>(bytes) / file_size_ : 1.0;
+    const int filled = static_cast<int>(share * 30);
+    fmt::print(stderr, "\r  [{:<30}] {:5.1f}%  {} records", std::string(filled, '#'),
+               share * 100, records);
+    drawn_ = true;
+  }
+
+  void finish() {
+    if (drawn_) fmt::print(stderr, "\r{:<70}\r", "");
+  }
+
+  const std::vector<RejectedRow>& shown() const { return shown_; }
+
+ private:
+  std::ofstream* errors_;
+  std::int64_t file_size_;
+  bool tty_;
+  bool drawn_ = false;
+  std::chrono::steady_clock::time_point last_{};
+  std::vector<RejectedRow> shown_;
+};
+
+int run_import(const ImportArgs& args, const Context& context) {
+  ingest::ImportOptions options;
+  auto kind = ingest::parse_import_kind(args.kind);
+  if (!kind) return report(kind.error());
+  options.kind = *kind;
+  options.path = args.path;
+  auto format = ingest::parse_format(args.format, args.path);
+  if (!format) return report(format.error());
+  options.source.format = *format;
+  auto dialect = ingest::parse_delimiter(args.delimiter);
+  if (!dialect) return report(dialect.error());
+  options.source.dialect = *dialect;
+  options.source.dialect.max_record_bytes = args.max_record_bytes;
+  options.source.header = !args.no_header;
+  options.source.mapping = args.mapping;
+  options.date_format = args.date_format;
+  options.currency = args.currency;
+  options.cancel_prefix = args.cancel_prefix;
+  options.calling_code = args.calling_code;
+  if (args.max_errors >= 0) options.max_errors = args.max_errors;
+
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(args.path, ec)) {
+    return report(Error{ErrorCode::not_found, fmt::format("'{}' is not a file", args.path)});
+  }
+  const auto size = static_cast<std::int64_t>(std::filesystem::file_size(args.path, ec));
+  if (size == 0) return report(Error{ErrorCode::invalid_argument, fmt::format("'{}' is empty", args.path)});
+
+  std::ofstream errors;
+  if (!args.errors_path.empty()) {
+    errors.open(args.errors_path, std::ios::trunc);
+    if (!errors) {
+      return report(Error{ErrorCode::io, fmt::format("cannot write '{}'", args.errors_path)});
+    }
+    errors << "file,line,column,reason,raw\n";
+  }
+  auto store = context.open_store();
+  if (!store) return report(store.error());
+  CliObserver observer(errors.is_open() ? &errors : nullptr, size, isatty(STDERR_FILENO) == 1);
+  SystemClock clock;
+  auto summary = ingest::import_file(**store, options, clock, &observer);
+  observer.finish();
+  if (!summary) return report(summary.error());
+
+  const ImportCounts& c = summary->counts;
+  if (summary->status == ImportStatus::aborted) {
+    fmt::print(stderr,
+               "vafa: import of '{}' stopped: more than {} rejected rows; nothing from it was "
+               "kept\n",
+               args.path, args.max_errors);
+  } else {
+    fmt::print("imported {}: {} records, {} accepted, {} rejected", args.path, c.records,
+               c.accepted, c.rejected);
+    if (options.kind == ingest::ImportKind::orders) {
+      fmt::print(" ({} orders, {} guest, {} returns/cancellations)", summary->orders,
+                 summary->guest_orders, summary->returns);
+    }
+    fmt::print("\n");
+  }
+  for (const RejectedRow& row : observer.shown()) {
+    fmt::print(stderr, "  line {}{}: {}\n", row.line,
+               row.column.empty() ? "" : fmt::format(" [{}]", row.column), row.reason);
+  }
+  if (c.rejected > static_cast<std::int64_t>(observer.shown().size())) {
+    fmt::print(stderr, "  ... and {} more; {}\n", c.rejected - observer.shown().size(),
+               args.errors_path.empty() ? "use --errors FILE to list them all"
+                                        : fmt::format("all are in {}", args.errors_path));
+  }
+  if (summary->status == ImportStatus::aborted) return kAborted;
+  return c.rejected > 0 ? kRejectedRows : kOk;
+}
+
+}  // namespace
+
+void add_import_command(CLI::App& app, const Context& context, Runner& runner) {
+  auto args = std::make_shared<ImportArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "import", "Import orders, customers, products or events from a CSV or NDJSON file");
+  cmd->add_option("kind", args->kind, "orders, customers, products or events")
+      ->required()
+      ->check(CLI::IsMember({"orders", "customers", "products", "events"}));
+  cmd->add_option("file", args->path, "The file to import")->required();
+  cmd->add_option("--format", args->format, "csv, ndjson or auto (by extension)")
+      ->capture_default_str();
+  cmd->add_option("--delimiter", args->delimiter,
+                  "CSV field delimiter: one character, 'tab' or 'whitespace'")
+      ->capture_default_str();
+  cmd->add_flag("--no-header", args->no_header, "The CSV has no header line");
+  cmd->add_option("--map", args->mapping,
+                  "field=column[,field=column...]: column by header name or 1-based index");
+  cmd->add_option("--date-format", args->date_format,
+                  "auto, iso8601, yyyymmdd or a strptime format such as '%d/%m/%Y %H:%M'")
+      ->capture_default_str();
+  cmd->add_option("--currency", args->currency,
+                  "ISO 4217 currency for rows without a currency column (e.g. IRR, AMD, USD)");
+  cmd->add_option("--cancel-prefix", args->cancel_prefix,
+                  "Order ids starting with this are cancellations (e.g. C)");
+  cmd->add_option("--calling-code", args->calling_code,
+                  "Country calling code for phone numbers without one (e.g. 98, 374)");
+  cmd->add_option("--errors", args->errors_path, "Write rejected rows to this CSV file");
+  cmd->add_option("--max-errors", args->max_errors,
+                  "Roll back the whole file if more than N rows are rejected")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-record-bytes", args->max_record_bytes,
+                  "Reject records longer than this")
+      ->capture_default_str()
+      ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 30));
+  cmd->callback([args, &context, &runner] {
+    runner = [args, &context] { return run_import(*args, context); };
+  });
+}
+
+}  // namespace vafa::cli

@@ -1,0 +1,73 @@
+// vafa stats [--json]
+#include <fmt/core.h>
+
+#include <nlohmann/json.hpp>
+
+#include "vafa/cli/command.hpp"
+#include "vafa/core/money.hpp"
+
+namespace vafa::cli {
+
+namespace {
+
+std::string decimal(const std::string& currency, std::int64_t minor) {
+  auto parsed = Currency::parse(currency);
+  return format_minor_units(minor, parsed ? parsed->exponent() : 2);
+}
+
+int run_stats(bool json, const Context& context) {
+  auto store = context.open_store();
+  if (!store) return report(store.error());
+  auto stats = (*store)->stats();
+  if (!stats) return report(stats.error());
+  const StoreStats& s = *stats;
+  if (json) {
+    nlohmann::ordered_json out;
+    out["customers"] = s.customers;
+    out["orders"] = s.orders;
+    out["order_lines"] = s.order_lines;
+    out["returns"] = s.returns;
+    out["guest_orders"] = s.guest_orders;
+    out["products"] = s.products;
+    out["events"] = s.events;
+    out["rejected_rows"] = s.rejected_rows;
+    out["revenue"] = nlohmann::ordered_json::object();
+    for (const auto& [currency, minor] : s.revenue_minor) {
+      out["revenue"][currency] = decimal(currency, minor);
+    }
+    out["first_order"] = s.first_order ? nlohmann::ordered_json(format_iso8601(*s.first_order))
+                                       : nlohmann::ordered_json(nullptr);
+    out["last_order"] = s.last_order ? nlohmann::ordered_json(format_iso8601(*s.last_order))
+                                     : nlohmann::ordered_json(nullptr);
+    fmt::print("{}\n", out.dump(2));
+    return kOk;
+  }
+  fmt::print("store          {}\n", (*store)->describe());
+  fmt::print("customers      {:>14L}\n", s.customers);
+  fmt::print("orders         {:>14L}   ({} returned or cancelled, {} guest)\n", s.orders,
+             s.returns, s.guest_orders);
+  fmt::print("order lines    {:>14L}\n", s.order_lines);
+  fmt::print("products       {:>14L}\n", s.products);
+  fmt::print("events         {:>14L}\n", s.events);
+  fmt::print("rejected rows  {:>14L}\n", s.rejected_rows);
+  for (const auto& [currency, minor] : s.revenue_minor) {
+    fmt::print("revenue {}    {:>14}\n", currency, decimal(currency, minor));
+  }
+  if (s.first_order) {
+    fmt::print("orders from    {} to {}\n", format_date(*s.first_order), format_date(*s.last_order));
+  }
+  return kOk;
+}
+
+}  // namespace
+
+void add_stats_command(CLI::App& app, const Context& context, Runner& runner) {
+  auto json = std::make_shared<bool>(false);
+  CLI::App* cmd = app.add_subcommand("stats", "Counts and revenue of what the store holds");
+  cmd->add_flag("--json", *json, "Print one JSON object");
+  cmd->callback([json, &context, &runner] {
+    runner = [json, &context] { return run_stats(*json, context); };
+  });
+}
+
+}  // namespace vafa::cli

@@ -1,0 +1,200 @@
+#include "vafa/generate/sinks.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+namespace vafa::generate {
+
+namespace {
+
+constexpr std::size_t kFlushAt = std::size_t{1} << 20;
+
+// CSV quoting for text that may hold a delimiter, quote or line end.
+void append_csv(std::string& out, std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out.append(text);
+    return;
+  }
+  out.push_back('"');
+  for (const char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+void append_json_string(std::string& out, std::string_view text) {
+  out.push_back('"');
+  for (const char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+std::string identity_value(const Customer& c, IdentityKind kind) {
+  for (const Identity& id : c.identities) {
+    if (id.kind == kind) return id.value;
+  }
+  return {};
+}
+
+std::string_view consent_text(const Customer& c, Channel channel) {
+  const auto it = c.consent.find(channel);
+  if (it == c.consent.end()) return "";
+  return it->second ? "yes" : "no";
+}
+
+}  // namespace
+
+struct FileSink::File {
+  std::string path;
+  std::FILE* file = nullptr;
+  std::string buffer;
+
+  ~File() {
+    if (file != nullptr) std::fclose(file);
+  }
+  Status flush() {
+    if (!buffer.empty() && std::fwrite(buffer.data(), 1, buffer.size(), file) != buffer.size()) {
+      return fail(ErrorCode::io, "writing '{}': {}", path, std::strerror(errno));
+    }
+    buffer.clear();
+    return {};
+  }
+  Status maybe_flush() { return buffer.size() >= kFlushAt ? flush() : Status{}; }
+  Status close() {
+    VAFA_CHECK(flush());
+    const int rc = std::fclose(file);
+    file = nullptr;
+    if (rc != 0) return fail(ErrorCode::io, "closing '{}': {}", path, std::strerror(errno));
+    return {};
+  }
+};
+
+Result<std::unique_ptr<FileSink>> FileSink::open(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return fail(ErrorCode::io, "cannot create directory '{}': {}", dir, ec.message());
+  std::unique_ptr<FileSink> sink(new FileSink());
+  auto open_one = [&](std::unique_ptr<File>& f, std::string_view name,
+                      std::string_view header) -> Status {
+    f = std::make_unique<File>();
+    f->path = (std::filesystem::path(dir) / name).string();
+    f->file = std::fopen(f->path.c_str(), "wb");
+    if (f->file == nullptr) {
+      return fail(ErrorCode::io, "cannot create '{}': {}", f->path, std::strerror(errno));
+    }
+    f->buffer.append(header);
+    return {};
+  };
+  VAFA_CHECK(open_one(sink->customers_, "customers.csv",
+                      "customer_id,created_at,name,birthday,locale,country,time_zone,email,phone,"
+                      "card,consent_email,consent_sms,consent_app\n"));
+  VAFA_CHECK(open_one(sink->products_, "products.csv", "sku,name,category,price,currency\n"));
+  VAFA_CHECK(open_one(sink->orders_, "orders.csv",
+                      "order_id,customer_id,time,channel,country,currency,sku,quantity,amount\n"));
+  VAFA_CHECK(open_one(sink->events_, "events.ndjson", ""));
+  return sink;
+}
+
+FileSink::~FileSink() = default;
+
+Status FileSink::product(const Product& p) {
+  std::string& out = products_->buffer;
+  append_csv(out, p.sku);
+  out.push_back(',');
+  append_csv(out, p.name);
+  out.push_back(',');
+  append_csv(out, p.category);
+  out.push_back(',');
+  if (p.price) {
+    out += p.price->to_decimal();
+    out.push_back(',');
+    out.append(p.price->currency().code());
+  } else {
+    out.push_back(',');
+  }
+  out.push_back('\n');
+  return products_->maybe_flush();
+}
+
+Status FileSink::customer(const Customer& c) {
+  std::string& out = customers_->buffer;
+  append_csv(out, c.id);
+  out.push_back(',');
+  out += format_iso8601(c.created_at);
+  out.push_back(',');
+  append_csv(out, c.name);
+  out.push_back(',');
+  if (c.birthday) out += format_date(*c.birthday);
+  fmt::format_to(std::back_inserter(out), ",{},{},{},", c.locale, c.country, c.time_zone);
+  append_csv(out, identity_value(c, IdentityKind::email));
+  out.push_back(',');
+  append_csv(out, identity_value(c, IdentityKind::phone));
+  out.push_back(',');
+  append_csv(out, identity_value(c, IdentityKind::card));
+  fmt::format_to(std::back_inserter(out), ",{},{},{}\n", consent_text(c, Channel::email),
+                 consent_text(c, Channel::sms), consent_text(c, Channel::app));
+  return customers_->maybe_flush();
+}
+
+Status FileSink::order(const Order& o) {
+  std::string& out = orders_->buffer;
+  const std::string time = format_iso8601(o.placed_at);
+  for (const OrderLine& line : o.lines) {
+    append_csv(out, o.id);
+    out.push_back(',');
+    append_csv(out, o.customer_id);
+    fmt::format_to(std::back_inserter(out), ",{},{},{},{},", time, to_string(o.channel),
+                   o.country, o.currency.code());
+    append_csv(out, line.product_sku);
+    fmt::format_to(std::back_inserter(out), ",{},{}\n", line.quantity,
+                   format_minor_units(line.amount_minor, o.currency.exponent()));
+  }
+  return orders_->maybe_flush();
+}
+
+Status FileSink::event(const Event& e) {
+  std::string& out = events_->buffer;
+  out += "{\"id\":";
+  append_json_string(out, e.id);
+  out += ",\"customer\":";
+  append_json_string(out, e.customer_id);
+  out += ",\"type\":";
+  append_json_string(out, e.type);
+  fmt::format_to(std::back_inserter(out), ",\"channel\":\"{}\",\"time\":\"{}\",\"properties\":{}}}\n",
+                 to_string(e.channel), format_iso8601(e.occurred_at), e.properties_json);
+  return events_->maybe_flush();
+}
+
+Status FileSink::customer_done(std::int64_t) { return {}; }
+
+Status FileSink::close() {
+  for (auto* f : {&customers_, &products_, &orders_, &events_}) {
+    if (*f && (*f)->file != nullptr) VAFA_CHECK((*f)->close());
+  }
+  return {};
+}
+
+Status StoreSink::customer_done(std::int64_t index) {
+  if ((index + 1) % batch_ != 0) return {};
+  VAFA_CHECK(store_.commit());
+  return store_.begin();
+}
+
+}  // namespace vafa::generate

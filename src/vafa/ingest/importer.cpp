@@ -1,0 +1,570 @@
+#include "vafa/ingest/importer.hpp"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <charconv>
+#include <filesystem>
+#include <unordered_map>
+
+#include "vafa/core/money.hpp"
+#include "vafa/core/text.hpp"
+
+namespace vafa::ingest {
+
+namespace {
+
+constexpr std::size_t kRawShown = 300;
+constexpr std::size_t kProductCacheLimit = 200'000;
+constexpr std::int64_t kProgressEvery = 16'384;
+
+// Field positions, in the order of fields_of(kind).
+namespace of {
+enum Order : std::size_t {
+  order, customer, time, amount, quantity, unit_price, discount, product, product_name, category,
+  channel, country, currency, status
+};
+enum Customer : std::size_t {
+  c_customer, created_at, name, birthday, locale, c_country, time_zone, email, phone, card,
+  external, consent_first
+};
+enum Product : std::size_t { p_product, p_name, p_category, price, p_currency };
+enum Event : std::size_t { id, e_customer, type, e_channel, e_time, properties };
+}  // namespace of
+
+constexpr Channel kConsentChannels[] = {Channel::email, Channel::sms, Channel::phone,
+                                        Channel::app,   Channel::chat, Channel::web};
+
+// The record's text for the quarantine: cut to a readable length, bytes that are not UTF-8
+// written as \xNN so the report itself stays valid text.
+std::string shown_raw(std::string_view raw) {
+  const std::string_view cut = raw.substr(0, kRawShown);
+  std::string out;
+  if (is_valid_utf8(cut)) {
+    out.assign(cut);
+  } else {
+    for (const char c : cut) {
+      const auto u = static_cast<unsigned char>(c);
+      if (u < 0x80) {
+        out.push_back(c);
+      } else {
+        out += fmt::format("\\x{:02X}", u);
+      }
+    }
+  }
+  if (raw.size() > kRawShown) out += "...";
+  return out;
+}
+
+Result<std::int64_t> parse_integer(std::string_view text) {
+  std::string_view t = text;
+  if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+  std::int64_t value = 0;
+  const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+  if (ec == std::errc{} && ptr == t.data() + t.size() && !t.empty()) return value;
+  // "2.0" is a whole number written as a decimal.
+  if (auto minor = parse_minor_units(text, 0)) return *minor;
+  return fail(ErrorCode::invalid_argument, "'{}' is not a whole number", text);
+}
+
+Result<bool> parse_consent(std::string_view text) {
+  const std::string v = to_lower_ascii(text);
+  for (const std::string_view yes : {"1", "true", "yes", "y", "granted", "opt-in", "optin",
+                                     "subscribed"}) {
+    if (v == yes) return true;
+  }
+  for (const std::string_view no : {"0", "false", "no", "n", "withdrawn", "opt-out", "optout",
+                                    "unsubscribed"}) {
+    if (v == no) return false;
+  }
+  return fail(ErrorCode::invalid_argument, "'{}' is not a consent value (yes/no, true/false, 1/0)",
+              text);
+}
+
+Result<std::string> parse_country(std::string_view text) {
+  if (text.size() != 2 || std::isalpha(static_cast<unsigned char>(text[0])) == 0 ||
+      std::isalpha(static_cast<unsigned char>(text[1])) == 0) {
+    return fail(ErrorCode::invalid_argument,
+                "'{}' is not an ISO 3166 two-letter country code (e.g. IR, AM)", text);
+  }
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+struct Rejection {
+  std::string column;
+  std::string reason;
+};
+
+// One order being assembled from consecutive rows.
+struct PendingOrder {
+  Order order{.currency = *Currency::parse("USD")};
+  bool active = false;
+  bool explicit_status = false;
+  std::int64_t first_line = 0;
+  std::string first_raw;
+  std::int64_t rows = 0;
+};
+
+class Importer {
+ public:
+  Importer(Store& store, const ImportOptions& options, const Clock& clock,
+           ImportObserver* observer, TableSource& source, TimeParser time_parser,
+           std::optional<Currency> currency, std::string source_name)
+      : store_(store),
+        options_(options),
+        clock_(clock),
+        observer_(observer),
+        source_(source),
+        time_(std::move(time_parser)),
+        default_currency_(currency),
+        source_name_(std::move(source_name)) {}
+
+  Result<ImportSummary> run() {
+    VAFA_TRY(summary_.run, store_.start_import(to_string(options_.kind), source_name_,
+                                                clock_.now()));
+    Status result = import_rows();
+    if (!result) {
+      (void)store_.rollback();
+      (void)store_.finish_import(summary_.run, summary_.counts, ImportStatus::failed,
+                                 clock_.now());
+      return std::unexpected(result.error());
+    }
+    VAFA_CHECK(store_.finish_import(summary_.run, summary_.counts, summary_.status, clock_.now()));
+    return summary_;
+  }
+
+ private:
+  Status import_rows() {
+    VAFA_CHECK(store_.begin());
+    Row row;
+    while (true) {
+      VAFA_TRY(const bool more, source_.next(row));
+      if (!more) break;
+      ++summary_.counts.records;
+      if (!row.error.empty()) {
+        VAFA_CHECK(reject(row.line, row.raw, {row.error_column, row.error}));
+      } else {
+        switch (options_.kind) {
+          case ImportKind::orders: VAFA_CHECK(order_row(row)); break;
+          case ImportKind::customers: VAFA_CHECK(customer_row(row)); break;
+          case ImportKind::products: VAFA_CHECK(product_row(row)); break;
+          case ImportKind::events: VAFA_CHECK(event_row(row)); break;
+        }
+      }
+      if (aborted_) return store_.rollback();
+      if (observer_ != nullptr && summary_.counts.records % kProgressEvery == 0) {
+        observer_->on_progress(source_.bytes_consumed(), summary_.counts.records);
+      }
+    }
+    VAFA_CHECK(flush_order());
+    if (aborted_) return store_.rollback();
+    if (observer_ != nullptr) {
+      observer_->on_progress(source_.bytes_consumed(), summary_.counts.records);
+    }
+    return store_.commit();
+  }
+
+  // Commits every batch_rows records, at a record boundary where no order is half assembled,
+  // unless the file must be all-or-nothing (max_errors).
+  Status maybe_commit() {
+    if (options_.max_errors || pending_.active) return {};
+    if (summary_.counts.records - committed_at_ < options_.batch_rows) return {};
+    VAFA_CHECK(store_.commit());
+    committed_at_ = summary_.counts.records;
+    return store_.begin();
+  }
+
+  Status reject(std::int64_t line, std::string_view raw, Rejection why, std::int64_t rows = 1) {
+    RejectedRow rejected{.source = source_name_,
+                         .line = line,
+                         .column = std::move(why.column),
+                         .reason = std::move(why.reason),
+                         .raw = shown_raw(raw)};
+    summary_.counts.rejected += rows;
+    VAFA_CHECK(store_.put_rejected(summary_.run, rejected));
+    if (observer_ != nullptr) observer_->on_rejected(rejected);
+    if (options_.max_errors && summary_.counts.rejected > *options_.max_errors) {
+      aborted_ = true;
+      summary_.status = ImportStatus::aborted;
+    }
+    return {};
+  }
+
+  const std::string& label(std::size_t field) const { return source_.labels()[field]; }
+
+  Rejection bad(std::size_t field, const Error& error) const {
+    return {label(field), error.message};
+  }
+  Rejection missing(std::size_t field) const {
+    return {label(field), fmt::format("{} is missing", fields_of(options_.kind)[field].name)};
+  }
+
+  Result<Currency> row_currency(const Row& row, std::size_t field) const {
+    const std::string_view code = row.values[field];
+    if (code.empty()) {
+      if (default_currency_) return *default_currency_;
+      return fail(ErrorCode::invalid_argument, "no currency: give --currency or a currency column");
+    }
+    return Currency::parse(code);
+  }
+
+  // ---- orders ------------------------------------------------------------------------------
+
+  Status order_row(const Row& row) {
+    auto rejection = [&](Rejection r) { return reject(row.line, row.raw, std::move(r)); };
+    const auto& v = row.values;
+    const std::string_view customer = v[of::customer];
+    if (v[of::time].empty()) return rejection(missing(of::time));
+    auto placed_at = time_.parse(v[of::time]);
+    if (!placed_at) return rejection(bad(of::time, placed_at.error()));
+    auto currency = row_currency(row, of::currency);
+    if (!currency) return rejection(bad(of::currency, currency.error()));
+    const int exponent = currency->exponent();
+
+    OrderLine line;
+    line.product_sku = std::string(v[of::product]);
+    if (!v[of::quantity].empty()) {
+      auto quantity = parse_integer(v[of::quantity]);
+      if (!quantity) return rejection(bad(of::quantity, quantity.error()));
+      if (*quantity == 0) return rejection({label(of::quantity), "quantity is zero"});
+      line.quantity = *quantity;
+    }
+    if (!v[of::unit_price].empty()) {
+      auto price = parse_minor_units(v[of::unit_price], exponent);
+      if (!price) return rejection(bad(of::unit_price, price.error()));
+      if (*price < 0) return rejection({label(of::unit_price), "unit price is negative"});
+      line.unit_price_minor = *price;
+    }
+    if (!v[of::discount].empty()) {
+      auto discount = parse_minor_units(v[of::discount], exponent);
+      if (!discount) return rejection(bad(of::discount, discount.error()));
+      line.discount_minor = *discount;
+    }
+    if (!v[of::amount].empty()) {
+      auto amount = parse_minor_units(v[of::amount], exponent);
+      if (!amount) return rejection(bad(of::amount, amount.error()));
+      // A returned line is money going back, whatever sign the file gave its amount.
+      line.amount_minor = line.quantity < 0 && *amount > 0 ? -*amount : *amount;
+    } else if (line.unit_price_minor) {
+      std::int64_t gross = 0;
+      if (__builtin_mul_overflow(*line.unit_price_minor, line.quantity, &gross) ||
+          __builtin_sub_overflow(gross, line.discount_minor, &line.amount_minor)) {
+        return rejection({label(of::unit_price), "line amount overflows"});
+      }
+    } else {
+      return rejection({label(of::amount), "amount is missing (and there is no unit price)"});
+    }
+
+    Channel channel = Channel::other;
+    if (!v[of::channel].empty()) {
+      auto parsed = parse_channel(v[of::channel]);
+      if (!parsed) return rejection(bad(of::channel, parsed.error()));
+      channel = *parsed;
+    }
+    std::string country;
+    if (!v[of::country].empty()) {
+      auto parsed = parse_country(v[of::country]);
+      if (!parsed) return rejection(bad(of::country, parsed.error()));
+      country = std::move(*parsed);
+    }
+    std::optional<OrderStatus> status;
+    if (!v[of::status].empty()) {
+      auto parsed = parse_order_status(v[of::status]);
+      if (!parsed) return rejection(bad(of::status, parsed.error()));
+      status = *parsed;
+    }
+
+    std::string id(v[of::order]);
+    if (source_.bound(of::order) && id.empty()) return rejection(missing(of::order));
+    if (!status && !options_.cancel_prefix.empty() && id.starts_with(options_.cancel_prefix)) {
+      status = OrderStatus::cancelled;
+    }
+
+    if (!line.product_sku.empty()) {
+      VAFA_CHECK(note_product(line.product_sku, v[of::product_name], v[of::category]));
+    }
+
+    if (!id.empty() && pending_.active && pending_.order.id == id) {
+      Order& order = pending_.order;
+      if (order.customer_id != customer) {
+        return rejection({label(of::customer),
+                          fmt::format("order '{}' belongs to customer '{}' on line {}", id,
+                                      order.customer_id, pending_.first_line)});
+      }
+      if (order.currency != *currency) {
+        return rejection({label(of::currency),
+                          fmt::format("order '{}' is in {} on line {}", id,
+                                      order.currency.code(), pending_.first_line)});
+      }
+      order.lines.push_back(std::move(line));
+      ++pending_.rows;
+      ++summary_.counts.accepted;
+      return {};
+    }
+    VAFA_CHECK(flush_order());
+    if (aborted_) return {};
+    VAFA_CHECK(maybe_commit());
+
+    if (id.empty()) {
+      // A row-per-order file: the id is the row's content, and identical rows (two equal
+      // purchases on one day) are told apart by their occurrence in the file.
+      const std::string key = fmt::format(
+          "{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", customer,
+          placed_at->time_since_epoch().count(), currency->code(), line.amount_minor,
+          line.quantity, line.unit_price_minor.value_or(-1), line.discount_minor,
+          line.product_sku, to_string(channel));
+      const std::uint64_t hash = hash64(key);
+      VAFA_TRY(const std::int64_t seen, store_.next_occurrence(hash));
+      id = seen == 0 ? fmt::format("h{:016x}", hash) : fmt::format("h{:016x}-{}", hash, seen + 1);
+    }
+    pending_.active = true;
+    pending_.explicit_status = status.has_value();
+    pending_.first_line = row.line;
+    pending_.first_raw = row.raw.substr(0, kRawShown);
+    pending_.rows = 1;
+    pending_.order = Order{.id = std::move(id),
+                           .customer_id = std::string(customer),
+                           .channel = channel,
+                           .placed_at = *placed_at,
+                           .currency = *currency,
+                           .status = status.value_or(OrderStatus::placed),
+                           .country = std::move(country),
+                           .lines = {}};
+    pending_.order.lines.push_back(std::move(line));
+    ++summary_.counts.accepted;
+    return {};
+  }
+
+  Status flush_order() {
+    if (!pending_.active) return {};
+    pending_.active = false;
+    Order& order = pending_.order;
+    if (!pending_.explicit_status && order.status == OrderStatus::placed &&
+        std::all_of(order.lines.begin(), order.lines.end(),
+                    [](const OrderLine& l) { return l.quantity < 0; })) {
+      order.status = OrderStatus::returned;
+    }
+    Status written = store_.put_order(order, summary_.run);
+    if (!written) {
+      const ErrorCode code = written.error().code;
+      if (code != ErrorCode::conflict && code != ErrorCode::invalid_argument) return written;
+      summary_.counts.accepted -= pending_.rows;
+      return reject(pending_.first_line, pending_.first_raw,
+                    {label(of::order), written.error().message}, pending_.rows);
+    }
+    ++summary_.orders;
+    if (order.is_guest()) ++summary_.guest_orders;
+    if (order.status != OrderStatus::placed) ++summary_.returns;
+    return {};
+  }
+
+  // Upserts a product named by an order line, once per distinct (sku, name, category).
+  Status note_product(const std::string& sku, std::string_view name, std::string_view category) {
+    if (name.empty() && category.empty()) return {};
+    const std::uint64_t h = hash64(fmt::format("{}\x1f{}", name, category));
+    auto it = product_cache_.find(sku);
+    if (it != product_cache_.end() && it->second == h) return {};
+    if (product_cache_.size() >= kProductCacheLimit) product_cache_.clear();
+    product_cache_[sku] = h;
+    return store_.upsert_product(
+        Product{.sku = sku, .name = std::string(name), .category = std::string(category)});
+  }
+
+  // ---- customers ---------------------------------------------------------------------------
+
+  Status customer_row(const Row& row) {
+    auto rejection = [&](Rejection r) { return reject(row.line, row.raw, std::move(r)); };
+    const auto& v = row.values;
+    if (v[of::c_customer].empty()) return rejection(missing(of::c_customer));
+    Customer customer;
+    customer.id = std::string(v[of::c_customer]);
+    customer.created_at = clock_.now();
+    if (!v[of::created_at].empty()) {
+      auto t = time_.parse(v[of::created_at]);
+      if (!t) return rejection(bad(of::created_at, t.error()));
+      customer.created_at = *t;
+    }
+    customer.name = std::string(v[of::name]);
+    if (!v[of::birthday].empty()) {
+      auto d = parse_date(v[of::birthday]);
+      if (!d) return rejection(bad(of::birthday, d.error()));
+      customer.birthday = *d;
+    }
+    customer.locale = std::string(v[of::locale]);
+    if (!v[of::c_country].empty()) {
+      auto c = parse_country(v[of::c_country]);
+      if (!c) return rejection(bad(of::c_country, c.error()));
+      customer.country = std::move(*c);
+    }
+    customer.time_zone = std::string(v[of::time_zone]);
+    if (!v[of::email].empty()) {
+      auto id = make_email_identity(v[of::email]);
+      if (!id) return rejection(bad(of::email, id.error()));
+      customer.identities.push_back(std::move(*id));
+    }
+    if (!v[of::phone].empty()) {
+      auto id = make_phone_identity(v[of::phone], options_.calling_code);
+      if (!id) return rejection(bad(of::phone, id.error()));
+      customer.identities.push_back(std::move(*id));
+    }
+    if (!v[of::card].empty()) {
+      auto id = make_card_identity(v[of::card]);
+      if (!id) return rejection(bad(of::card, id.error()));
+      customer.identities.push_back(std::move(*id));
+    }
+    if (!v[of::external].empty()) {
+      // "system:value" entries separated by ';'
+      std::string_view rest = v[of::external];
+      while (!rest.empty()) {
+        const std::size_t semi = rest.find(';');
+        const std::string_view entry = trim(rest.substr(0, semi));
+        rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
+        if (entry.empty()) continue;
+        const std::size_t colon = entry.find(':');
+        if (colon == std::string_view::npos) {
+          return rejection({label(of::external),
+                            fmt::format("'{}' is not system:value (e.g. shopify:12345)", entry)});
+        }
+        auto id = make_external_identity(trim(entry.substr(0, colon)),
+                                         trim(entry.substr(colon + 1)));
+        if (!id) return rejection(bad(of::external, id.error()));
+        customer.identities.push_back(std::move(*id));
+      }
+    }
+    for (std::size_t i = 0; i < std::size(kConsentChannels); ++i) {
+      const std::string_view value = v[of::consent_first + i];
+      if (value.empty()) continue;
+      auto consent = parse_consent(value);
+      if (!consent) return rejection(bad(of::consent_first + i, consent.error()));
+      customer.consent[kConsentChannels[i]] = *consent;
+    }
+    Status written = store_.upsert_customer(customer);
+    if (!written) {
+      if (written.error().code != ErrorCode::conflict) return written;
+      return rejection({"", written.error().message});
+    }
+    ++summary_.counts.accepted;
+    return maybe_commit();
+  }
+
+  // ---- products ----------------------------------------------------------------------------
+
+  Status product_row(const Row& row) {
+    auto rejection = [&](Rejection r) { return reject(row.line, row.raw, std::move(r)); };
+    const auto& v = row.values;
+    if (v[of::p_product].empty()) return rejection(missing(of::p_product));
+    Product product{.sku = std::string(v[of::p_product]),
+                    .name = std::string(v[of::p_name]),
+                    .category = std::string(v[of::p_category])};
+    if (!v[of::price].empty()) {
+      auto currency = row_currency(row, of::p_currency);
+      if (!currency) return rejection(bad(of::p_currency, currency.error()));
+      auto price = Money::parse(v[of::price], *currency);
+      if (!price) return rejection(bad(of::price, price.error()));
+      if (price->minor_units() < 0) return rejection({label(of::price), "price is negative"});
+      product.price = *price;
+    }
+    VAFA_CHECK(store_.upsert_product(product));
+    ++summary_.counts.accepted;
+    return maybe_commit();
+  }
+
+  // ---- events ------------------------------------------------------------------------------
+
+  Status event_row(const Row& row) {
+    auto rejection = [&](Rejection r) { return reject(row.line, row.raw, std::move(r)); };
+    const auto& v = row.values;
+    if (v[of::e_customer].empty()) return rejection(missing(of::e_customer));
+    if (v[of::type].empty()) return rejection(missing(of::type));
+    if (v[of::e_time].empty()) return rejection(missing(of::e_time));
+    Event event;
+    event.customer_id = std::string(v[of::e_customer]);
+    event.type = to_lower_ascii(v[of::type]);
+    auto t = time_.parse(v[of::e_time]);
+    if (!t) return rejection(bad(of::e_time, t.error()));
+    event.occurred_at = *t;
+    if (!v[of::e_channel].empty()) {
+      auto channel = parse_channel(v[of::e_channel]);
+      if (!channel) return rejection(bad(of::e_channel, channel.error()));
+      event.channel = *channel;
+    }
+    if (!v[of::properties].empty()) {
+      simdjson::padded_string json(v[of::properties]);
+      simdjson::dom::element element;
+      if (auto error = json_parser_.parse(json).get(element)) {
+        return rejection({label(of::properties),
+                          fmt::format("properties are not valid JSON: {}",
+                                      simdjson::error_message(error))});
+      }
+      if (!element.is_object()) {
+        return rejection({label(of::properties), "properties must be a JSON object"});
+      }
+      event.properties_json = std::string(v[of::properties]);
+    }
+    if (!v[of::id].empty()) {
+      event.id = std::string(v[of::id]);
+    } else {
+      // Without an id, an event is its content: the same event imported twice is one event.
+      event.id = fmt::format(
+          "h{:016x}", hash64(fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}", event.customer_id,
+                                         event.type, event.occurred_at.time_since_epoch().count(),
+                                         to_string(event.channel), event.properties_json)));
+    }
+    VAFA_CHECK(store_.put_event(event));
+    ++summary_.counts.accepted;
+    return maybe_commit();
+  }
+
+  Store& store_;
+  const ImportOptions& options_;
+  const Clock& clock_;
+  ImportObserver* observer_;
+  TableSource& source_;
+  TimeParser time_;
+  std::optional<Currency> default_currency_;
+  std::string source_name_;
+  ImportSummary summary_;
+  PendingOrder pending_;
+  std::int64_t committed_at_ = 0;
+  bool aborted_ = false;
+  std::unordered_map<std::string, std::uint64_t> product_cache_;
+  simdjson::dom::parser json_parser_;
+};
+
+}  // namespace
+
+Result<ImportSummary> import_file(Store& store, const ImportOptions& options, const Clock& clock,
+                                  ImportObserver* observer) {
+  VAFA_TRY(TimeParser time_parser, TimeParser::create(options.date_format));
+  std::optional<Currency> currency;
+  if (!options.currency.empty()) {
+    VAFA_TRY(currency, Currency::parse(options.currency));
+  }
+  if (options.max_errors && *options.max_errors < 0) {
+    return fail(ErrorCode::invalid_argument, "--max-errors must be 0 or more");
+  }
+  if (options.batch_rows <= 0) return fail(ErrorCode::invalid_argument, "batch size must be > 0");
+  VAFA_TRY(auto source, TableSource::open(options.path, options.kind, options.source));
+  if (options.kind == ImportKind::orders) {
+    if (!source->bound(of::amount) && !source->bound(of::unit_price)) {
+      return fail(ErrorCode::invalid_argument,
+                  "orders need an amount or a unit price: add --map amount=COLUMN or --map "
+                  "unit_price=COLUMN");
+    }
+    if (!currency && !source->bound(of::currency)) {
+      return fail(ErrorCode::invalid_argument,
+                  "orders need a currency: add --currency CODE (e.g. --currency IRR) or map a "
+                  "currency column");
+    }
+  }
+  std::error_code ec;
+  auto canonical = std::filesystem::weakly_canonical(options.path, ec);
+  std::string source_name = ec ? options.path : canonical.string();
+  Importer importer(store, options, clock, observer, *source, std::move(time_parser), currency,
+                    std::move(source_name));
+  return importer.run();
+}
+
+}  // namespace vafa::ingest
