@@ -1,0 +1,300 @@
+#include "vafa/ingest/importer.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+namespace vafa::ingest {
+namespace {
+
+using ::testing::HasSubstr;
+
+class ImporterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("vafa-importer-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = open_store((dir_ / "test.db").string()).value();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::string write(const std::string& name, const std::string& text) {
+    const auto path = (dir_ / name).string();
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+
+  Result<ImportSummary> run(ImportKind kind, const std::string& path,
+                            std::vector<std::string> mapping = {},
+                            std::function<void(ImportOptions&)> adjust = {}) {
+    ImportOptions options;
+    options.kind = kind;
+    options.path = path;
+    options.source.mapping = std::move(mapping);
+    options.currency = "USD";
+    if (adjust) adjust(options);
+    return import_file(*store_, options, clock_);
+  }
+
+  StoreStats stats() { return store_->stats().value(); }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+  ManualClock clock_{Timestamp{std::chrono::seconds{1'700'000'000}}};
+};
+
+TEST_F(ImporterTest, GroupsLinesIntoOrdersWithGuestsReturnsAndCancellations) {
+  const auto path = write("orders.csv",
+                          "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,"
+                          "CustomerID,Country\n"
+                          "536365,85123A,WHITE HEART,6,2010-12-01 08:26:00,2.55,17850,GB\n"
+                          "536365,71053,WHITE LANTERN,6,2010-12-01 08:26:00,3.39,17850,GB\n"
+                          "536366,22633,HAND WARMER,6,2010-12-01 08:28:00,1.85,,GB\n"
+                          "C536379,D,Discount,-1,2010-12-01 09:41:00,27.50,14527,GB\n"
+                          "536380,85123A,WHITE HEART,-2,2010-12-01 10:00:00,2.55,17850,GB\n");
+  auto summary = run(ImportKind::orders, path, {}, [](ImportOptions& o) {
+    o.cancel_prefix = "C";
+    o.date_format = "%Y-%m-%d %H:%M:%S";
+  });
+  ASSERT_TRUE(summary) << summary.error().message;
+  EXPECT_EQ(summary->counts.records, 5);
+  EXPECT_EQ(summary->counts.accepted, 5);
+  EXPECT_EQ(summary->orders, 4);
+  EXPECT_EQ(summary->guest_orders, 1);
+  EXPECT_EQ(summary->returns, 2);
+
+  auto order = store_->get_order("536365").value();
+  ASSERT_TRUE(order);
+  EXPECT_EQ(order->customer_id, "17850");
+  ASSERT_EQ(order->lines.size(), 2u);
+  EXPECT_EQ(order->lines[0].amount_minor, 6 * 255);
+  EXPECT_EQ(order->lines[1].unit_price_minor, 339);
+  EXPECT_EQ(order->total_minor(), 6 * 255 + 6 * 339);
+  EXPECT_EQ(order->country, "GB");
+  EXPECT_EQ(format_iso8601(order->placed_at), "2010-12-01T08:26:00Z");
+  EXPECT_EQ(store_->get_order("C536379").value()->status, OrderStatus::cancelled);
+  EXPECT_EQ(store_->get_order("536380").value()->status, OrderStatus::returned);
+  EXPECT_TRUE(store_->get_order("536366").value()->is_guest());
+  auto product = store_->get_product("85123A").value();
+  ASSERT_TRUE(product);
+  EXPECT_EQ(product->name, "WHITE HEART");
+
+  const StoreStats s = stats();
+  EXPECT_EQ(s.orders, 4);
+  EXPECT_EQ(s.order_lines, 5);
+  EXPECT_EQ(s.guest_orders, 1);
+  EXPECT_EQ(s.customers, 2);
+  EXPECT_EQ(s.revenue_minor.at("USD"), 6 * 255 + 6 * 339 + 6 * 185);
+}
+
+TEST_F(ImporterTest, RowPerOrderFileKeepsIdenticalRowsApartAndReimportIsIdempotent) {
+  const auto path = write("cdnow.txt",
+                          " customer_id  date number_of_cds  dollar_value\r\n"
+                          " 00001 19970101  1   11.77\r\n"
+                          " 00002 19970112  1   12.00\r\n"
+                          " 00002 19970112  1   12.00\r\n"
+                          " 00003 19970102  2   20.76\r\n");
+  const std::vector<std::string> map = {
+      "customer=customer_id,time=date,quantity=number_of_cds,amount=dollar_value"};
+  auto whitespace = [](ImportOptions& o) {
+    o.source.dialect = parse_delimiter("whitespace").value();
+    o.date_format = "yyyymmdd";
+  };
+  ASSERT_TRUE(run(ImportKind::orders, path, map, whitespace));
+  const StoreStats first = stats();
+  EXPECT_EQ(first.customers, 3);
+  EXPECT_EQ(first.orders, 4);
+  EXPECT_EQ(first.revenue_minor.at("USD"), 1177 + 1200 + 1200 + 2076);
+  ASSERT_TRUE(run(ImportKind::orders, path, map, whitespace));
+  const StoreStats second = stats();
+  EXPECT_EQ(second.orders, first.orders);
+  EXPECT_EQ(second.order_lines, first.order_lines);
+  EXPECT_EQ(second.revenue_minor, first.revenue_minor);
+}
+
+TEST_F(ImporterTest, BadRowsAreQuarantinedWithLineColumnAndReasonAndGoodRowsLand) {
+  const auto path = write("bad.csv",
+                          "order,customer,time,amount\n"
+                          "1,a,2024-01-01,10.00\n"          // 2 ok
+                          "2,b,2024-13-01,10.00\n"          // 3 bad month
+                          "3,c,2024-01-02,ten\n"            // 4 bad amount
+                          "4,d,2024-01-03\n"                // 5 wrong column count
+                          "5,\xff\xfe,2024-01-04,1.00\n"    // 6 invalid UTF-8
+                          "6,e,,1.00\n"                     // 7 missing time
+                          "7,f,2024-01-05,1.005\n"          // 8 too many decimals
+                          "8,g,2024-01-06,\"1.00\"x\n"      // 9 bad quoting
+                          "9,h,2024-01-07,2.50\n");         // 10 ok
+  auto summary = run(ImportKind::orders, path);
+  ASSERT_TRUE(summary) << summary.error().message;
+  EXPECT_EQ(summary->counts.records, 9);
+  EXPECT_EQ(summary->counts.accepted, 2);
+  EXPECT_EQ(summary->counts.rejected, 7);
+  auto rejected = store_->rejected_rows("").value();
+  ASSERT_EQ(rejected.size(), 7u);
+  std::vector<std::int64_t> lines;
+  for (const auto& r : rejected) lines.push_back(r.line);
+  EXPECT_EQ(lines, (std::vector<std::int64_t>{3, 4, 5, 6, 7, 8, 9}));
+  EXPECT_EQ(rejected[0].column, "time");
+  EXPECT_EQ(rejected[1].column, "amount");
+  EXPECT_THAT(rejected[2].reason, HasSubstr("expected 4 fields, found 3"));
+  EXPECT_EQ(rejected[3].reason, "invalid UTF-8");
+  EXPECT_EQ(rejected[3].column, "customer");
+  EXPECT_EQ(rejected[3].raw, "5,\\xFF\\xFE,2024-01-04,1.00");
+  EXPECT_EQ(rejected[4].reason, "time is missing");
+  EXPECT_EQ(rejected[5].column, "amount");
+  EXPECT_THAT(rejected[6].reason, HasSubstr("closing quote"));
+  EXPECT_EQ(rejected[0].source, std::filesystem::canonical(path).string());
+  EXPECT_EQ(stats().orders, 2);
+
+  // Importing again replaces the quarantine of that file rather than adding to it.
+  ASSERT_TRUE(run(ImportKind::orders, path));
+  EXPECT_EQ(store_->rejected_rows("").value().size(), 7u);
+}
+
+TEST_F(ImporterTest, MaxErrorsRollsBackTheWholeFile) {
+  const auto path = write("bad.csv",
+                          "order,customer,time,amount\n"
+                          "1,a,2024-01-01,10.00\n"
+                          "2,b,nope,10.00\n"
+                          "3,c,2024-01-02,x\n"
+                          "4,c,2024-01-02,1\n");
+  auto summary = run(ImportKind::orders, path, {}, [](ImportOptions& o) { o.max_errors = 1; });
+  ASSERT_TRUE(summary);
+  EXPECT_EQ(summary->status, ImportStatus::aborted);
+  EXPECT_EQ(stats().orders, 0);
+  EXPECT_EQ(stats().customers, 0);
+
+  auto lenient = run(ImportKind::orders, path, {}, [](ImportOptions& o) { o.max_errors = 2; });
+  ASSERT_TRUE(lenient);
+  EXPECT_EQ(lenient->status, ImportStatus::completed);
+  EXPECT_EQ(stats().orders, 2);
+}
+
+TEST_F(ImporterTest, MappingProblemsAreErrorsBeforeAnythingIsWritten) {
+  const auto good = write("good.csv", "id,when,total\n1,2024-01-01,5\n");
+  auto missing_column = run(ImportKind::orders, good, {"order=id,time=date,amount=total"});
+  ASSERT_FALSE(missing_column);
+  EXPECT_THAT(missing_column.error().message, HasSubstr("has no column 'date'"));
+  EXPECT_THAT(missing_column.error().message, HasSubstr("id, when, total"));
+
+  auto unknown_field = run(ImportKind::orders, good, {"ordr=id"});
+  ASSERT_FALSE(unknown_field);
+  EXPECT_THAT(unknown_field.error().message, HasSubstr("unknown field 'ordr'"));
+
+  auto no_time = run(ImportKind::orders, good, {"order=id,amount=total"});
+  ASSERT_FALSE(no_time);
+  EXPECT_THAT(no_time.error().message, HasSubstr("field 'time' is required"));
+
+  auto index_too_big = run(ImportKind::orders, good, {"time=7"});
+  ASSERT_FALSE(index_too_big);
+  EXPECT_THAT(index_too_big.error().message, HasSubstr("only 3 columns"));
+
+  auto empty = run(ImportKind::orders, write("empty.csv", ""));
+  ASSERT_FALSE(empty);
+  EXPECT_THAT(empty.error().message, HasSubstr("is empty"));
+
+  auto absent = run(ImportKind::orders, (dir_ / "absent.csv").string());
+  ASSERT_FALSE(absent);
+  EXPECT_EQ(absent.error().code, ErrorCode::not_found);
+
+  auto no_currency = run(ImportKind::orders, good, {"time=when"},
+                         [](ImportOptions& o) { o.currency.clear(); });
+  ASSERT_FALSE(no_currency);
+  EXPECT_THAT(no_currency.error().message, HasSubstr("--currency"));
+
+  EXPECT_EQ(stats().orders, 0);
+  EXPECT_EQ(stats().rejected_rows, 0);
+
+  // The same file with a correct mapping by index, without a header.
+  const auto headless = write("headless.csv", "1,2024-01-01,5\n2,2024-01-02,6\n");
+  auto by_index = run(ImportKind::orders, headless, {"order=1,time=2,amount=3"},
+                      [](ImportOptions& o) { o.source.header = false; });
+  ASSERT_TRUE(by_index) << by_index.error().message;
+  EXPECT_EQ(stats().orders, 2);
+}
+
+TEST_F(ImporterTest, CustomersWithIdentitiesAndConsent) {
+  const auto path = write("customers.csv",
+                          "customer_id,name,email,phone,card,country,birthday,consent_email,"
+                          "consent_sms,external\n"
+                          "c1,\"Rezaei, Ali\",Ali@Example.COM,0912 345 6789,vf-1,ir,1990-05-01,"
+                          "yes,no,shopify:987\n"
+                          "c2,Ani,ani@example.com,,,,not-a-date,,,\n"
+                          "c3,Aram,ali@example.com,,,AM,,,,\n"
+                          "c4,Bad,no-at-sign,,,,,,,\n");
+  auto summary = run(ImportKind::customers, path, {},
+                     [](ImportOptions& o) { o.calling_code = "98"; });
+  ASSERT_TRUE(summary) << summary.error().message;
+  EXPECT_EQ(summary->counts.accepted, 1);
+  EXPECT_EQ(summary->counts.rejected, 3);
+  auto c1 = store_->get_customer("c1").value();
+  ASSERT_TRUE(c1);
+  EXPECT_EQ(c1->name, "Rezaei, Ali");
+  EXPECT_EQ(c1->country, "IR");
+  EXPECT_EQ(c1->consent.at(Channel::email), true);
+  EXPECT_EQ(c1->consent.at(Channel::sms), false);
+  std::vector<std::string> keys;
+  for (const auto& id : c1->identities) keys.push_back(id.key());
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(keys, (std::vector<std::string>{"card:VF-1", "email:ali@example.com",
+                                            "external:shopify:987", "phone:+989123456789"}));
+  auto rejected = store_->rejected_rows("").value();
+  ASSERT_EQ(rejected.size(), 3u);
+  EXPECT_EQ(rejected[0].column, "birthday");
+  EXPECT_THAT(rejected[1].reason, HasSubstr("already belongs to customer 'c1'"));
+  EXPECT_EQ(rejected[2].column, "email");
+}
+
+TEST_F(ImporterTest, ProductsAndEventsFromNdjson) {
+  const auto products = write("products.csv",
+                              "sku;name;category;price\nP1;Tea;grocery;4.50\nP2;Cup;home;-1\n");
+  auto p = run(ImportKind::products, products, {},
+               [](ImportOptions& o) { o.source.dialect.delimiter = ';'; });
+  ASSERT_TRUE(p) << p.error().message;
+  EXPECT_EQ(p->counts.accepted, 1);
+  EXPECT_EQ(store_->get_product("P1").value()->price->minor_units(), 450);
+
+  const auto events = write(
+      "events.ndjson",
+      "{\"customer\":\"c1\",\"type\":\"NPS\",\"time\":\"2024-02-01T10:00:00+03:30\","
+      "\"channel\":\"email\",\"properties\":{\"score\":9}}\n"
+      "{\"customer\":\"c1\",\"type\":\"review\",\"time\":\"2024-02-02\",\"properties\":[1]}\n"
+      "{\"customer\":\"c1\",\"type\":\"review\",\"time\":\"yesterday\"}\n"
+      "not json\n"
+      "{\"id\":\"e9\",\"user_id\":\"c2\",\"event\":\"email_open\",\"timestamp\":\"2024-02-03\"}\n");
+  auto e = run(ImportKind::events, events, {}, [](ImportOptions& o) {
+    o.source.format = Format::ndjson;
+  });
+  ASSERT_TRUE(e) << e.error().message;
+  EXPECT_EQ(e->counts.records, 5);
+  EXPECT_EQ(e->counts.accepted, 2);
+  auto c1 = store_->customer_events("c1").value();
+  ASSERT_EQ(c1.size(), 1u);
+  EXPECT_EQ(c1[0].type, "nps");
+  EXPECT_EQ(c1[0].channel, Channel::email);
+  EXPECT_EQ(format_iso8601(c1[0].occurred_at), "2024-02-01T06:30:00Z");
+  EXPECT_EQ(c1[0].properties_json, "{\"score\":9}");
+  EXPECT_EQ(store_->customer_events("c2").value().at(0).id, "e9");
+  auto rejected = store_->rejected_rows(std::filesystem::canonical(events).string()).value();
+  ASSERT_EQ(rejected.size(), 3u);
+  EXPECT_EQ(rejected[0].reason, "properties must be a JSON object");
+  EXPECT_EQ(rejected[1].column, "time");
+  EXPECT_EQ(rejected[2].line, 4);
+
+  ASSERT_TRUE(run(ImportKind::events, events, {}, [](ImportOptions& o) {
+    o.source.format = Format::ndjson;
+  }));
+  EXPECT_EQ(stats().events, 2);  // content ids make the re-import a no-op
+}
+
+}  // namespace
+}  // namespace vafa::ingest
