@@ -29,6 +29,7 @@ struct ImportArgs {
   std::string errors_path;
   std::int64_t max_errors = -1;
   std::size_t max_record_bytes = std::size_t{1} << 20;
+  std::int64_t batch_rows = 50'000;
 };
 
 std::string csv_field(std::string_view text) {
@@ -104,6 +105,7 @@ int run_import(const ImportArgs& args, const Context& context) {
   options.cancel_prefix = args.cancel_prefix;
   options.calling_code = args.calling_code;
   if (args.max_errors >= 0) options.max_errors = args.max_errors;
+  options.batch_rows = args.batch_rows;
 
   std::error_code ec;
   if (!std::filesystem::is_regular_file(args.path, ec)) {
@@ -191,6 +193,10 @@ void add_import_command(CLI::App& app, const Context& context, Runner& runner) {
                   "Reject records longer than this")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 30));
+  cmd->add_option("--batch-rows", args->batch_rows,
+                  "Commit every N records (a kill loses at most the batch in progress)")
+      ->capture_default_str()
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{10'000'000}));
   cmd->callback([args, &context, &runner] {
     runner = [args, &context] { return run_import(*args, context); };
   });
