@@ -1,0 +1,216 @@
+// End-to-end: the vafa binary importing the CDNOW master file, a malformed file, an import
+// killed with SIGKILL, and the generator's determinism.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fcntl.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+struct Outcome {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+class Integration : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("vafa-it-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Runs `vafa ARGS` with the store at `db` (under the test's directory).
+  Outcome vafa(const std::string& db, const std::string& args) {
+    const fs::path out = dir_ / "stdout", err = dir_ / "stderr";
+    const std::string command = std::string(VAFA_BIN) + " --db '" + (dir_ / db).string() + "' " +
+                                args + " > '" + out.string() + "' 2> '" + err.string() + "'";
+    const int status = std::system(command.c_str());
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out), slurp(err)};
+  }
+
+  nlohmann::json stats(const std::string& db) {
+    const Outcome run = vafa(db, "stats --json");
+    EXPECT_EQ(run.code, 0) << run.err;
+    return nlohmann::json::parse(run.out);
+  }
+
+  std::string path(const std::string& name) const { return (dir_ / name).string(); }
+
+  fs::path dir_;
+};
+
+const std::string kCdnow = std::string(VAFA_SOURCE_DIR) + "/data/cdnow/CDNOW_master.txt";
+const std::string kCdnowArgs =
+    " --delimiter whitespace --date-format yyyymmdd --currency USD"
+    " --map customer=customer_id,time=date,quantity=number_of_cds,amount=dollar_value";
+
+TEST_F(Integration, CdnowMasterFileImportsToThePublishedCountsTwice) {
+  for (int round = 0; round < 2; ++round) {
+    const Outcome run = vafa("cdnow.db", "import orders " + kCdnow + kCdnowArgs);
+    ASSERT_EQ(run.code, 0) << run.err;
+    const auto s = stats("cdnow.db");
+    EXPECT_EQ(s["customers"], 23570) << "round " << round;
+    EXPECT_EQ(s["orders"], 69659) << "round " << round;
+    EXPECT_EQ(s["order_lines"], 69659);
+    EXPECT_EQ(s["guest_orders"], 0);
+    EXPECT_EQ(s["rejected_rows"], 0);
+    EXPECT_EQ(s["revenue"]["USD"], "2500315.63");
+    EXPECT_EQ(s["first_order"], "1997-01-01T00:00:00Z");
+    EXPECT_EQ(s["last_order"], "1998-06-30T00:00:00Z");
+  }
+}
+
+TEST_F(Integration, MalformedFileQuarantinesExactlyTheBadLines) {
+  // The first 300 CDNOW rows with bad lines put in at known places.
+  std::ifstream in(kCdnow, std::ios::binary);
+  std::ofstream out(path("bad.txt"), std::ios::binary);
+  std::string line;
+  std::vector<int> bad_lines;
+  int written = 0, good = 0;
+  const std::vector<std::string> bad = {
+      " 00001 19971301  1   11.77\r",               // month 13
+      " 00002 19970112  one 12.00\r",               // quantity not a number
+      " 00003 19970102  2\r",                       // a field short
+      " 00004 19970102  2   2O.76\r",               // letter O in the amount
+      " 0\xC3\x28 19970102  2   20.76\r",           // invalid UTF-8
+      " 00005 " + std::string(2 << 20, '9') + "\r",  // an absurd 2 MiB line
+      " 00006 19970102  2   1.999\r",               // a tenth of a cent
+  };
+  std::size_t next_bad = 0;
+  while (std::getline(in, line) && written < 300) {
+    out << line << '\n';
+    ++written;
+    if (written > 1) ++good;
+    if (written % 40 == 0 && next_bad < bad.size()) {
+      out << bad[next_bad++] << '\n';
+      bad_lines.push_back(++written);
+    }
+  }
+  out.close();
+  ASSERT_EQ(bad_lines.size(), bad.size());
+
+  const Outcome run = vafa("bad.db", "import orders " + path("bad.txt") + kCdnowArgs +
+                                     " --errors " + path("errors.csv"));
+  EXPECT_EQ(run.code, 3) << run.err;
+  EXPECT_THAT(run.out, HasSubstr(std::to_string(bad.size()) + " rejected"));
+  const auto s = stats("bad.db");
+  EXPECT_EQ(s["rejected_rows"], bad.size());
+  EXPECT_EQ(s["order_lines"], good);
+
+  std::ifstream errors(path("errors.csv"));
+  std::string header;
+  std::getline(errors, header);
+  EXPECT_EQ(header, "file,line,column,reason,raw");
+  std::vector<int> reported;
+  std::string row;
+  while (std::getline(errors, row)) {
+    const auto first = row.find(',');
+    reported.push_back(std::stoi(row.substr(first + 1, row.find(',', first + 1) - first - 1)));
+  }
+  EXPECT_EQ(reported, bad_lines);
+}
+
+TEST_F(Integration, UsageErrorsWriteNothingAndSayWhy) {
+  Outcome missing = vafa("u.db", "import orders " + path("absent.csv") + " --currency USD");
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_THAT(missing.err, HasSubstr("absent.csv"));
+
+  std::ofstream(path("o.csv")) << "id,when,total\n1,2024-01-01,5\n2,2024-01-02,x\n";
+  Outcome bad_map = vafa("u.db", "import orders " + path("o.csv") + " --map time=date --currency USD");
+  EXPECT_EQ(bad_map.code, 2);
+  EXPECT_THAT(bad_map.err, HasSubstr("has no column 'date'"));
+
+  Outcome bad_flag = vafa("u.db", "import orders " + path("o.csv") + " --max-errors -3");
+  EXPECT_EQ(bad_flag.code, 2);
+
+  Outcome aborted = vafa("u.db", "import orders " + path("o.csv") +
+                                 " --map time=when,order=id,amount=total --currency USD "
+                                 "--max-errors 0");
+  EXPECT_EQ(aborted.code, 4);
+  EXPECT_THAT(aborted.err, HasSubstr("nothing from it was kept"));
+  EXPECT_EQ(stats("u.db")["orders"], 0);
+}
+
+// SIGKILL at two moments of a batched import, then a second import: the result is the same as
+// one clean import.
+TEST_F(Integration, KillDuringImportThenReimportEqualsCleanImport) {
+  ASSERT_EQ(vafa("unused.db", "generate --customers 40000 --seed 3 --out " + path("gen")).code, 0);
+  const std::string orders = path("gen/orders.csv");
+  ASSERT_EQ(vafa("clean.db", "import orders " + orders).code, 0);
+  const auto clean = stats("clean.db");
+  ASSERT_GT(clean["order_lines"].get<int>(), 150000);
+
+  for (const int delay_ms : {150, 700}) {
+    const std::string db = "killed" + std::to_string(delay_ms) + ".db";
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      const int null = ::open("/dev/null", O_WRONLY);
+      dup2(null, 1);
+      dup2(null, 2);
+      execl(VAFA_BIN, VAFA_BIN, "--db", path(db).c_str(), "import", "orders", orders.c_str(),
+            "--batch-rows", "5000", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    EXPECT_TRUE(WIFSIGNALED(status)) << "the import finished before it could be killed";
+    const auto partial = stats(db);
+    EXPECT_LT(partial["order_lines"].get<int>(), clean["order_lines"].get<int>());
+
+    const Outcome again = vafa(db, "import orders " + orders);
+    ASSERT_EQ(again.code, 0) << again.err;
+    EXPECT_EQ(stats(db), clean) << "after a kill at " << delay_ms << " ms";
+  }
+}
+
+TEST_F(Integration, GeneratorIsDeterministicToFilesAndIntoTheStore) {
+  ASSERT_EQ(vafa("x.db", "generate --customers 2000 --seed 9 --out " + path("a")).code, 0);
+  ASSERT_EQ(vafa("x.db", "generate --customers 2000 --seed 9 --out " + path("b")).code, 0);
+  for (const std::string file : {"customers.csv", "products.csv", "orders.csv", "events.ndjson"}) {
+    EXPECT_EQ(slurp(dir_ / "a" / file), slurp(dir_ / "b" / file)) << file;
+  }
+  // Into the store directly, and through the files: the same store.
+  ASSERT_EQ(vafa("direct.db", "generate --customers 2000 --seed 9").code, 0);
+  for (const std::string kind : {"products", "customers", "orders", "events"}) {
+    const std::string file = kind == "events" ? "events.ndjson" : kind + ".csv";
+    const Outcome run = vafa("files.db", "import " + kind + " " + path("a/" + file));
+    ASSERT_EQ(run.code, 0) << kind << ": " << run.err;
+  }
+  auto direct = stats("direct.db");
+  auto files = stats("files.db");
+  EXPECT_EQ(direct, files);
+  EXPECT_GT(direct["orders"].get<int>(), 4000);
+  // Generating again into the same store changes nothing.
+  ASSERT_EQ(vafa("direct.db", "generate --customers 2000 --seed 9").code, 0);
+  EXPECT_EQ(stats("direct.db"), direct);
+}
+
+}  // namespace
