@@ -1,19 +1,19 @@
 // End-to-end: the vafa binary importing the CDNOW master file, a malformed file, an import
 // killed with SIGKILL, and the generator's determinism.
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <fcntl.h>
+#include <nlohmann/json.hpp>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fcntl.h>
-
-#include <chrono>
-#include <filesystem>
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
-#include <thread>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 namespace {
 
@@ -93,13 +93,13 @@ TEST_F(Integration, MalformedFileQuarantinesExactlyTheBadLines) {
   std::vector<int> bad_lines;
   int written = 0, good = 0;
   const std::vector<std::string> bad = {
-      " 00001 19971301  1   11.77\r",               // month 13
-      " 00002 19970112  one 12.00\r",               // quantity not a number
-      " 00003 19970102  2\r",                       // a field short
-      " 00004 19970102  2   2O.76\r",               // letter O in the amount
-      " 0\xC3\x28 19970102  2   20.76\r",           // invalid UTF-8
+      " 00001 19971301  1   11.77\r",                // month 13
+      " 00002 19970112  one 12.00\r",                // quantity not a number
+      " 00003 19970102  2\r",                        // a field short
+      " 00004 19970102  2   2O.76\r",                // letter O in the amount
+      " 0\xC3\x28 19970102  2   20.76\r",            // invalid UTF-8
       " 00005 " + std::string(2 << 20, '9') + "\r",  // an absurd 2 MiB line
-      " 00006 19970102  2   1.999\r",               // a tenth of a cent
+      " 00006 19970102  2   1.999\r",                // a tenth of a cent
   };
   std::size_t next_bad = 0;
   while (std::getline(in, line) && written < 300) {
@@ -115,7 +115,7 @@ TEST_F(Integration, MalformedFileQuarantinesExactlyTheBadLines) {
   ASSERT_EQ(bad_lines.size(), bad.size());
 
   const Outcome run = vafa("bad.db", "import orders " + path("bad.txt") + kCdnowArgs +
-                                     " --errors " + path("errors.csv"));
+                                         " --errors " + path("errors.csv"));
   EXPECT_EQ(run.code, 3) << run.err;
   EXPECT_THAT(run.out, HasSubstr(std::to_string(bad.size()) + " rejected"));
   const auto s = stats("bad.db");
@@ -141,7 +141,8 @@ TEST_F(Integration, UsageErrorsWriteNothingAndSayWhy) {
   EXPECT_THAT(missing.err, HasSubstr("absent.csv"));
 
   std::ofstream(path("o.csv")) << "id,when,total\n1,2024-01-01,5\n2,2024-01-02,x\n";
-  Outcome bad_map = vafa("u.db", "import orders " + path("o.csv") + " --map time=date --currency USD");
+  Outcome bad_map =
+      vafa("u.db", "import orders " + path("o.csv") + " --map time=date --currency USD");
   EXPECT_EQ(bad_map.code, 2);
   EXPECT_THAT(bad_map.err, HasSubstr("has no column 'date'"));
 
@@ -149,8 +150,8 @@ TEST_F(Integration, UsageErrorsWriteNothingAndSayWhy) {
   EXPECT_EQ(bad_flag.code, 2);
 
   Outcome aborted = vafa("u.db", "import orders " + path("o.csv") +
-                                 " --map time=when,order=id,amount=total --currency USD "
-                                 "--max-errors 0");
+                                     " --map time=when,order=id,amount=total --currency USD "
+                                     "--max-errors 0");
   EXPECT_EQ(aborted.code, 4);
   EXPECT_THAT(aborted.err, HasSubstr("nothing from it was kept"));
   EXPECT_EQ(stats("u.db")["orders"], 0);

@@ -2,11 +2,11 @@
 // subcommand on the app and runs it; main() maps what they return to the process exit code.
 #pragma once
 
-#include <CLI/CLI.hpp>
-
 #include <functional>
 #include <memory>
 #include <string>
+
+#include <CLI/CLI.hpp>
 
 #include "vafa/core/error.hpp"
 #include "vafa/store/store.hpp"

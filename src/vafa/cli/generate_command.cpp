@@ -38,9 +38,9 @@ int run_generate(GenerateArgs args, const Context& context) {
   auto store = context.open_store();
   if (!store) return report(store.error());
   SystemClock clock;
-  const std::string source = fmt::format("generate:customers={},seed={},start={},days={}",
-                                         args.params.customers, args.params.seed, args.start,
-                                         args.params.days);
+  const std::string source =
+      fmt::format("generate:customers={},seed={},start={},days={}", args.params.customers,
+                  args.params.seed, args.start, args.params.days);
   auto run = (*store)->start_import("generate", source, clock.now());
   if (!run) return report(run.error());
   generate::StoreSink sink(**store, *run);

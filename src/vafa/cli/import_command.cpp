@@ -1,11 +1,11 @@
 // vafa import orders|customers|products|events FILE
-#include <fmt/core.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+
+#include <fmt/core.h>
+#include <unistd.h>
 
 #include "vafa/cli/command.hpp"
 #include "vafa/core/clock.hpp"
@@ -65,8 +65,8 @@ class CliObserver final : public ingest::ImportObserver {
     last_ = now;
     const double share = file_size_ > 0 ? static_cast<double>(bytes) / file_size_ : 1.0;
     const int filled = static_cast<int>(share * 30);
-    fmt::print(stderr, "\r  [{:<30}] {:5.1f}%  {} records", std::string(filled, '#'),
-               share * 100, records);
+    fmt::print(stderr, "\r  [{:<30}] {:5.1f}%  {} records", std::string(filled, '#'), share * 100,
+               records);
     drawn_ = true;
   }
 
@@ -112,7 +112,8 @@ int run_import(const ImportArgs& args, const Context& context) {
     return report(Error{ErrorCode::not_found, fmt::format("'{}' is not a file", args.path)});
   }
   const auto size = static_cast<std::int64_t>(std::filesystem::file_size(args.path, ec));
-  if (size == 0) return report(Error{ErrorCode::invalid_argument, fmt::format("'{}' is empty", args.path)});
+  if (size == 0)
+    return report(Error{ErrorCode::invalid_argument, fmt::format("'{}' is empty", args.path)});
 
   std::ofstream errors;
   if (!args.errors_path.empty()) {
@@ -189,8 +190,7 @@ void add_import_command(CLI::App& app, const Context& context, Runner& runner) {
   cmd->add_option("--max-errors", args->max_errors,
                   "Roll back the whole file if more than N rows are rejected")
       ->check(CLI::NonNegativeNumber);
-  cmd->add_option("--max-record-bytes", args->max_record_bytes,
-                  "Reject records longer than this")
+  cmd->add_option("--max-record-bytes", args->max_record_bytes, "Reject records longer than this")
       ->capture_default_str()
       ->check(CLI::Range(std::size_t{64}, std::size_t{1} << 30));
   cmd->add_option("--batch-rows", args->batch_rows,

@@ -1,6 +1,5 @@
 // vafa stats [--json]
 #include <fmt/core.h>
-
 #include <nlohmann/json.hpp>
 
 #include "vafa/cli/command.hpp"
@@ -44,8 +43,8 @@ int run_stats(bool json, const Context& context) {
   }
   fmt::print("store          {}\n", (*store)->describe());
   fmt::print("customers      {:>14L}\n", s.customers);
-  fmt::print("orders         {:>14L}   ({} returned or cancelled, {} guest)\n", s.orders,
-             s.returns, s.guest_orders);
+  fmt::print("orders         {:>14L}   ({} returned or cancelled, {} guest)\n", s.orders, s.returns,
+             s.guest_orders);
   fmt::print("order lines    {:>14L}\n", s.order_lines);
   fmt::print("products       {:>14L}\n", s.products);
   fmt::print("events         {:>14L}\n", s.events);
@@ -54,7 +53,8 @@ int run_stats(bool json, const Context& context) {
     fmt::print("revenue {}    {:>14}\n", currency, decimal(currency, minor));
   }
   if (s.first_order) {
-    fmt::print("orders from    {} to {}\n", format_date(*s.first_order), format_date(*s.last_order));
+    fmt::print("orders from    {} to {}\n", format_date(*s.first_order),
+               format_date(*s.last_order));
   }
   return kOk;
 }

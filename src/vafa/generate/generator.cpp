@@ -1,11 +1,11 @@
 #include "vafa/generate/generator.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include "vafa/generate/random.hpp"
 
@@ -21,22 +21,30 @@ constexpr std::uint64_t kCatalogueStream = 0xCA7A;
 
 struct CategoryDef {
   std::string_view name;
-  double weight;      // share of purchases
-  double base_price;  // median list price, major units
+  double weight;        // share of purchases
+  double base_price;    // median list price, major units
   std::size_t partner;  // the category most often bought with this one
 };
 
 // Twelve departments of a general online shop; partner = the department most often co-bought.
 constexpr std::array<CategoryDef, 12> kCategories = {{
-    {"books", 0.14, 14, 11},      {"music", 0.08, 12, 0},     {"electronics", 0.10, 180, 10},
-    {"home", 0.10, 45, 8},        {"beauty", 0.09, 22, 5},    {"fashion", 0.13, 40, 4},
-    {"toys", 0.07, 25, 0},        {"sports", 0.07, 55, 5},    {"garden", 0.05, 35, 3},
-    {"grocery", 0.10, 8, 9},      {"office", 0.04, 18, 2},    {"stationery", 0.03, 6, 0},
+    {"books", 0.14, 14, 11},
+    {"music", 0.08, 12, 0},
+    {"electronics", 0.10, 180, 10},
+    {"home", 0.10, 45, 8},
+    {"beauty", 0.09, 22, 5},
+    {"fashion", 0.13, 40, 4},
+    {"toys", 0.07, 25, 0},
+    {"sports", 0.07, 55, 5},
+    {"garden", 0.05, 35, 3},
+    {"grocery", 0.10, 8, 9},
+    {"office", 0.04, 18, 2},
+    {"stationery", 0.03, 6, 0},
 }};
 
 constexpr std::array<std::string_view, 10> kAdjectives = {
-    "classic", "deluxe", "compact", "premium", "everyday",
-    "essential", "pro", "mini", "family", "signature"};
+    "classic",   "deluxe", "compact", "premium", "everyday",
+    "essential", "pro",    "mini",    "family",  "signature"};
 
 constexpr std::size_t kBundleSize = 5;
 
@@ -57,26 +65,26 @@ struct CountryDef {
   std::span<const Name> family;
 };
 
-constexpr Name kPersianGiven[] = {
-    {"ali", "علی"},     {"sara", "سارا"},   {"reza", "رضا"},     {"maryam", "مریم"},
-    {"hossein", "حسین"}, {"zahra", "زهرا"}, {"mohammad", "محمد"}, {"fatemeh", "فاطمه"},
-    {"amir", "امیر"},   {"narges", "نرگس"}, {"mehdi", "مهدی"},   {"shirin", "شیرین"}};
+constexpr Name kPersianGiven[] = {{"ali", "علی"},       {"sara", "سارا"},     {"reza", "رضا"},
+                                  {"maryam", "مریم"},   {"hossein", "حسین"},  {"zahra", "زهرا"},
+                                  {"mohammad", "محمد"}, {"fatemeh", "فاطمه"}, {"amir", "امیر"},
+                                  {"narges", "نرگس"},   {"mehdi", "مهدی"},    {"shirin", "شیرین"}};
 constexpr Name kPersianFamily[] = {
     {"rezaei", "رضایی"}, {"ahmadi", "احمدی"}, {"hosseini", "حسینی"}, {"karimi", "کریمی"},
     {"moradi", "مرادی"}, {"jafari", "جعفری"}, {"tehrani", "تهرانی"}, {"sadeghi", "صادقی"}};
-constexpr Name kArmenianGiven[] = {
-    {"aram", "Արամ"},   {"ani", "Անի"},       {"davit", "Դավիթ"},   {"narek", "Նարեկ"},
-    {"lilit", "Լիլիթ"}, {"mariam", "Մարիամ"}, {"tigran", "Տիգրան"}, {"anahit", "Անահիտ"},
-    {"hayk", "Հայկ"},   {"gayane", "Գայանե"}};
-constexpr Name kArmenianFamily[] = {
-    {"petrosyan", "Պետրոսյան"},     {"sargsyan", "Սարգսյան"},   {"hakobyan", "Հակոբյան"},
-    {"grigoryan", "Գրիգորյան"},     {"avetisyan", "Ավետիսյան"}, {"harutyunyan", "Հարությունյան"},
-    {"vardanyan", "Վարդանյան"}};
-constexpr Name kEnglishGiven[] = {{"john", "John"},   {"emma", "Emma"},   {"olivia", "Olivia"},
-                                  {"liam", "Liam"},   {"noah", "Noah"},   {"ava", "Ava"},
+constexpr Name kArmenianGiven[] = {{"aram", "Արամ"},     {"ani", "Անի"},       {"davit", "Դավիթ"},
+                                   {"narek", "Նարեկ"},   {"lilit", "Լիլիթ"},   {"mariam", "Մարիամ"},
+                                   {"tigran", "Տիգրան"}, {"anahit", "Անահիտ"}, {"hayk", "Հայկ"},
+                                   {"gayane", "Գայանե"}};
+constexpr Name kArmenianFamily[] = {{"petrosyan", "Պետրոսյան"}, {"sargsyan", "Սարգսյան"},
+                                    {"hakobyan", "Հակոբյան"},   {"grigoryan", "Գրիգորյան"},
+                                    {"avetisyan", "Ավետիսյան"}, {"harutyunyan", "Հարությունյան"},
+                                    {"vardanyan", "Վարդանյան"}};
+constexpr Name kEnglishGiven[] = {{"john", "John"},   {"emma", "Emma"},    {"olivia", "Olivia"},
+                                  {"liam", "Liam"},   {"noah", "Noah"},    {"ava", "Ava"},
                                   {"lukas", "Lukas"}, {"sophie", "Sophie"}};
-constexpr Name kEnglishFamily[] = {{"smith", "Smith"},   {"johnson", "Johnson"},
-                                   {"brown", "Brown"},   {"miller", "Miller"},
+constexpr Name kEnglishFamily[] = {{"smith", "Smith"},     {"johnson", "Johnson"},
+                                   {"brown", "Brown"},     {"miller", "Miller"},
                                    {"schmidt", "Schmidt"}, {"wilson", "Wilson"}};
 
 const std::array<CountryDef, 4> kCountries = {{
@@ -86,9 +94,12 @@ const std::array<CountryDef, 4> kCountries = {{
     {"DE", 0.08, "de-DE", "Europe/Berlin", "49", "151", 8, kEnglishGiven, kEnglishFamily},
 }};
 
-constexpr std::array<std::pair<Channel, double>, 6> kChannels = {{
-    {Channel::web, 0.42}, {Channel::app, 0.25}, {Channel::store, 0.20},
-    {Channel::chat, 0.06}, {Channel::phone, 0.04}, {Channel::email, 0.03}}};
+constexpr std::array<std::pair<Channel, double>, 6> kChannels = {{{Channel::web, 0.42},
+                                                                  {Channel::app, 0.25},
+                                                                  {Channel::store, 0.20},
+                                                                  {Channel::chat, 0.06},
+                                                                  {Channel::phone, 0.04},
+                                                                  {Channel::email, 0.03}}};
 
 template <typename T, std::size_t N, typename F>
 std::vector<double> cumulative(const std::array<T, N>& items, F weight) {
@@ -106,8 +117,8 @@ struct CatalogueProduct {
 
 struct Catalogue {
   std::vector<CatalogueProduct> products;
-  std::vector<std::vector<std::size_t>> by_category;          // product indexes
-  std::vector<std::vector<double>> category_cumulative;       // popularity within category
+  std::vector<std::vector<std::size_t>> by_category;     // product indexes
+  std::vector<std::vector<double>> category_cumulative;  // popularity within category
   std::vector<double> global_cumulative;
 };
 
@@ -120,18 +131,18 @@ std::int64_t pow10(int e) {
 Catalogue make_catalogue(const GeneratorParams& params, const Currency& currency,
                          std::uint64_t seed) {
   Rng rng(seed, kCatalogueStream);
-  const std::int64_t count =
-      params.products > 0 ? params.products
-                          : std::clamp<std::int64_t>(params.customers / 20, 60, 50'000);
+  const std::int64_t count = params.products > 0
+                                 ? params.products
+                                 : std::clamp<std::int64_t>(params.customers / 20, 60, 50'000);
   Catalogue c;
   c.by_category.resize(kCategories.size());
   const auto category_cdf = cumulative(kCategories, [](const CategoryDef& d) { return d.weight; });
   const std::int64_t unit = pow10(currency.exponent());
   for (std::int64_t i = 0; i < count; ++i) {
     // Every category gets products; beyond that, in proportion to its weight.
-    const std::size_t category =
-        i < static_cast<std::int64_t>(kCategories.size()) ? static_cast<std::size_t>(i)
-                                                          : rng.pick(category_cdf);
+    const std::size_t category = i < static_cast<std::int64_t>(kCategories.size())
+                                     ? static_cast<std::size_t>(i)
+                                     : rng.pick(category_cdf);
     const std::size_t rank = c.by_category[category].size();
     const double price = kCategories[category].base_price * std::exp(0.6 * rng.normal());
     const std::int64_t price_minor =
@@ -167,8 +178,8 @@ Catalogue make_catalogue(const GeneratorParams& params, const Currency& currency
 // kBundleSize within its category.
 std::span<const std::size_t> bundle_of(const Catalogue& c, std::size_t index) {
   const auto& members = c.by_category[c.products[index].category];
-  const auto at = static_cast<std::size_t>(
-      std::find(members.begin(), members.end(), index) - members.begin());
+  const auto at =
+      static_cast<std::size_t>(std::find(members.begin(), members.end(), index) - members.begin());
   const std::size_t first = at / kBundleSize * kBundleSize;
   const std::size_t last = std::min(first + kBundleSize, members.size());
   return std::span<const std::size_t>(members).subspan(first, last - first);
@@ -209,23 +220,23 @@ class CustomerGenerator {
     nu_ = rng.gamma(params_.q, 1.0 / params_.gamma);
     const double engagement = (1.0 - p_drop) * (1.0 - p_drop);
 
-    const auto signup = start_ + seconds(static_cast<std::int64_t>(
-                                     rng.uniform() * params_.days * 86400.0));
+    const auto signup =
+        start_ + seconds(static_cast<std::int64_t>(rng.uniform() * params_.days * 86400.0));
     Customer customer;
     customer.id = fmt::format("C{:07}", index + 1);
     customer.created_at = signup;
     customer.name = fmt::format("{} {}", given.native, family.native);
     if (rng.chance(0.6)) {
       const int year = 1950 + static_cast<int>(rng.below(56));
-      customer.birthday = Date{sys_days(std::chrono::year{year} / std::chrono::January / 1) +
-                               days(rng.below(365))};
+      customer.birthday =
+          Date{sys_days(std::chrono::year{year} / std::chrono::January / 1) + days(rng.below(365))};
     }
     customer.locale = std::string(country.locale);
     customer.country = std::string(country.code);
     customer.time_zone = std::string(country.time_zone);
     customer.identities.push_back(
-        {IdentityKind::email, fmt::format("{}.{}.{}@example.com", given.latin, family.latin,
-                                          index + 1)});
+        {IdentityKind::email,
+         fmt::format("{}.{}.{}@example.com", given.latin, family.latin, index + 1)});
     if (rng.chance(0.7)) {
       // Distinct per customer: index times an odd multiple of neither 2 nor 5 is a bijection
       // modulo 10^digits.
@@ -233,9 +244,9 @@ class CustomerGenerator {
       for (int i = 0; i < country.subscriber_digits; ++i) modulus *= 10;
       const std::int64_t subscriber = (index * 7'919'333 + 1'234'567) % modulus;
       customer.identities.push_back(
-          {IdentityKind::phone, fmt::format("+{}{}{:0{}}", country.calling_code,
-                                            country.mobile_prefix, subscriber,
-                                            country.subscriber_digits)});
+          {IdentityKind::phone,
+           fmt::format("+{}{}{:0{}}", country.calling_code, country.mobile_prefix, subscriber,
+                       country.subscriber_digits)});
     }
     if (rng.chance(0.4)) {
       customer.identities.push_back({IdentityKind::card, fmt::format("VF{:08}", index + 1)});
@@ -302,20 +313,19 @@ class CustomerGenerator {
       }
       if (rng.chance(0.04 + 0.2 * engagement)) {
         const OrderLine& line = order.lines.front();
-        const int rating = std::clamp(static_cast<int>(std::lround(3.2 + 2.0 * engagement +
-                                                                   rng.normal())),
-                                      1, 5);
-        VAFA_CHECK(emit("review", Channel::web, at + days(2 + rng.below(12)),
-                        fmt::format(R"({{"product":"{}","rating":{}}})", line.product_sku,
-                                    rating)));
+        const int rating =
+            std::clamp(static_cast<int>(std::lround(3.2 + 2.0 * engagement + rng.normal())), 1, 5);
+        VAFA_CHECK(
+            emit("review", Channel::web, at + days(2 + rng.below(12)),
+                 fmt::format(R"({{"product":"{}","rating":{}}})", line.product_sku, rating)));
       }
     }
     if (rng.chance(params_.guest_share)) {
       Order guest{.id = fmt::format("G{:07}", index + 1),
                   .customer_id = {},
                   .channel = Channel::store,
-                  .placed_at = start_ + seconds(static_cast<std::int64_t>(
-                                            rng.uniform() * params_.days * 86400.0)),
+                  .placed_at = start_ + seconds(static_cast<std::int64_t>(rng.uniform() *
+                                                                          params_.days * 86400.0)),
                   .currency = currency_,
                   .status = OrderStatus::placed,
                   .country = customer.country,
@@ -333,12 +343,12 @@ class CustomerGenerator {
       for (std::int64_t i = 0; i < opens; ++i) {
         const Timestamp at =
             signup + seconds(static_cast<std::int64_t>(rng.uniform() * alive_days * 86400.0));
-        const std::string campaign = fmt::format(R"({{"campaign":"news-{}"}})",
-                                                 format_date(at).substr(0, 7));
+        const std::string campaign =
+            fmt::format(R"({{"campaign":"news-{}"}})", format_date(at).substr(0, 7));
         VAFA_CHECK(emit("email_open", Channel::email, at, campaign));
         if (rng.chance(0.25)) {
-          VAFA_CHECK(emit("email_click", Channel::email, at + seconds(30 + rng.below(600)),
-                          campaign));
+          VAFA_CHECK(
+              emit("email_click", Channel::email, at + seconds(30 + rng.below(600)), campaign));
         }
       }
     }
@@ -350,8 +360,8 @@ class CustomerGenerator {
     }
     if (!purchases.empty() && rng.chance(0.02 + 0.1 * engagement)) {
       const Timestamp at = purchases.front() + days(1 + rng.below(120));
-      VAFA_CHECK(emit("referral", Channel::web, at,
-                      fmt::format(R"({{"code":"REF{:07}"}})", index + 1)));
+      VAFA_CHECK(
+          emit("referral", Channel::web, at, fmt::format(R"({{"code":"REF{:07}"}})", index + 1)));
     }
     return sink_.customer_done(index);
   }
@@ -407,8 +417,7 @@ class CustomerGenerator {
     std::int64_t assigned = 0;
     for (std::size_t i = 0; i < items.size(); ++i) {
       const double share =
-          static_cast<double>(catalogue_.products[items[i]].price_minor * quantity[i]) /
-          list_total;
+          static_cast<double>(catalogue_.products[items[i]].price_minor * quantity[i]) / list_total;
       std::int64_t amount = i + 1 == items.size()
                                 ? value - assigned
                                 : std::llround(static_cast<double>(value) * share);

@@ -1,13 +1,14 @@
 #include "vafa/generate/generator.hpp"
 
-#include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
+
+#include <unistd.h>
+
+#include <gtest/gtest.h>
 
 #include "vafa/generate/sinks.hpp"
 
@@ -47,8 +48,8 @@ std::string slurp(const std::filesystem::path& path) {
 }
 
 TEST(Generator, SameSeedGivesByteIdenticalFilesAndAnotherSeedDoesNot) {
-  const auto base = std::filesystem::temp_directory_path() /
-                    ("vafa-generator-" + std::to_string(::getpid()));
+  const auto base =
+      std::filesystem::temp_directory_path() / ("vafa-generator-" + std::to_string(::getpid()));
   GeneratorParams params;
   params.customers = 500;
   params.seed = 11;

@@ -23,15 +23,15 @@ class Rng {
   Rng(std::uint64_t seed, std::uint64_t stream);
 
   std::uint64_t next();
-  double uniform();                                  // [0, 1)
-  double uniform_open();                             // (0, 1)
-  std::uint64_t below(std::uint64_t n);              // [0, n), unbiased
+  double uniform();                      // [0, 1)
+  double uniform_open();                 // (0, 1)
+  std::uint64_t below(std::uint64_t n);  // [0, n), unbiased
   bool chance(double p) { return uniform() < p; }
-  double normal();                                   // standard normal
-  double exponential(double rate);                   // mean 1 / rate
-  double gamma(double shape, double scale);          // mean shape * scale
+  double normal();                           // standard normal
+  double exponential(double rate);           // mean 1 / rate
+  double gamma(double shape, double scale);  // mean shape * scale
   double beta(double a, double b);
-  std::int64_t poisson(double mean);                 // for small means
+  std::int64_t poisson(double mean);  // for small means
   // Index drawn with probability proportional to the weights' increments in `cumulative`
   // (a running sum, last element the total).
   std::size_t pick(std::span<const double> cumulative);

@@ -1,8 +1,8 @@
 #include "vafa/generate/random.hpp"
 
-#include <gtest/gtest.h>
-
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace vafa::generate {
 namespace {

@@ -1,10 +1,10 @@
 #include "vafa/generate/sinks.hpp"
 
-#include <fmt/format.h>
-
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+
+#include <fmt/format.h>
 
 namespace vafa::generate {
 
@@ -160,8 +160,8 @@ Status FileSink::order(const Order& o) {
     append_csv(out, o.id);
     out.push_back(',');
     append_csv(out, o.customer_id);
-    fmt::format_to(std::back_inserter(out), ",{},{},{},{},", time, to_string(o.channel),
-                   o.country, o.currency.code());
+    fmt::format_to(std::back_inserter(out), ",{},{},{},{},", time, to_string(o.channel), o.country,
+                   o.currency.code());
     append_csv(out, line.product_sku);
     fmt::format_to(std::back_inserter(out), ",{},{}\n", line.quantity,
                    format_minor_units(line.amount_minor, o.currency.exponent()));
@@ -177,8 +177,9 @@ Status FileSink::event(const Event& e) {
   append_json_string(out, e.customer_id);
   out += ",\"type\":";
   append_json_string(out, e.type);
-  fmt::format_to(std::back_inserter(out), ",\"channel\":\"{}\",\"time\":\"{}\",\"properties\":{}}}\n",
-                 to_string(e.channel), format_iso8601(e.occurred_at), e.properties_json);
+  fmt::format_to(std::back_inserter(out),
+                 ",\"channel\":\"{}\",\"time\":\"{}\",\"properties\":{}}}\n", to_string(e.channel),
+                 format_iso8601(e.occurred_at), e.properties_json);
   return events_->maybe_flush();
 }
 

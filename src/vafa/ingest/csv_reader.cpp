@@ -148,8 +148,8 @@ CsvReader::Scan CsvReader::scan_record(std::size_t& raw_end, std::size_t& next,
   auto malformed = [&](std::size_t from, std::string message) {
     const void* nl = std::memchr(b + from, '\n', end_ - from);
     if (nl == nullptr && !eof_) return Scan::need_more;
-    const std::size_t stop = nl == nullptr ? end_ : static_cast<std::size_t>(
-                                                        static_cast<const char*>(nl) - b);
+    const std::size_t stop =
+        nl == nullptr ? end_ : static_cast<std::size_t>(static_cast<const char*>(nl) - b);
     raw_end = stop > pos_ && b[stop - 1] == '\r' ? stop - 1 : stop;
     next = nl == nullptr ? end_ : stop + 1;
     if (nl != nullptr) ++newlines;

@@ -34,10 +34,10 @@ struct CsvDialect {
 Result<CsvDialect> parse_delimiter(std::string_view text);
 
 struct CsvRecord {
-  std::int64_t line = 0;   // 1-based physical line at which the record starts
-  std::string_view raw;    // the record as in the file, without its line end (may be cut short)
+  std::int64_t line = 0;  // 1-based physical line at which the record starts
+  std::string_view raw;   // the record as in the file, without its line end (may be cut short)
   std::vector<std::string_view> fields;
-  std::string error;       // set when the record is malformed; `fields` is then empty
+  std::string error;  // set when the record is malformed; `fields` is then empty
 };
 
 class CsvReader {

@@ -1,11 +1,11 @@
 #include "vafa/ingest/csv_reader.hpp"
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 namespace vafa::ingest {
 namespace {
@@ -26,7 +26,9 @@ std::vector<Read> read_all(CsvReader reader) {
     auto more = reader.next(record);
     EXPECT_TRUE(more.has_value());
     if (!more || !*more) break;
-    out.push_back({record.line, {record.fields.begin(), record.fields.end()}, record.error,
+    out.push_back({record.line,
+                   {record.fields.begin(), record.fields.end()},
+                   record.error,
                    std::string(record.raw)});
   }
   return out;
@@ -93,12 +95,13 @@ TEST(CsvReader, UnterminatedQuoteAtEndIsMalformed) {
 
 TEST(CsvReader, WhitespaceRuns) {
   CsvDialect ws = *parse_delimiter("whitespace");
-  auto rows = read_string(" customer_id  date number_of_cds  dollar_value\r\n"
-                          " 00001 19970101  1   11.77\r\n"
-                          "\t00002\t19970112 1 12.00   \r\n"
-                          "   \r\n"
-                          "00003 \"a b\" 2 1\n",
-                          ws);
+  auto rows = read_string(
+      " customer_id  date number_of_cds  dollar_value\r\n"
+      " 00001 19970101  1   11.77\r\n"
+      "\t00002\t19970112 1 12.00   \r\n"
+      "   \r\n"
+      "00003 \"a b\" 2 1\n",
+      ws);
   ASSERT_EQ(rows.size(), 4u);
   EXPECT_THAT(rows[0].fields, ElementsAre("customer_id", "date", "number_of_cds", "dollar_value"));
   EXPECT_THAT(rows[1].fields, ElementsAre("00001", "19970101", "1", "11.77"));
@@ -152,8 +155,7 @@ TEST(CsvReader, StreamsFilesLargerThanItsBuffer) {
     ++count;
   }
   EXPECT_EQ(count, 60001);
-  EXPECT_EQ(reader->bytes_consumed(),
-            static_cast<std::int64_t>(std::filesystem::file_size(path)));
+  EXPECT_EQ(reader->bytes_consumed(), static_cast<std::int64_t>(std::filesystem::file_size(path)));
   std::filesystem::remove(path);
 }
 

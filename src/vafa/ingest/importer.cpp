@@ -1,11 +1,11 @@
 #include "vafa/ingest/importer.hpp"
 
-#include <fmt/format.h>
-#include <simdjson.h>
-
 #include <charconv>
 #include <filesystem>
 #include <unordered_map>
+
+#include <fmt/format.h>
+#include <simdjson.h>
 
 #include "vafa/core/money.hpp"
 #include "vafa/core/text.hpp"
@@ -21,18 +21,40 @@ constexpr std::int64_t kProgressEvery = 16'384;
 // Field positions, in the order of fields_of(kind).
 namespace of {
 enum Order : std::size_t {
-  order, customer, time, amount, quantity, unit_price, discount, product, product_name, category,
-  channel, country, currency, status
+  order,
+  customer,
+  time,
+  amount,
+  quantity,
+  unit_price,
+  discount,
+  product,
+  product_name,
+  category,
+  channel,
+  country,
+  currency,
+  status
 };
 enum Customer : std::size_t {
-  c_customer, created_at, name, birthday, locale, c_country, time_zone, email, phone, card,
-  external, consent_first
+  c_customer,
+  created_at,
+  name,
+  birthday,
+  locale,
+  c_country,
+  time_zone,
+  email,
+  phone,
+  card,
+  external,
+  consent_first
 };
 enum Product : std::size_t { p_product, p_name, p_category, price, p_currency };
 enum Event : std::size_t { id, e_customer, type, e_channel, e_time, properties };
 }  // namespace of
 
-constexpr Channel kConsentChannels[] = {Channel::email, Channel::sms, Channel::phone,
+constexpr Channel kConsentChannels[] = {Channel::email, Channel::sms,  Channel::phone,
                                         Channel::app,   Channel::chat, Channel::web};
 
 // The record's text for the quarantine: cut to a readable length, bytes that are not UTF-8
@@ -69,12 +91,12 @@ Result<std::int64_t> parse_integer(std::string_view text) {
 
 Result<bool> parse_consent(std::string_view text) {
   const std::string v = to_lower_ascii(text);
-  for (const std::string_view yes : {"1", "true", "yes", "y", "granted", "opt-in", "optin",
-                                     "subscribed"}) {
+  for (const std::string_view yes :
+       {"1", "true", "yes", "y", "granted", "opt-in", "optin", "subscribed"}) {
     if (v == yes) return true;
   }
-  for (const std::string_view no : {"0", "false", "no", "n", "withdrawn", "opt-out", "optout",
-                                    "unsubscribed"}) {
+  for (const std::string_view no :
+       {"0", "false", "no", "n", "withdrawn", "opt-out", "optout", "unsubscribed"}) {
     if (v == no) return false;
   }
   return fail(ErrorCode::invalid_argument, "'{}' is not a consent value (yes/no, true/false, 1/0)",
@@ -109,9 +131,9 @@ struct PendingOrder {
 
 class Importer {
  public:
-  Importer(Store& store, const ImportOptions& options, const Clock& clock,
-           ImportObserver* observer, TableSource& source, TimeParser time_parser,
-           std::optional<Currency> currency, std::string source_name)
+  Importer(Store& store, const ImportOptions& options, const Clock& clock, ImportObserver* observer,
+           TableSource& source, TimeParser time_parser, std::optional<Currency> currency,
+           std::string source_name)
       : store_(store),
         options_(options),
         clock_(clock),
@@ -122,13 +144,12 @@ class Importer {
         source_name_(std::move(source_name)) {}
 
   Result<ImportSummary> run() {
-    VAFA_TRY(summary_.run, store_.start_import(to_string(options_.kind), source_name_,
-                                                clock_.now()));
+    VAFA_TRY(summary_.run,
+             store_.start_import(to_string(options_.kind), source_name_, clock_.now()));
     Status result = import_rows();
     if (!result) {
       (void)store_.rollback();
-      (void)store_.finish_import(summary_.run, summary_.counts, ImportStatus::failed,
-                                 clock_.now());
+      (void)store_.finish_import(summary_.run, summary_.counts, ImportStatus::failed, clock_.now());
       return std::unexpected(result.error());
     }
     VAFA_CHECK(store_.finish_import(summary_.run, summary_.counts, summary_.status, clock_.now()));
@@ -289,14 +310,14 @@ class Importer {
     if (!id.empty() && pending_.active && pending_.order.id == id) {
       Order& order = pending_.order;
       if (order.customer_id != customer) {
-        return rejection({label(of::customer),
-                          fmt::format("order '{}' belongs to customer '{}' on line {}", id,
-                                      order.customer_id, pending_.first_line)});
+        return rejection(
+            {label(of::customer), fmt::format("order '{}' belongs to customer '{}' on line {}", id,
+                                              order.customer_id, pending_.first_line)});
       }
       if (order.currency != *currency) {
-        return rejection({label(of::currency),
-                          fmt::format("order '{}' is in {} on line {}", id,
-                                      order.currency.code(), pending_.first_line)});
+        return rejection(
+            {label(of::currency), fmt::format("order '{}' is in {} on line {}", id,
+                                              order.currency.code(), pending_.first_line)});
       }
       order.lines.push_back(std::move(line));
       ++pending_.rows;
@@ -310,11 +331,11 @@ class Importer {
     if (id.empty()) {
       // A row-per-order file: the id is the row's content, and identical rows (two equal
       // purchases on one day) are told apart by their occurrence in the file.
-      const std::string key = fmt::format(
-          "{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", customer,
-          placed_at->time_since_epoch().count(), currency->code(), line.amount_minor,
-          line.quantity, line.unit_price_minor.value_or(-1), line.discount_minor,
-          line.product_sku, to_string(channel));
+      const std::string key =
+          fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", customer,
+                      placed_at->time_since_epoch().count(), currency->code(), line.amount_minor,
+                      line.quantity, line.unit_price_minor.value_or(-1), line.discount_minor,
+                      line.product_sku, to_string(channel));
       const std::uint64_t hash = hash64(key);
       VAFA_TRY(const std::int64_t seen, store_.next_occurrence(hash));
       id = seen == 0 ? fmt::format("h{:016x}", hash) : fmt::format("h{:016x}-{}", hash, seen + 1);
@@ -427,8 +448,8 @@ class Importer {
           return rejection({label(of::external),
                             fmt::format("'{}' is not system:value (e.g. shopify:12345)", entry)});
         }
-        auto id = make_external_identity(trim(entry.substr(0, colon)),
-                                         trim(entry.substr(colon + 1)));
+        auto id =
+            make_external_identity(trim(entry.substr(0, colon)), trim(entry.substr(colon + 1)));
         if (!id) return rejection(bad(of::external, id.error()));
         customer.identities.push_back(std::move(*id));
       }
@@ -494,9 +515,8 @@ class Importer {
       simdjson::padded_string json(v[of::properties]);
       simdjson::dom::element element;
       if (auto error = json_parser_.parse(json).get(element)) {
-        return rejection({label(of::properties),
-                          fmt::format("properties are not valid JSON: {}",
-                                      simdjson::error_message(error))});
+        return rejection({label(of::properties), fmt::format("properties are not valid JSON: {}",
+                                                             simdjson::error_message(error))});
       }
       if (!element.is_object()) {
         return rejection({label(of::properties), "properties must be a JSON object"});

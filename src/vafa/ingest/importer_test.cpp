@@ -1,11 +1,12 @@
 #include "vafa/ingest/importer.hpp"
 
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
+
+#include <unistd.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 namespace vafa::ingest {
 namespace {
@@ -124,15 +125,15 @@ TEST_F(ImporterTest, RowPerOrderFileKeepsIdenticalRowsApartAndReimportIsIdempote
 TEST_F(ImporterTest, BadRowsAreQuarantinedWithLineColumnAndReasonAndGoodRowsLand) {
   const auto path = write("bad.csv",
                           "order,customer,time,amount\n"
-                          "1,a,2024-01-01,10.00\n"          // 2 ok
-                          "2,b,2024-13-01,10.00\n"          // 3 bad month
-                          "3,c,2024-01-02,ten\n"            // 4 bad amount
-                          "4,d,2024-01-03\n"                // 5 wrong column count
-                          "5,\xff\xfe,2024-01-04,1.00\n"    // 6 invalid UTF-8
-                          "6,e,,1.00\n"                     // 7 missing time
-                          "7,f,2024-01-05,1.005\n"          // 8 too many decimals
-                          "8,g,2024-01-06,\"1.00\"x\n"      // 9 bad quoting
-                          "9,h,2024-01-07,2.50\n");         // 10 ok
+                          "1,a,2024-01-01,10.00\n"        // 2 ok
+                          "2,b,2024-13-01,10.00\n"        // 3 bad month
+                          "3,c,2024-01-02,ten\n"          // 4 bad amount
+                          "4,d,2024-01-03\n"              // 5 wrong column count
+                          "5,\xff\xfe,2024-01-04,1.00\n"  // 6 invalid UTF-8
+                          "6,e,,1.00\n"                   // 7 missing time
+                          "7,f,2024-01-05,1.005\n"        // 8 too many decimals
+                          "8,g,2024-01-06,\"1.00\"x\n"    // 9 bad quoting
+                          "9,h,2024-01-07,2.50\n");       // 10 ok
   auto summary = run(ImportKind::orders, path);
   ASSERT_TRUE(summary) << summary.error().message;
   EXPECT_EQ(summary->counts.records, 9);
@@ -206,8 +207,8 @@ TEST_F(ImporterTest, MappingProblemsAreErrorsBeforeAnythingIsWritten) {
   ASSERT_FALSE(absent);
   EXPECT_EQ(absent.error().code, ErrorCode::not_found);
 
-  auto no_currency = run(ImportKind::orders, good, {"time=when"},
-                         [](ImportOptions& o) { o.currency.clear(); });
+  auto no_currency =
+      run(ImportKind::orders, good, {"time=when"}, [](ImportOptions& o) { o.currency.clear(); });
   ASSERT_FALSE(no_currency);
   EXPECT_THAT(no_currency.error().message, HasSubstr("--currency"));
 
@@ -231,8 +232,8 @@ TEST_F(ImporterTest, CustomersWithIdentitiesAndConsent) {
                           "c2,Ani,ani@example.com,,,,not-a-date,,,\n"
                           "c3,Aram,ali@example.com,,,AM,,,,\n"
                           "c4,Bad,no-at-sign,,,,,,,\n");
-  auto summary = run(ImportKind::customers, path, {},
-                     [](ImportOptions& o) { o.calling_code = "98"; });
+  auto summary =
+      run(ImportKind::customers, path, {}, [](ImportOptions& o) { o.calling_code = "98"; });
   ASSERT_TRUE(summary) << summary.error().message;
   EXPECT_EQ(summary->counts.accepted, 1);
   EXPECT_EQ(summary->counts.rejected, 3);
@@ -255,8 +256,8 @@ TEST_F(ImporterTest, CustomersWithIdentitiesAndConsent) {
 }
 
 TEST_F(ImporterTest, ProductsAndEventsFromNdjson) {
-  const auto products = write("products.csv",
-                              "sku;name;category;price\nP1;Tea;grocery;4.50\nP2;Cup;home;-1\n");
+  const auto products =
+      write("products.csv", "sku;name;category;price\nP1;Tea;grocery;4.50\nP2;Cup;home;-1\n");
   auto p = run(ImportKind::products, products, {},
                [](ImportOptions& o) { o.source.dialect.delimiter = ';'; });
   ASSERT_TRUE(p) << p.error().message;
@@ -271,9 +272,8 @@ TEST_F(ImporterTest, ProductsAndEventsFromNdjson) {
       "{\"customer\":\"c1\",\"type\":\"review\",\"time\":\"yesterday\"}\n"
       "not json\n"
       "{\"id\":\"e9\",\"user_id\":\"c2\",\"event\":\"email_open\",\"timestamp\":\"2024-02-03\"}\n");
-  auto e = run(ImportKind::events, events, {}, [](ImportOptions& o) {
-    o.source.format = Format::ndjson;
-  });
+  auto e = run(ImportKind::events, events, {},
+               [](ImportOptions& o) { o.source.format = Format::ndjson; });
   ASSERT_TRUE(e) << e.error().message;
   EXPECT_EQ(e->counts.records, 5);
   EXPECT_EQ(e->counts.accepted, 2);
@@ -290,9 +290,8 @@ TEST_F(ImporterTest, ProductsAndEventsFromNdjson) {
   EXPECT_EQ(rejected[1].column, "time");
   EXPECT_EQ(rejected[2].line, 4);
 
-  ASSERT_TRUE(run(ImportKind::events, events, {}, [](ImportOptions& o) {
-    o.source.format = Format::ndjson;
-  }));
+  ASSERT_TRUE(run(ImportKind::events, events, {},
+                  [](ImportOptions& o) { o.source.format = Format::ndjson; }));
   EXPECT_EQ(stats().events, 2);  // content ids make the re-import a no-op
 }
 

@@ -1,11 +1,11 @@
 #include "vafa/ingest/ndjson_reader.hpp"
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+
+#include <simdjson.h>
 
 #include "vafa/core/text.hpp"
 
@@ -59,7 +59,8 @@ struct NdjsonReader::Impl {
     if (buffer.size() < end + kChunk) buffer.resize(end + kChunk);
     const std::size_t got = std::fread(buffer.data() + end, 1, kChunk, file);
     if (got == 0) {
-      if (std::ferror(file) != 0) return fail(ErrorCode::io, "read error: {}", std::strerror(errno));
+      if (std::ferror(file) != 0)
+        return fail(ErrorCode::io, "read error: {}", std::strerror(errno));
       eof = true;
       return false;
     }

@@ -29,14 +29,14 @@ TEST(NdjsonReader, BadLinesAreReportedAndSkipped) {
   NdjsonRecord record;
   std::vector<std::pair<std::int64_t, bool>> seen;
   while (*reader.next(record)) seen.emplace_back(record.line, record.error.empty());
-  const std::vector<std::pair<std::int64_t, bool>> expected = {
-      {1, true}, {3, false}, {4, false}, {5, false}, {6, false}, {7, true}};
+  const std::vector<std::pair<std::int64_t, bool>> expected = {{1, true},  {3, false}, {4, false},
+                                                               {5, false}, {6, false}, {7, true}};
   EXPECT_EQ(seen, expected);
 }
 
 TEST(NdjsonReader, OverLongLine) {
-  auto reader = NdjsonReader::from_string(
-      "{\"a\":\"" + std::string(300, 'x') + "\"}\n{\"a\":2}\n", 100);
+  auto reader =
+      NdjsonReader::from_string("{\"a\":\"" + std::string(300, 'x') + "\"}\n{\"a\":2}\n", 100);
   NdjsonRecord record;
   ASSERT_TRUE(*reader.next(record));
   EXPECT_EQ(record.error, "record is longer than 100 bytes");

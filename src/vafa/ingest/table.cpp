@@ -1,12 +1,12 @@
 #include "vafa/ingest/table.hpp"
 
-#include <fmt/format.h>
-#include <fmt/ranges.h>
-
 #include <algorithm>
 #include <charconv>
 #include <optional>
 #include <unordered_map>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "vafa/core/text.hpp"
 #include "vafa/ingest/ndjson_reader.hpp"
@@ -36,8 +36,8 @@ const std::vector<FieldDef>& order_fields() {
       {"order", {"order_id", "order_no", "invoice", "invoice_no", "invoiceno", "transaction_id"}},
       {"customer", {"customer_id", "customerid", "client_id", "user_id", "member_id"}},
       {"time",
-       {"date", "order_date", "invoice_date", "invoicedate", "timestamp", "placed_at",
-        "created_at", "datetime"},
+       {"date", "order_date", "invoice_date", "invoicedate", "timestamp", "placed_at", "created_at",
+        "datetime"},
        true},
       {"amount", {"total", "line_total", "value", "dollar_value", "sales", "revenue"}},
       {"quantity", {"qty", "number_of_cds", "cds", "units"}},
@@ -133,18 +133,19 @@ Result<std::vector<MapEntry>> parse_mapping(ImportKind kind, const std::vector<s
       if (eq == std::string_view::npos || trim(entry.substr(0, eq)).empty() ||
           trim(entry.substr(eq + 1)).empty()) {
         return fail(ErrorCode::invalid_argument,
-                    "--map entry '{}' is not field=column (e.g. --map customer=CustomerID)",
-                    entry);
+                    "--map entry '{}' is not field=column (e.g. --map customer=CustomerID)", entry);
       }
       const std::string name = to_lower_ascii(trim(entry.substr(0, eq)));
       const auto it = std::find_if(fields.begin(), fields.end(),
                                    [&](const FieldDef& f) { return f.name == name; });
       if (it == fields.end()) {
-        return fail(ErrorCode::invalid_argument, "--map names unknown field '{}' for {}; fields are: {}",
-                    name, to_string(kind), field_names(fields));
+        return fail(ErrorCode::invalid_argument,
+                    "--map names unknown field '{}' for {}; fields are: {}", name, to_string(kind),
+                    field_names(fields));
       }
       const auto index = static_cast<std::size_t>(it - fields.begin());
-      if (std::any_of(out.begin(), out.end(), [&](const MapEntry& e) { return e.field == index; })) {
+      if (std::any_of(out.begin(), out.end(),
+                      [&](const MapEntry& e) { return e.field == index; })) {
         return fail(ErrorCode::invalid_argument, "--map gives field '{}' twice", name);
       }
       out.push_back({index, std::string(trim(entry.substr(eq + 1)))});
@@ -226,9 +227,8 @@ class CsvSource final : public TableSource {
       const FieldDef& field = fields[entry.field];
       if (const auto index = parse_index(entry.column)) {
         if (*index > width_) {
-          return fail(ErrorCode::invalid_argument,
-                      "--map {}={}: '{}' has only {} columns", field.name, entry.column, path,
-                      width_);
+          return fail(ErrorCode::invalid_argument, "--map {}={}: '{}' has only {} columns",
+                      field.name, entry.column, path, width_);
         }
         columns_[entry.field] = *index - 1;
         labels_[entry.field] = options.header ? fmt::format("{}", header[*index - 1])

@@ -47,8 +47,8 @@ struct Row {
   std::int64_t line = 0;
   std::string_view raw;
   std::vector<std::string_view> values;  // by field position; empty means absent
-  std::string error;         // the record is unusable; nothing in `values`
-  std::string error_column;  // where, when the error is in one column
+  std::string error;                     // the record is unusable; nothing in `values`
+  std::string error_column;              // where, when the error is in one column
 };
 
 class TableSource {

@@ -1,0 +1,56 @@
+# vafa: the two commands a newcomer needs are `make demo` and `make test`. Both install what the
+# build needs first (scripts/bootstrap, idempotent).
+BUILD      ?= build/release
+ASAN_BUILD ?= build/asan
+DEMO_DB    ?= demo.db
+DEMO_DATA  ?= build/demo-data
+JOBS       ?= $(shell nproc)
+VAFA        = $(BUILD)/vafa
+SOURCES     = $(shell git ls-files '*.cpp' '*.hpp')
+
+.PHONY: all bootstrap build demo test unit-asan format format-check bench clean
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+build: bootstrap
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DVAFA_BUILD_BENCH=ON >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+# Generate 10,000 customers as files, import them as a shop would, and show what the store holds.
+demo: build
+	@rm -rf $(DEMO_DATA) $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(VAFA) generate --customers 10000 --seed 42 --out $(DEMO_DATA)
+	$(VAFA) --db $(DEMO_DB) import products  $(DEMO_DATA)/products.csv
+	$(VAFA) --db $(DEMO_DB) import customers $(DEMO_DATA)/customers.csv
+	$(VAFA) --db $(DEMO_DB) import orders    $(DEMO_DATA)/orders.csv
+	$(VAFA) --db $(DEMO_DB) import events    $(DEMO_DATA)/events.ndjson
+	$(VAFA) --db $(DEMO_DB) stats
+
+# Everything: release build with unit and integration tests, the unit tests again under
+# AddressSanitizer + UndefinedBehaviorSanitizer, and the formatting check.
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory format-check
+
+unit-asan: bootstrap
+	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVAFA_SANITIZE=ON \
+	  -DVAFA_BUILD_BENCH=OFF >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) -L unit
+
+format:
+	clang-format -i $(SOURCES)
+
+format-check: bootstrap
+	@clang-format --dry-run --Werror $(SOURCES) && echo "format: ok"
+
+bench: build
+	bench/run
+
+clean:
+	rm -rf build $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
