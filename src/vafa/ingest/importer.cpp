@@ -222,13 +222,16 @@ class Importer {
     return {label(field), fmt::format("{} is missing", fields_of(options_.kind)[field].name)};
   }
 
-  Result<Currency> row_currency(const Row& row, std::size_t field) const {
+  Result<Currency> row_currency(const Row& row, std::size_t field) {
     const std::string_view code = row.values[field];
     if (code.empty()) {
       if (default_currency_) return *default_currency_;
       return fail(ErrorCode::invalid_argument, "no currency: give --currency or a currency column");
     }
-    return Currency::parse(code);
+    if (last_currency_ && code == last_currency_->code()) return *last_currency_;
+    VAFA_TRY(const Currency currency, Currency::parse(code));
+    last_currency_ = currency;
+    return currency;
   }
 
   // ---- orders ------------------------------------------------------------------------------
@@ -384,11 +387,12 @@ class Importer {
   // Upserts a product named by an order line, once per distinct (sku, name, category).
   Status note_product(const std::string& sku, std::string_view name, std::string_view category) {
     if (name.empty() && category.empty()) return {};
-    const std::uint64_t h = hash64(fmt::format("{}\x1f{}", name, category));
-    auto it = product_cache_.find(sku);
+    const std::uint64_t h = hash64(name, hash64(category));
+    const std::uint64_t key = hash64(sku);
+    auto it = product_cache_.find(key);
     if (it != product_cache_.end() && it->second == h) return {};
     if (product_cache_.size() >= kProductCacheLimit) product_cache_.clear();
-    product_cache_[sku] = h;
+    product_cache_[key] = h;
     return store_.upsert_product(
         Product{.sku = sku, .name = std::string(name), .category = std::string(category)});
   }
@@ -544,12 +548,13 @@ class Importer {
   TableSource& source_;
   TimeParser time_;
   std::optional<Currency> default_currency_;
+  std::optional<Currency> last_currency_;  // the last code parsed, as files repeat one or two
   std::string source_name_;
   ImportSummary summary_;
   PendingOrder pending_;
   std::int64_t committed_at_ = 0;
   bool aborted_ = false;
-  std::unordered_map<std::string, std::uint64_t> product_cache_;
+  std::unordered_map<std::uint64_t, std::uint64_t> product_cache_;  // hash(sku) -> hash(name, category)
   simdjson::dom::parser json_parser_;
 };
 

@@ -13,8 +13,7 @@ struct SqliteStore::Statements {
   Statement find_customer, insert_customer, move_customer_created, upsert_customer;
   Statement find_identity_owner, insert_identity, upsert_consent;
   Statement upsert_product, find_product, insert_product_sku;
-  Statement find_order, insert_order, replace_order, append_order, delete_lines, next_line_no,
-      insert_line;
+  Statement find_order, insert_order, replace_order, append_order, delete_lines;
   Statement insert_event, insert_rejected, occurrence;
 };
 
@@ -31,10 +30,15 @@ SqliteStore::SqliteStore(sqlite3* db, std::string path)
 SqliteStore::~SqliteStore() {
   if (in_transaction_) (void)rollback();
   st_.reset();  // finalize statements before closing
+  for (auto& insert : line_inserts_) insert.reset();
   sqlite3_close_v2(db_);
 }
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
+  // Before the library initialises: no global memory statistics (they take a mutex on every
+  // allocation). Ignored when SQLite is already initialised.
+  static const int configured = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)configured;
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
       path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -70,7 +74,7 @@ Status SqliteStore::configure() {
   VAFA_CHECK(exec("PRAGMA synchronous=FULL"));
   VAFA_CHECK(exec("PRAGMA foreign_keys=ON"));
   VAFA_CHECK(exec("PRAGMA temp_store=FILE"));
-  VAFA_CHECK(exec("PRAGMA cache_size=-32768"));  // 32 MiB page cache
+  VAFA_CHECK(exec("PRAGMA cache_size=-65536"));  // 64 MiB page cache
   return {};
 }
 
@@ -164,7 +168,8 @@ Status SqliteStore::prepare_statements() {
        " WHERE order_id = orders.id) FROM orders WHERE external_id = ?1"},
       {&s.insert_order,
        "INSERT INTO orders(external_id, customer_id, channel, placed_at, currency, total_minor,"
-       " status, country, import_run) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
+       " status, country, import_run) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+       " ON CONFLICT(external_id) DO NOTHING"},
       {&s.replace_order,
        "UPDATE orders SET customer_id = ?2, channel = ?3, placed_at = ?4, currency = ?5,"
        " total_minor = ?6, status = ?7, country = ?8, import_run = ?9 WHERE id = ?1"},
@@ -173,9 +178,6 @@ Status SqliteStore::prepare_statements() {
        " status = CASE WHEN status = ?3 THEN status ELSE 'placed' END,"
        " placed_at = MIN(placed_at, ?4) WHERE id = ?1"},
       {&s.delete_lines, "DELETE FROM order_lines WHERE order_id = ?1"},
-      {&s.insert_line,
-       "INSERT INTO order_lines(order_id, line_no, product_id, quantity, unit_price_minor,"
-       " discount_minor, amount_minor) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
       {&s.insert_event,
        "INSERT INTO events(external_id, customer_id, type, channel, occurred_at, properties)"
        " VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(external_id) DO NOTHING"},
@@ -383,26 +385,30 @@ Status SqliteStore::put_order(const Order& order, std::int64_t run) {
   if (!order.is_guest()) {
     VAFA_TRY(customer_row, ensure_customer(order.customer_id, order.placed_at));
   }
-  Statement& find = st_->find_order;
-  find.bind(1, order.id);
-  VAFA_TRY(const bool exists, find.step());
+  const std::int64_t total = order.total_minor();
+  // The common case, a new order, is one statement; an existing one is looked up after.
+  VAFA_CHECK(st_->insert_order.bind(1, order.id)
+                 .bind(2, customer_row)
+                 .bind(3, to_string(order.channel))
+                 .bind(4, seconds_of(order.placed_at))
+                 .bind(5, order.currency.code())
+                 .bind(6, total)
+                 .bind(7, to_string(order.status))
+                 .bind(8, order.country)
+                 .bind(9, run)
+                 .run());
   std::int64_t order_row = 0;
   std::int64_t next_line = 1;
-  const std::int64_t total = order.total_minor();
-  if (!exists) {
-    find.reset();
-    VAFA_CHECK(st_->insert_order.bind(1, order.id)
-                   .bind(2, customer_row)
-                   .bind(3, to_string(order.channel))
-                   .bind(4, seconds_of(order.placed_at))
-                   .bind(5, order.currency.code())
-                   .bind(6, total)
-                   .bind(7, to_string(order.status))
-                   .bind(8, order.country)
-                   .bind(9, run)
-                   .run());
+  if (sqlite3_changes(db_) == 1) {
     order_row = sqlite3_last_insert_rowid(db_);
   } else {
+    Statement& find = st_->find_order;
+    find.bind(1, order.id);
+    VAFA_TRY(const bool exists, find.step());
+    if (!exists) {
+      find.reset();
+      return fail(ErrorCode::internal, "order '{}' neither inserted nor found", order.id);
+    }
     order_row = find.column_int(0);
     const std::int64_t written_by = find.column_int(1);
     const std::string currency(find.column_text(2));
@@ -433,21 +439,43 @@ Status SqliteStore::put_order(const Order& order, std::int64_t run) {
                      .run());
     }
   }
-  for (const OrderLine& line : order.lines) {
-    std::optional<std::int64_t> product_row;
-    if (!line.product_sku.empty()) {
-      VAFA_TRY(product_row, ensure_product(line.product_sku));
+  // Lines go in with multi-row INSERTs of up to kLinesPerInsert rows.
+  std::size_t at = 0;
+  while (at < order.lines.size()) {
+    const std::size_t n = std::min(kLinesPerInsert, order.lines.size() - at);
+    VAFA_TRY(Statement * insert, line_insert(n));
+    for (std::size_t i = 0; i < n; ++i) {
+      const OrderLine& line = order.lines[at + i];
+      std::optional<std::int64_t> product_row;
+      if (!line.product_sku.empty()) {
+        VAFA_TRY(product_row, ensure_product(line.product_sku));
+      }
+      const int base = static_cast<int>(i) * 7;
+      insert->bind(base + 1, order_row)
+          .bind(base + 2, next_line++)
+          .bind(base + 3, product_row)
+          .bind(base + 4, line.quantity)
+          .bind(base + 5, line.unit_price_minor)
+          .bind(base + 6, line.discount_minor)
+          .bind(base + 7, line.amount_minor);
     }
-    VAFA_CHECK(st_->insert_line.bind(1, order_row)
-                   .bind(2, next_line++)
-                   .bind(3, product_row)
-                   .bind(4, line.quantity)
-                   .bind(5, line.unit_price_minor)
-                   .bind(6, line.discount_minor)
-                   .bind(7, line.amount_minor)
-                   .run());
+    VAFA_CHECK(insert->run());
+    at += n;
   }
   return {};
+}
+
+Result<sqlite::Statement*> SqliteStore::line_insert(std::size_t rows) {
+  std::optional<Statement>& cached = line_inserts_[rows];
+  if (!cached) {
+    std::string sql =
+        "INSERT INTO order_lines(order_id, line_no, product_id, quantity, unit_price_minor,"
+        " discount_minor, amount_minor) VALUES";
+    for (std::size_t i = 0; i < rows; ++i) sql += i == 0 ? "(?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?)";
+    VAFA_TRY(Statement prepared, prepare(sql));
+    cached = std::move(prepared);
+  }
+  return &*cached;
 }
 
 Status SqliteStore::put_event(const Event& event) {

@@ -3,7 +3,9 @@
 // and migrations applied at open.
 #pragma once
 
+#include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -63,6 +65,8 @@ class SqliteStore final : public Store {
   // Returns the row id of the customer, creating it when missing; moves created_at earlier.
   Result<std::int64_t> ensure_customer(std::string_view external_id, Timestamp seen_at);
   Result<std::int64_t> ensure_product(std::string_view sku);
+  // The prepared multi-row INSERT of `rows` order lines (1..kLinesPerInsert).
+  Result<sqlite::Statement*> line_insert(std::size_t rows);
   void forget_caches();
 
   sqlite3* db_;
@@ -74,6 +78,8 @@ class SqliteStore final : public Store {
   static constexpr std::size_t kCacheLimit = 200'000;
   std::unordered_map<std::string, CachedCustomer> customer_ids_;
   std::unordered_map<std::string, std::int64_t> product_ids_;
+  static constexpr std::size_t kLinesPerInsert = 16;
+  std::array<std::optional<sqlite::Statement>, kLinesPerInsert + 1> line_inserts_;
 };
 
 }  // namespace vafa
