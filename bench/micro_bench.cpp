@@ -1,8 +1,8 @@
 // Micro-benchmarks of the import's hot paths: CSV tokenising, money and time parsing, row
 // hashing. Each reports bytes or items per second so runs on different machines compare.
-#include <benchmark/benchmark.h>
-
 #include <string>
+
+#include <benchmark/benchmark.h>
 
 #include "vafa/core/money.hpp"
 #include "vafa/core/text.hpp"

@@ -17,6 +17,7 @@ namespace {
 constexpr std::size_t kRawShown = 300;
 constexpr std::size_t kProductCacheLimit = 200'000;
 constexpr std::int64_t kProgressEvery = 16'384;
+constexpr std::int64_t kMaxPendingLines = 10'000;
 
 // Field positions, in the order of fields_of(kind).
 namespace of {
@@ -325,6 +326,9 @@ class Importer {
       order.lines.push_back(std::move(line));
       ++pending_.rows;
       ++summary_.counts.accepted;
+      // A huge order is written in parts (the store appends the lines of an order seen earlier
+      // in the same run), so memory stays bounded whatever the file.
+      if (pending_.rows >= kMaxPendingLines) return flush_order();
       return {};
     }
     VAFA_CHECK(flush_order());

@@ -97,6 +97,19 @@ TEST_F(ImporterTest, GroupsLinesIntoOrdersWithGuestsReturnsAndCancellations) {
   EXPECT_EQ(s.revenue_minor.at("USD"), 6 * 255 + 6 * 339 + 6 * 185);
 }
 
+TEST_F(ImporterTest, AHugeOrderIsWrittenInPartsAndStaysOneOrder) {
+  std::string text = "order,customer,time,amount\n";
+  for (int i = 0; i < 25'000; ++i) text += "big,c1,2024-01-01T10:00:00Z,0.01\n";
+  text += "next,c2,2024-01-02,1.00\n";
+  auto summary = run(ImportKind::orders, write("big.csv", text));
+  ASSERT_TRUE(summary) << summary.error().message;
+  auto order = store_->get_order("big").value();
+  ASSERT_TRUE(order);
+  EXPECT_EQ(order->lines.size(), 25'000u);
+  EXPECT_EQ(order->total_minor(), 25'000);
+  EXPECT_EQ(stats().orders, 2);
+}
+
 TEST_F(ImporterTest, RowPerOrderFileKeepsIdenticalRowsApartAndReimportIsIdempotent) {
   const auto path = write("cdnow.txt",
                           " customer_id  date number_of_cds  dollar_value\r\n"
