@@ -14,6 +14,17 @@ std::string decimal(const std::string& currency, std::int64_t minor) {
   return format_minor_units(minor, parsed ? parsed->exponent() : 2);
 }
 
+// 1234567 -> "1,234,567", for the human-readable table.
+std::string grouped(std::int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return n < 0 ? "-" + out : out;
+}
+
 int run_stats(bool json, const Context& context) {
   auto store = context.open_store();
   if (!store) return report(store.error());
@@ -42,13 +53,13 @@ int run_stats(bool json, const Context& context) {
     return kOk;
   }
   fmt::print("store          {}\n", (*store)->describe());
-  fmt::print("customers      {:>14L}\n", s.customers);
-  fmt::print("orders         {:>14L}   ({} returned or cancelled, {} guest)\n", s.orders, s.returns,
-             s.guest_orders);
-  fmt::print("order lines    {:>14L}\n", s.order_lines);
-  fmt::print("products       {:>14L}\n", s.products);
-  fmt::print("events         {:>14L}\n", s.events);
-  fmt::print("rejected rows  {:>14L}\n", s.rejected_rows);
+  fmt::print("customers      {:>14}\n", grouped(s.customers));
+  fmt::print("orders         {:>14}   ({} returned or cancelled, {} guest)\n", grouped(s.orders),
+             grouped(s.returns), grouped(s.guest_orders));
+  fmt::print("order lines    {:>14}\n", grouped(s.order_lines));
+  fmt::print("products       {:>14}\n", grouped(s.products));
+  fmt::print("events         {:>14}\n", grouped(s.events));
+  fmt::print("rejected rows  {:>14}\n", grouped(s.rejected_rows));
   for (const auto& [currency, minor] : s.revenue_minor) {
     fmt::print("revenue {}    {:>14}\n", currency, decimal(currency, minor));
   }
