@@ -14,7 +14,8 @@ struct SqliteStore::Statements {
   Statement find_identity_owner, insert_identity, upsert_consent;
   Statement upsert_product, find_product, insert_product_sku;
   Statement find_order, insert_order, replace_order, append_order, delete_lines;
-  Statement insert_event, insert_rejected, occurrence;
+  Statement insert_event, insert_rejected, find_rejected, occurrence;
+  Statement add_total, min_total, max_total, read_totals;
 };
 
 namespace {
@@ -165,7 +166,8 @@ Status SqliteStore::prepare_statements() {
       {&s.insert_product_sku, "INSERT INTO products(sku) VALUES(?1)"},
       {&s.find_order,
        "SELECT id, import_run, currency, (SELECT COALESCE(MAX(line_no), 0) FROM order_lines"
-       " WHERE order_id = orders.id) FROM orders WHERE external_id = ?1"},
+       " WHERE order_id = orders.id), status, total_minor, customer_id IS NULL, placed_at"
+       " FROM orders WHERE external_id = ?1"},
       {&s.insert_order,
        "INSERT INTO orders(external_id, customer_id, channel, placed_at, currency, total_minor,"
        " status, country, import_run) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
@@ -186,6 +188,17 @@ Status SqliteStore::prepare_statements() {
        " VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(source, line) DO UPDATE SET"
        " import_run = excluded.import_run, column_name = excluded.column_name,"
        " reason = excluded.reason, raw = excluded.raw"},
+      {&s.find_rejected, "SELECT 1 FROM rejected_rows WHERE source = ?1 AND line = ?2"},
+      {&s.add_total,
+       "INSERT INTO store_totals(name, value) VALUES(?1, ?2)"
+       " ON CONFLICT(name) DO UPDATE SET value = value + excluded.value"},
+      {&s.min_total,
+       "INSERT INTO store_totals(name, value) VALUES(?1, ?2)"
+       " ON CONFLICT(name) DO UPDATE SET value = MIN(value, excluded.value)"},
+      {&s.max_total,
+       "INSERT INTO store_totals(name, value) VALUES(?1, ?2)"
+       " ON CONFLICT(name) DO UPDATE SET value = MAX(value, excluded.value)"},
+      {&s.read_totals, "SELECT name, value FROM store_totals"},
       {&s.occurrence,
        "INSERT INTO temp.occurrences(key, seen) VALUES(?1, 0)"
        " ON CONFLICT(key) DO UPDATE SET seen = seen + 1 RETURNING seen"},
@@ -205,6 +218,7 @@ Status SqliteStore::begin() {
 
 Status SqliteStore::commit() {
   if (!in_transaction_) return fail(ErrorCode::internal, "no transaction to commit");
+  VAFA_CHECK(flush_totals());
   VAFA_CHECK(st_->commit.run());
   in_transaction_ = false;
   return {};
@@ -214,6 +228,7 @@ Status SqliteStore::rollback() {
   if (!in_transaction_) return fail(ErrorCode::internal, "no transaction to roll back");
   in_transaction_ = false;
   forget_caches();  // rows created inside the transaction are gone
+  totals_ = Totals{};
   return st_->rollback.run();
 }
 
@@ -232,6 +247,7 @@ Result<std::int64_t> SqliteStore::start_import(std::string_view kind, std::strin
     const std::int64_t run = sqlite3_last_insert_rowid(db_);
     VAFA_TRY(Statement clear, prepare("DELETE FROM rejected_rows WHERE source = ?1"));
     VAFA_CHECK(clear.bind(1, source).run());
+    totals_.rejected_rows -= sqlite3_changes(db_);
     VAFA_CHECK(exec("DELETE FROM temp.occurrences"));
     return run;
   };
@@ -292,6 +308,7 @@ Result<std::int64_t> SqliteStore::ensure_customer(std::string_view external_id, 
     find.reset();
     VAFA_CHECK(st_->insert_customer.bind(1, external_id).bind(2, seen).run());
     cached = {sqlite3_last_insert_rowid(db_), seen};
+    ++totals_.customers;
   }
   if (customer_ids_.size() >= kCacheLimit) customer_ids_.clear();
   customer_ids_.emplace(std::move(key), cached);
@@ -312,13 +329,14 @@ Result<std::int64_t> SqliteStore::ensure_product(std::string_view sku) {
     find.reset();
     VAFA_CHECK(st_->insert_product_sku.bind(1, sku).run());
     id = sqlite3_last_insert_rowid(db_);
+    ++totals_.products;
   }
   if (product_ids_.size() >= kCacheLimit) product_ids_.clear();
   product_ids_.emplace(std::move(key), id);
   return id;
 }
 
-Status SqliteStore::upsert_customer(const Customer& customer) {
+Status SqliteStore::upsert_customer_now(const Customer& customer) {
   // Check identities first, so a conflicting record changes nothing.
   for (const Identity& identity : customer.identities) {
     Statement& owner = st_->find_identity_owner;
@@ -343,8 +361,16 @@ Status SqliteStore::upsert_customer(const Customer& customer) {
   } else {
     upsert.bind_null(4);
   }
+  bool existed = customer_ids_.contains(customer.id);
+  if (!existed) {
+    Statement& find = st_->find_customer;
+    find.bind(1, customer.id);
+    VAFA_TRY(existed, find.step());
+    find.reset();
+  }
   VAFA_TRY(const bool row, upsert.step());
   if (!row) return fail(ErrorCode::internal, "customer upsert returned no row");
+  if (!existed) ++totals_.customers;
   const CachedCustomer cached{upsert.column_int(0), upsert.column_int(1)};
   upsert.reset();
   customer_ids_.insert_or_assign(customer.id, cached);
@@ -364,7 +390,7 @@ Status SqliteStore::upsert_customer(const Customer& customer) {
   return {};
 }
 
-Status SqliteStore::upsert_product(const Product& product) {
+Status SqliteStore::upsert_product_now(const Product& product) {
   Statement& upsert = st_->upsert_product;
   upsert.bind(1, product.sku).bind(2, product.name).bind(3, product.category);
   if (product.price) {
@@ -372,15 +398,23 @@ Status SqliteStore::upsert_product(const Product& product) {
   } else {
     upsert.bind_null(4).bind_null(5);
   }
+  bool existed = product_ids_.contains(product.sku);
+  if (!existed) {
+    Statement& find = st_->find_product;
+    find.bind(1, product.sku);
+    VAFA_TRY(existed, find.step());
+    find.reset();
+  }
   VAFA_TRY(const bool row, upsert.step());
   if (!row) return fail(ErrorCode::internal, "product upsert returned no row");
+  if (!existed) ++totals_.products;
   const std::int64_t id = upsert.column_int(0);
   upsert.reset();
   product_ids_.insert_or_assign(product.sku, id);
   return {};
 }
 
-Status SqliteStore::put_order(const Order& order, std::int64_t run) {
+Status SqliteStore::put_order_now(const Order& order, std::int64_t run) {
   std::optional<std::int64_t> customer_row;
   if (!order.is_guest()) {
     VAFA_TRY(customer_row, ensure_customer(order.customer_id, order.placed_at));
@@ -399,8 +433,13 @@ Status SqliteStore::put_order(const Order& order, std::int64_t run) {
                  .run());
   std::int64_t order_row = 0;
   std::int64_t next_line = 1;
+  const auto lines = static_cast<std::int64_t>(order.lines.size());
   if (sqlite3_changes(db_) == 1) {
     order_row = sqlite3_last_insert_rowid(db_);
+    count_order(order.currency.code(), to_string(order.status), order.is_guest(), total, lines, 1);
+    const std::int64_t at = seconds_of(order.placed_at);
+    if (!totals_.first_order || at < *totals_.first_order) totals_.first_order = at;
+    if (!totals_.last_order || at > *totals_.last_order) totals_.last_order = at;
   } else {
     Statement& find = st_->find_order;
     find.bind(1, order.id);
@@ -413,7 +452,12 @@ Status SqliteStore::put_order(const Order& order, std::int64_t run) {
     const std::int64_t written_by = find.column_int(1);
     const std::string currency(find.column_text(2));
     const std::int64_t last_line = find.column_int(3);
+    const std::string old_status(find.column_text(4));
+    const std::int64_t old_total = find.column_int(5);
+    const bool old_guest = find.column_int(6) != 0;
+    const std::int64_t old_at = find.column_int(7);
     find.reset();
+    const std::int64_t at = seconds_of(order.placed_at);
     if (written_by == run) {
       if (currency != order.currency.code()) {
         return fail(ErrorCode::conflict, "order '{}' mixes currencies {} and {}", order.id,
@@ -425,8 +469,26 @@ Status SqliteStore::put_order(const Order& order, std::int64_t run) {
                      .bind(4, seconds_of(order.placed_at))
                      .run());
       next_line = last_line + 1;
+      // The same rules as the append_order statement: totals add up, differing statuses make
+      // the order placed, the earliest time wins.
+      const std::string_view new_status =
+          old_status == to_string(order.status) ? std::string_view(old_status) : "placed";
+      count_order(currency, old_status, old_guest, old_total, 0, -1);
+      count_order(currency, new_status, old_guest, old_total + total, lines, 1);
+      if (at < old_at) {
+        totals_.extremes_stale = true;  // the order's old time may have been the latest
+        if (!totals_.first_order || at < *totals_.first_order) totals_.first_order = at;
+      }
     } else {
       VAFA_CHECK(st_->delete_lines.bind(1, order_row).run());
+      count_order(currency, old_status, old_guest, old_total, last_line, -1);
+      count_order(order.currency.code(), to_string(order.status), order.is_guest(), total, lines,
+                  1);
+      if (at != old_at) {
+        totals_.extremes_stale = true;  // the old time may have been the first or the last
+        if (!totals_.first_order || at < *totals_.first_order) totals_.first_order = at;
+        if (!totals_.last_order || at > *totals_.last_order) totals_.last_order = at;
+      }
       VAFA_CHECK(st_->replace_order.bind(1, order_row)
                      .bind(2, customer_row)
                      .bind(3, to_string(order.channel))
@@ -478,21 +540,28 @@ Result<sqlite::Statement*> SqliteStore::line_insert(std::size_t rows) {
   return &*cached;
 }
 
-Status SqliteStore::put_event(const Event& event) {
+Status SqliteStore::put_event_now(const Event& event) {
   std::optional<std::int64_t> customer_row;
   if (!event.customer_id.empty()) {
     VAFA_TRY(customer_row, ensure_customer(event.customer_id, event.occurred_at));
   }
-  return st_->insert_event.bind(1, event.id)
-      .bind(2, customer_row)
-      .bind(3, event.type)
-      .bind(4, to_string(event.channel))
-      .bind(5, seconds_of(event.occurred_at))
-      .bind(6, event.properties_json)
-      .run();
+  VAFA_CHECK(st_->insert_event.bind(1, event.id)
+                 .bind(2, customer_row)
+                 .bind(3, event.type)
+                 .bind(4, to_string(event.channel))
+                 .bind(5, seconds_of(event.occurred_at))
+                 .bind(6, event.properties_json)
+                 .run());
+  totals_.events += sqlite3_changes(db_);
+  return {};
 }
 
-Status SqliteStore::put_rejected(std::int64_t run, const RejectedRow& row) {
+Status SqliteStore::put_rejected_now(std::int64_t run, const RejectedRow& row) {
+  Statement& find = st_->find_rejected;
+  find.bind(1, row.source).bind(2, row.line);
+  VAFA_TRY(const bool existed, find.step());
+  find.reset();
+  if (!existed) ++totals_.rejected_rows;
   return st_->insert_rejected.bind(1, run)
       .bind(2, row.source)
       .bind(3, row.line)
@@ -502,7 +571,127 @@ Status SqliteStore::put_rejected(std::int64_t run, const RejectedRow& row) {
       .run();
 }
 
+// ---- running totals --------------------------------------------------------------------------
+
+template <typename F>
+Status SqliteStore::in_transaction(F&& body) {
+  if (in_transaction_) return body();
+  VAFA_CHECK(begin());
+  Status done = body();
+  if (!done) {
+    (void)rollback();
+    return done;
+  }
+  return commit();
+}
+
+Status SqliteStore::upsert_customer(const Customer& customer) {
+  return in_transaction([&] { return upsert_customer_now(customer); });
+}
+Status SqliteStore::upsert_product(const Product& product) {
+  return in_transaction([&] { return upsert_product_now(product); });
+}
+Status SqliteStore::put_order(const Order& order, std::int64_t run) {
+  return in_transaction([&] { return put_order_now(order, run); });
+}
+Status SqliteStore::put_event(const Event& event) {
+  return in_transaction([&] { return put_event_now(event); });
+}
+Status SqliteStore::put_rejected(std::int64_t run, const RejectedRow& row) {
+  return in_transaction([&] { return put_rejected_now(run, row); });
+}
+
+void SqliteStore::count_order(std::string_view currency, std::string_view status, bool guest,
+                              std::int64_t total, std::int64_t lines, int sign) {
+  totals_.orders += sign;
+  totals_.order_lines += sign * lines;
+  if (guest) totals_.guest_orders += sign;
+  if (status == "placed") {
+    auto it = totals_.revenue.find(currency);
+    if (it == totals_.revenue.end()) it = totals_.revenue.emplace(std::string(currency), 0).first;
+    it->second += sign * total;
+  } else {
+    totals_.returns += sign;
+  }
+}
+
+Status SqliteStore::flush_totals() {
+  Totals t = std::exchange(totals_, Totals{});
+  auto add = [&](std::string_view name, std::int64_t delta) -> Status {
+    if (delta == 0) return {};
+    return st_->add_total.bind(1, name).bind(2, delta).run();
+  };
+  VAFA_CHECK(add("customers", t.customers));
+  VAFA_CHECK(add("orders", t.orders));
+  VAFA_CHECK(add("order_lines", t.order_lines));
+  VAFA_CHECK(add("returns", t.returns));
+  VAFA_CHECK(add("guest_orders", t.guest_orders));
+  VAFA_CHECK(add("products", t.products));
+  VAFA_CHECK(add("events", t.events));
+  VAFA_CHECK(add("rejected_rows", t.rejected_rows));
+  for (const auto& [currency, delta] : t.revenue) {
+    VAFA_CHECK(add(fmt::format("revenue:{}", currency), delta));
+  }
+  if (t.first_order) VAFA_CHECK(st_->min_total.bind(1, "first_order").bind(2, *t.first_order).run());
+  if (t.last_order) VAFA_CHECK(st_->max_total.bind(1, "last_order").bind(2, *t.last_order).run());
+  if (t.extremes_stale) {
+    VAFA_CHECK(st_->max_total.bind(1, "extremes_stale").bind(2, std::int64_t{1}).run());
+  }
+  return {};
+}
+
 Result<StoreStats> SqliteStore::stats() {
+  StoreStats stats;
+  bool stale = false;
+  Statement& read = st_->read_totals;
+  while (true) {
+    VAFA_TRY(const bool row, read.step());
+    if (!row) break;
+    const std::string_view name = read.column_text(0);
+    const std::int64_t value = read.column_int(1);
+    if (name == "customers") stats.customers = value;
+    else if (name == "orders") stats.orders = value;
+    else if (name == "order_lines") stats.order_lines = value;
+    else if (name == "returns") stats.returns = value;
+    else if (name == "guest_orders") stats.guest_orders = value;
+    else if (name == "products") stats.products = value;
+    else if (name == "events") stats.events = value;
+    else if (name == "rejected_rows") stats.rejected_rows = value;
+    else if (name == "first_order") stats.first_order = timestamp_of(value);
+    else if (name == "last_order") stats.last_order = timestamp_of(value);
+    else if (name == "extremes_stale") stale = value != 0;
+    else if (name.starts_with("revenue:") && value != 0) {
+      stats.revenue_minor[std::string(name.substr(8))] = value;
+    }
+  }
+  read.reset();
+  if (stats.orders == 0) {
+    stats.first_order.reset();
+    stats.last_order.reset();
+  } else if (stale) {
+    // An order's time was corrected: the first or last order may have moved. Rescan once and
+    // keep the result.
+    VAFA_TRY(Statement scan, prepare("SELECT MIN(placed_at), MAX(placed_at) FROM orders"));
+    VAFA_TRY(const bool row, scan.step());
+    if (row) {
+      stats.first_order = timestamp_of(scan.column_int(0));
+      stats.last_order = timestamp_of(scan.column_int(1));
+    }
+    if (!in_transaction_) {
+      VAFA_CHECK(in_transaction([&]() -> Status {
+        VAFA_TRY(Statement fix, prepare("INSERT OR REPLACE INTO store_totals(name, value)"
+                                        " VALUES('first_order', ?1), ('last_order', ?2),"
+                                        " ('extremes_stale', 0)"));
+        return fix.bind(1, seconds_of(*stats.first_order))
+            .bind(2, seconds_of(*stats.last_order))
+            .run();
+      }));
+    }
+  }
+  return stats;
+}
+
+Result<StoreStats> SqliteStore::recount() {
   StoreStats stats;
   auto count = [&](std::string_view sql) -> Result<std::int64_t> {
     VAFA_TRY(Statement q, prepare(sql));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -47,8 +48,34 @@ class SqliteStore final : public Store {
   Result<std::vector<RejectedRow>> rejected_rows(std::string_view source) override;
   Result<int> schema_version() override;
 
+  // The same figures as stats(), counted by scanning every table: for tests and checks that the
+  // maintained totals are right.
+  Result<StoreStats> recount();
+
  private:
   struct Statements;
+  // Changes to the running totals (table store_totals) made by the open transaction; added to
+  // the table just before COMMIT, dropped on ROLLBACK.
+  struct Totals {
+    std::int64_t customers = 0, orders = 0, order_lines = 0, returns = 0, guest_orders = 0,
+                 products = 0, events = 0, rejected_rows = 0;
+    std::map<std::string, std::int64_t, std::less<>> revenue;
+    std::optional<std::int64_t> first_order, last_order;
+    bool extremes_stale = false;
+  };
+  // What one order adds to the totals.
+  void count_order(std::string_view currency, std::string_view status, bool guest,
+                   std::int64_t total, std::int64_t lines, int sign);
+  Status flush_totals();
+  Status upsert_customer_now(const Customer& customer);
+  Status upsert_product_now(const Product& product);
+  Status put_order_now(const Order& order, std::int64_t run);
+  Status put_event_now(const Event& event);
+  Status put_rejected_now(std::int64_t run, const RejectedRow& row);
+  // Runs `body` in a transaction of its own unless one is open.
+  template <typename F>
+  Status in_transaction(F&& body);
+
   struct CachedCustomer {
     std::int64_t id;
     std::int64_t created_at;
@@ -72,6 +99,7 @@ class SqliteStore final : public Store {
   sqlite3* db_;
   std::string path_;
   bool in_transaction_ = false;
+  Totals totals_;
   std::unique_ptr<Statements> st_;
   // Caches of external key -> row id, so bulk writes do not look each key up every time.
   // Bounded: cleared when they grow past kCacheLimit, and on rollback.
