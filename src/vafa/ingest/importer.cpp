@@ -1,8 +1,13 @@
 #include "vafa/ingest/importer.hpp"
 
 #include <charconv>
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
+#include <variant>
 
 #include <fmt/format.h>
 #include <simdjson.h>
@@ -16,8 +21,9 @@ namespace {
 
 constexpr std::size_t kRawShown = 300;
 constexpr std::size_t kProductCacheLimit = 200'000;
-constexpr std::int64_t kProgressEvery = 16'384;
-constexpr std::int64_t kMaxPendingLines = 10'000;
+constexpr std::size_t kBatchCommands = 2048;  // commands per hand-over between the threads
+constexpr std::size_t kQueueBatches = 4;
+constexpr std::int64_t kMaxPendingLines = 10'000;  // batches in flight: bounds the memory used
 
 // Field positions, in the order of fields_of(kind).
 namespace of {
@@ -120,102 +126,160 @@ struct Rejection {
   std::string reason;
 };
 
-// One order being assembled from consecutive rows.
-struct PendingOrder {
-  Order order{.currency = *Currency::parse("USD")};
-  bool active = false;
-  bool explicit_status = false;
+// ---- What the reading thread hands to the writing thread ----------------------------------
+
+// A complete order. Without an id in the file, `occurrence_key` is set and the writer names the
+// order from it (the store counts occurrences, so identical rows get distinct ids).
+struct OrderCommand {
+  Order order;
+  std::optional<std::uint64_t> occurrence_key;
+  std::int64_t rows = 0;  // the records it was assembled from
   std::int64_t first_line = 0;
   std::string first_raw;
-  std::int64_t rows = 0;
 };
 
-class Importer {
- public:
-  Importer(Store& store, const ImportOptions& options, const Clock& clock, ImportObserver* observer,
-           TableSource& source, TimeParser time_parser, std::optional<Currency> currency,
-           std::string source_name)
-      : store_(store),
-        options_(options),
-        clock_(clock),
-        observer_(observer),
-        source_(source),
-        time_(std::move(time_parser)),
-        default_currency_(currency),
-        source_name_(std::move(source_name)) {}
+struct CustomerCommand {
+  Customer customer;
+  std::int64_t line = 0;
+  std::string raw;
+};
 
-  Result<ImportSummary> run() {
-    VAFA_TRY(summary_.run,
-             store_.start_import(to_string(options_.kind), source_name_, clock_.now()));
-    Status result = import_rows();
-    if (!result) {
-      (void)store_.rollback();
-      (void)store_.finish_import(summary_.run, summary_.counts, ImportStatus::failed, clock_.now());
-      return std::unexpected(result.error());
-    }
-    VAFA_CHECK(store_.finish_import(summary_.run, summary_.counts, summary_.status, clock_.now()));
-    return summary_;
+using Command = std::variant<OrderCommand, CustomerCommand, Product, Event, RejectedRow>;
+
+struct Batch {
+  std::vector<Command> commands;
+  std::int64_t records = 0;         // records read up to the end of this batch
+  std::int64_t bytes = 0;           // bytes of the file read so far
+  std::optional<Error> read_error;  // the reader failed; nothing follows
+  bool last = false;
+};
+
+// A bounded hand-over queue: the reader waits when kQueueBatches batches are waiting, so memory
+// does not grow with the file.
+class BatchQueue {
+ public:
+  void push(Batch batch) {
+    std::unique_lock lock(mutex_);
+    not_full_.wait(lock, [&] { return batches_.size() < kQueueBatches || closed_; });
+    if (closed_) return;
+    batches_.push_back(std::move(batch));
+    not_empty_.notify_one();
+  }
+  Batch pop() {
+    std::unique_lock lock(mutex_);
+    not_empty_.wait(lock, [&] { return !batches_.empty(); });
+    Batch batch = std::move(batches_.front());
+    batches_.pop_front();
+    not_full_.notify_one();
+    return batch;
+  }
+  // The writer stops early: the reader's pushes return at once from now on.
+  void close() {
+    std::lock_guard lock(mutex_);
+    closed_ = true;
+    batches_.clear();
+    not_full_.notify_all();
+  }
+  bool closed() {
+    std::lock_guard lock(mutex_);
+    return closed_;
+  }
+  // Spent batches go back to the reader, which frees their contents: memory is then allocated
+  // and freed by one thread (glibc's per-thread arenas otherwise contend and bloat).
+  void give_back(Batch batch) {
+    std::lock_guard lock(mutex_);
+    spent_.push_back(std::move(batch));
+  }
+  std::optional<Batch> take_spent() {
+    std::lock_guard lock(mutex_);
+    if (spent_.empty()) return std::nullopt;
+    Batch batch = std::move(spent_.front());
+    spent_.pop_front();
+    return batch;
   }
 
  private:
-  Status import_rows() {
-    VAFA_CHECK(store_.begin());
+  std::mutex mutex_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<Batch> batches_;
+  std::deque<Batch> spent_;
+  bool closed_ = false;
+};
+
+// One order being assembled from consecutive rows.
+struct PendingOrder {
+  OrderCommand command{.order = Order{.currency = *Currency::parse("USD")}};
+  bool active = false;
+  bool explicit_status = false;
+};
+
+// ---- The reading thread: parse, validate, normalise ----------------------------------------
+
+class RowReader {
+ public:
+  RowReader(const ImportOptions& options, const Clock& clock, TableSource& source,
+            TimeParser time_parser, std::optional<Currency> currency, std::string source_name,
+            BatchQueue& queue)
+      : options_(options),
+        clock_(clock),
+        source_(source),
+        time_(std::move(time_parser)),
+        default_currency_(currency),
+        source_name_(std::move(source_name)),
+        queue_(queue) {}
+
+  void run() {
     Row row;
-    while (true) {
-      VAFA_TRY(const bool more, source_.next(row));
-      if (!more) break;
-      ++summary_.counts.records;
+    while (!queue_.closed()) {
+      auto more = source_.next(row);
+      if (!more) {
+        batch_.read_error = more.error();
+        break;
+      }
+      if (!*more) break;
+      ++records_;
       if (!row.error.empty()) {
-        VAFA_CHECK(reject(row.line, row.raw, {row.error_column, row.error}));
+        reject(row.line, row.raw, {row.error_column, row.error});
       } else {
         switch (options_.kind) {
-          case ImportKind::orders: VAFA_CHECK(order_row(row)); break;
-          case ImportKind::customers: VAFA_CHECK(customer_row(row)); break;
-          case ImportKind::products: VAFA_CHECK(product_row(row)); break;
-          case ImportKind::events: VAFA_CHECK(event_row(row)); break;
+          case ImportKind::orders: order_row(row); break;
+          case ImportKind::customers: customer_row(row); break;
+          case ImportKind::products: product_row(row); break;
+          case ImportKind::events: event_row(row); break;
         }
       }
-      if (aborted_) return store_.rollback();
-      if (observer_ != nullptr && summary_.counts.records % kProgressEvery == 0) {
-        observer_->on_progress(source_.bytes_consumed(), summary_.counts.records);
-      }
+      if (batch_.commands.size() >= kBatchCommands) hand_over(false);
     }
-    VAFA_CHECK(flush_order());
-    if (aborted_) return store_.rollback();
-    if (observer_ != nullptr) {
-      observer_->on_progress(source_.bytes_consumed(), summary_.counts.records);
-    }
-    return store_.commit();
+    if (!batch_.read_error) flush_order();
+    hand_over(true);
   }
 
-  // Commits every batch_rows records, at a record boundary where no order is half assembled,
-  // unless the file must be all-or-nothing (max_errors).
-  Status maybe_commit() {
-    if (options_.max_errors || pending_.active) return {};
-    if (summary_.counts.records - committed_at_ < options_.batch_rows) return {};
-    VAFA_CHECK(store_.commit());
-    committed_at_ = summary_.counts.records;
-    return store_.begin();
+ private:
+  void hand_over(bool last) {
+    batch_.records = records_;
+    batch_.bytes = source_.bytes_consumed();
+    batch_.last = last;
+    queue_.push(std::move(batch_));
+    if (auto spent = queue_.take_spent()) {
+      batch_ = std::move(*spent);
+      batch_.commands.clear();  // frees what this thread allocated
+      batch_.read_error.reset();
+      batch_.last = false;
+    } else {
+      batch_ = Batch{};
+      batch_.commands.reserve(kBatchCommands);
+    }
   }
 
-  Status reject(std::int64_t line, std::string_view raw, Rejection why, std::int64_t rows = 1) {
-    RejectedRow rejected{.source = source_name_,
-                         .line = line,
-                         .column = std::move(why.column),
-                         .reason = std::move(why.reason),
-                         .raw = shown_raw(raw)};
-    summary_.counts.rejected += rows;
-    VAFA_CHECK(store_.put_rejected(summary_.run, rejected));
-    if (observer_ != nullptr) observer_->on_rejected(rejected);
-    if (options_.max_errors && summary_.counts.rejected > *options_.max_errors) {
-      aborted_ = true;
-      summary_.status = ImportStatus::aborted;
-    }
-    return {};
+  void reject(std::int64_t line, std::string_view raw, Rejection why) {
+    batch_.commands.emplace_back(RejectedRow{.source = source_name_,
+                                             .line = line,
+                                             .column = std::move(why.column),
+                                             .reason = std::move(why.reason),
+                                             .raw = shown_raw(raw)});
   }
 
   const std::string& label(std::size_t field) const { return source_.labels()[field]; }
-
   Rejection bad(std::size_t field, const Error& error) const {
     return {label(field), error.message};
   }
@@ -237,8 +301,8 @@ class Importer {
 
   // ---- orders ------------------------------------------------------------------------------
 
-  Status order_row(const Row& row) {
-    auto rejection = [&](Rejection r) { return reject(row.line, row.raw, std::move(r)); };
+  void order_row(const Row& row) {
+    auto rejection = [&](Rejection r) { reject(row.line, row.raw, std::move(r)); };
     const auto& v = row.values;
     const std::string_view customer = v[of::customer];
     if (v[of::time].empty()) return rejection(missing(of::time));
@@ -306,105 +370,87 @@ class Importer {
     if (!status && !options_.cancel_prefix.empty() && id.starts_with(options_.cancel_prefix)) {
       status = OrderStatus::cancelled;
     }
+    if (!line.product_sku.empty())
+      note_product(line.product_sku, v[of::product_name], v[of::category]);
 
-    if (!line.product_sku.empty()) {
-      VAFA_CHECK(note_product(line.product_sku, v[of::product_name], v[of::category]));
-    }
-
-    if (!id.empty() && pending_.active && pending_.order.id == id) {
-      Order& order = pending_.order;
-      if (order.customer_id != customer) {
+    if (!id.empty() && pending_.active && pending_.command.order.id == id) {
+      OrderCommand& pending = pending_.command;
+      if (pending.order.customer_id != customer) {
         return rejection(
             {label(of::customer), fmt::format("order '{}' belongs to customer '{}' on line {}", id,
-                                              order.customer_id, pending_.first_line)});
+                                              pending.order.customer_id, pending.first_line)});
       }
-      if (order.currency != *currency) {
+      if (pending.order.currency != *currency) {
         return rejection(
             {label(of::currency), fmt::format("order '{}' is in {} on line {}", id,
-                                              order.currency.code(), pending_.first_line)});
+                                              pending.order.currency.code(), pending.first_line)});
       }
-      order.lines.push_back(std::move(line));
-      ++pending_.rows;
-      ++summary_.counts.accepted;
-      // A huge order is written in parts (the store appends the lines of an order seen earlier
-      // in the same run), so memory stays bounded whatever the file.
-      if (pending_.rows >= kMaxPendingLines) return flush_order();
-      return {};
+      pending.order.lines.push_back(std::move(line));
+      ++pending.rows;
+      // A huge order goes to the writer in parts (the store appends the lines of an order
+      // seen earlier in the same run), so memory stays bounded.
+      if (pending.rows >= kMaxPendingLines) flush_order();
+      return;
     }
-    VAFA_CHECK(flush_order());
-    if (aborted_) return {};
-    VAFA_CHECK(maybe_commit());
+    flush_order();
 
+    std::optional<std::uint64_t> occurrence_key;
     if (id.empty()) {
       // A row-per-order file: the id is the row's content, and identical rows (two equal
-      // purchases on one day) are told apart by their occurrence in the file.
+      // purchases on one day) are told apart by their occurrence in the file (see the writer).
       const std::string key =
           fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", customer,
                       placed_at->time_since_epoch().count(), currency->code(), line.amount_minor,
                       line.quantity, line.unit_price_minor.value_or(-1), line.discount_minor,
                       line.product_sku, to_string(channel));
-      const std::uint64_t hash = hash64(key);
-      VAFA_TRY(const std::int64_t seen, store_.next_occurrence(hash));
-      id = seen == 0 ? fmt::format("h{:016x}", hash) : fmt::format("h{:016x}-{}", hash, seen + 1);
+      occurrence_key = hash64(key);
     }
     pending_.active = true;
     pending_.explicit_status = status.has_value();
-    pending_.first_line = row.line;
-    pending_.first_raw = row.raw.substr(0, kRawShown);
-    pending_.rows = 1;
-    pending_.order = Order{.id = std::move(id),
-                           .customer_id = std::string(customer),
-                           .channel = channel,
-                           .placed_at = *placed_at,
-                           .currency = *currency,
-                           .status = status.value_or(OrderStatus::placed),
-                           .country = std::move(country),
-                           .lines = {}};
-    pending_.order.lines.push_back(std::move(line));
-    ++summary_.counts.accepted;
-    return {};
+    pending_.command = OrderCommand{.order = Order{.id = std::move(id),
+                                                   .customer_id = std::string(customer),
+                                                   .channel = channel,
+                                                   .placed_at = *placed_at,
+                                                   .currency = *currency,
+                                                   .status = status.value_or(OrderStatus::placed),
+                                                   .country = std::move(country),
+                                                   .lines = {}},
+                                    .occurrence_key = occurrence_key,
+                                    .rows = 1,
+                                    .first_line = row.line,
+                                    .first_raw = shown_raw(row.raw)};
+    pending_.command.order.lines.push_back(std::move(line));
   }
 
-  Status flush_order() {
-    if (!pending_.active) return {};
+  void flush_order() {
+    if (!pending_.active) return;
     pending_.active = false;
-    Order& order = pending_.order;
+    Order& order = pending_.command.order;
     if (!pending_.explicit_status && order.status == OrderStatus::placed &&
         std::all_of(order.lines.begin(), order.lines.end(),
                     [](const OrderLine& l) { return l.quantity < 0; })) {
       order.status = OrderStatus::returned;
     }
-    Status written = store_.put_order(order, summary_.run);
-    if (!written) {
-      const ErrorCode code = written.error().code;
-      if (code != ErrorCode::conflict && code != ErrorCode::invalid_argument) return written;
-      summary_.counts.accepted -= pending_.rows;
-      return reject(pending_.first_line, pending_.first_raw,
-                    {label(of::order), written.error().message}, pending_.rows);
-    }
-    ++summary_.orders;
-    if (order.is_guest()) ++summary_.guest_orders;
-    if (order.status != OrderStatus::placed) ++summary_.returns;
-    return {};
+    batch_.commands.emplace_back(std::move(pending_.command));
   }
 
   // Upserts a product named by an order line, once per distinct (sku, name, category).
-  Status note_product(const std::string& sku, std::string_view name, std::string_view category) {
-    if (name.empty() && category.empty()) return {};
+  void note_product(const std::string& sku, std::string_view name, std::string_view category) {
+    if (name.empty() && category.empty()) return;
     const std::uint64_t h = hash64(name, hash64(category));
     const std::uint64_t key = hash64(sku);
     auto it = product_cache_.find(key);
-    if (it != product_cache_.end() && it->second == h) return {};
+    if (it != product_cache_.end() && it->second == h) return;
     if (product_cache_.size() >= kProductCacheLimit) product_cache_.clear();
     product_cache_[key] = h;
-    return store_.upsert_product(
+    batch_.commands.emplace_back(
         Product{.sku = sku, .name = std::string(name), .category = std::string(category)});
   }
 
   // ---- customers ---------------------------------------------------------------------------
 
-  Status customer_row(const Row& row) {
-    auto rejection = [&](Rejection r) { return reject(row.line, row.raw, std::move(r)); };
+  void customer_row(const Row& row) {
+    auto rejection = [&](Rejection r) { reject(row.line, row.raw, std::move(r)); };
     const auto& v = row.values;
     if (v[of::c_customer].empty()) return rejection(missing(of::c_customer));
     Customer customer;
@@ -469,19 +515,14 @@ class Importer {
       if (!consent) return rejection(bad(of::consent_first + i, consent.error()));
       customer.consent[kConsentChannels[i]] = *consent;
     }
-    Status written = store_.upsert_customer(customer);
-    if (!written) {
-      if (written.error().code != ErrorCode::conflict) return written;
-      return rejection({"", written.error().message});
-    }
-    ++summary_.counts.accepted;
-    return maybe_commit();
+    batch_.commands.emplace_back(CustomerCommand{
+        .customer = std::move(customer), .line = row.line, .raw = shown_raw(row.raw)});
   }
 
   // ---- products ----------------------------------------------------------------------------
 
-  Status product_row(const Row& row) {
-    auto rejection = [&](Rejection r) { return reject(row.line, row.raw, std::move(r)); };
+  void product_row(const Row& row) {
+    auto rejection = [&](Rejection r) { reject(row.line, row.raw, std::move(r)); };
     const auto& v = row.values;
     if (v[of::p_product].empty()) return rejection(missing(of::p_product));
     Product product{.sku = std::string(v[of::p_product]),
@@ -495,15 +536,13 @@ class Importer {
       if (price->minor_units() < 0) return rejection({label(of::price), "price is negative"});
       product.price = *price;
     }
-    VAFA_CHECK(store_.upsert_product(product));
-    ++summary_.counts.accepted;
-    return maybe_commit();
+    batch_.commands.emplace_back(std::move(product));
   }
 
   // ---- events ------------------------------------------------------------------------------
 
-  Status event_row(const Row& row) {
-    auto rejection = [&](Rejection r) { return reject(row.line, row.raw, std::move(r)); };
+  void event_row(const Row& row) {
+    auto rejection = [&](Rejection r) { reject(row.line, row.raw, std::move(r)); };
     const auto& v = row.values;
     if (v[of::e_customer].empty()) return rejection(missing(of::e_customer));
     if (v[of::type].empty()) return rejection(missing(of::type));
@@ -540,26 +579,142 @@ class Importer {
                                          event.type, event.occurred_at.time_since_epoch().count(),
                                          to_string(event.channel), event.properties_json)));
     }
-    VAFA_CHECK(store_.put_event(event));
-    ++summary_.counts.accepted;
-    return maybe_commit();
+    batch_.commands.emplace_back(std::move(event));
+  }
+
+  const ImportOptions& options_;
+  const Clock& clock_;
+  TableSource& source_;
+  TimeParser time_;
+  std::optional<Currency> default_currency_;
+  std::optional<Currency> last_currency_;  // the last code parsed: files repeat one or two
+  std::string source_name_;
+  BatchQueue& queue_;
+  Batch batch_;
+  std::int64_t records_ = 0;
+  PendingOrder pending_;
+  std::unordered_map<std::uint64_t, std::uint64_t> product_cache_;  // sku -> name, category
+  simdjson::dom::parser json_parser_;
+};
+
+// ---- The writing thread (the caller's): the store -------------------------------------------
+
+class Importer {
+ public:
+  Importer(Store& store, const ImportOptions& options, const Clock& clock, ImportObserver* observer,
+           std::string source_name)
+      : store_(store),
+        options_(options),
+        clock_(clock),
+        observer_(observer),
+        source_name_(std::move(source_name)) {}
+
+  Result<ImportSummary> run(TableSource& source, TimeParser time_parser,
+                            std::optional<Currency> currency) {
+    VAFA_TRY(summary_.run,
+             store_.start_import(to_string(options_.kind), source_name_, clock_.now()));
+    BatchQueue queue;
+    RowReader reader(options_, clock_, source, std::move(time_parser), currency, source_name_,
+                     queue);
+    std::thread reading([&reader] { reader.run(); });
+    Status result = write_all(queue);
+    if (!result || aborted_) queue.close();  // the reader stops at its next push
+    reading.join();
+    if (!result) {
+      (void)store_.rollback();
+      (void)store_.finish_import(summary_.run, summary_.counts, ImportStatus::failed, clock_.now());
+      return std::unexpected(result.error());
+    }
+    VAFA_CHECK(store_.finish_import(summary_.run, summary_.counts, summary_.status, clock_.now()));
+    return summary_;
+  }
+
+ private:
+  Status write_all(BatchQueue& queue) {
+    VAFA_CHECK(store_.begin());
+    while (true) {
+      Batch batch = queue.pop();
+      for (Command& command : batch.commands) {
+        VAFA_CHECK(std::visit([&](auto& c) { return write(c); }, command));
+        if (aborted_) return store_.rollback();
+      }
+      if (batch.read_error) return std::unexpected(std::move(*batch.read_error));
+      const bool last = batch.last;
+      const std::int64_t records = batch.records;
+      summary_.counts.records = records;
+      summary_.counts.accepted = summary_.counts.records - summary_.counts.rejected;
+      if (observer_ != nullptr) observer_->on_progress(batch.bytes, records);
+      queue.give_back(std::move(batch));
+      if (last) break;
+      // Commit every batch_rows records. A batch holds only whole orders (the reader keeps the
+      // one it is assembling), except the parts of a huge one. With max_errors the file is
+      // all-or-nothing, so one transaction.
+      if (!options_.max_errors && records - committed_at_ >= options_.batch_rows) {
+        VAFA_CHECK(store_.commit());
+        committed_at_ = records;
+        VAFA_CHECK(store_.begin());
+      }
+    }
+    return store_.commit();
+  }
+
+  Status write(OrderCommand& c) {
+    Order& order = c.order;
+    if (c.occurrence_key) {
+      VAFA_TRY(const std::int64_t seen, store_.next_occurrence(*c.occurrence_key));
+      order.id = seen == 0 ? fmt::format("h{:016x}", *c.occurrence_key)
+                           : fmt::format("h{:016x}-{}", *c.occurrence_key, seen + 1);
+    }
+    Status written = store_.put_order(order, summary_.run);
+    if (!written) {
+      const ErrorCode code = written.error().code;
+      if (code != ErrorCode::conflict && code != ErrorCode::invalid_argument) return written;
+      return reject(RejectedRow{.source = source_name_,
+                                .line = c.first_line,
+                                .column = {},
+                                .reason = written.error().message,
+                                .raw = std::move(c.first_raw)},
+                    c.rows);
+    }
+    ++summary_.orders;
+    if (order.is_guest()) ++summary_.guest_orders;
+    if (order.status != OrderStatus::placed) ++summary_.returns;
+    return {};
+  }
+
+  Status write(CustomerCommand& c) {
+    Status written = store_.upsert_customer(c.customer);
+    if (written || written.error().code != ErrorCode::conflict) return written;
+    return reject(RejectedRow{.source = source_name_,
+                              .line = c.line,
+                              .column = {},
+                              .reason = written.error().message,
+                              .raw = std::move(c.raw)});
+  }
+
+  Status write(Product& product) { return store_.upsert_product(product); }
+  Status write(Event& event) { return store_.put_event(event); }
+  Status write(RejectedRow& row) { return reject(std::move(row)); }
+
+  Status reject(RejectedRow row, std::int64_t rows = 1) {
+    summary_.counts.rejected += rows;
+    VAFA_CHECK(store_.put_rejected(summary_.run, row));
+    if (observer_ != nullptr) observer_->on_rejected(row);
+    if (options_.max_errors && summary_.counts.rejected > *options_.max_errors) {
+      aborted_ = true;
+      summary_.status = ImportStatus::aborted;
+    }
+    return {};
   }
 
   Store& store_;
   const ImportOptions& options_;
   const Clock& clock_;
   ImportObserver* observer_;
-  TableSource& source_;
-  TimeParser time_;
-  std::optional<Currency> default_currency_;
-  std::optional<Currency> last_currency_;  // the last code parsed, as files repeat one or two
   std::string source_name_;
   ImportSummary summary_;
-  PendingOrder pending_;
   std::int64_t committed_at_ = 0;
   bool aborted_ = false;
-  std::unordered_map<std::uint64_t, std::uint64_t> product_cache_;  // hash(sku) -> hash(name, category)
-  simdjson::dom::parser json_parser_;
 };
 
 }  // namespace
@@ -591,9 +746,8 @@ Result<ImportSummary> import_file(Store& store, const ImportOptions& options, co
   std::error_code ec;
   auto canonical = std::filesystem::weakly_canonical(options.path, ec);
   std::string source_name = ec ? options.path : canonical.string();
-  Importer importer(store, options, clock, observer, *source, std::move(time_parser), currency,
-                    std::move(source_name));
-  return importer.run();
+  Importer importer(store, options, clock, observer, std::move(source_name));
+  return importer.run(*source, std::move(time_parser), currency);
 }
 
 }  // namespace vafa::ingest

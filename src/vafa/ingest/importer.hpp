@@ -3,6 +3,10 @@
 // observer) with where and why; good rows land. Re-importing a file leaves the store unchanged:
 // orders and events carry ids (given, or derived from the row's content), and an order written
 // by an earlier run is replaced whole.
+//
+// Two threads: a reader parses and validates (RowReader) while the caller's thread writes to the
+// store, handing over batches of a few thousand records through a bounded queue, so memory stays
+// bounded whatever the file. The Store is only touched by the caller's thread.
 #pragma once
 
 #include <cstdint>

@@ -632,8 +632,12 @@ Status SqliteStore::flush_totals() {
   for (const auto& [currency, delta] : t.revenue) {
     VAFA_CHECK(add(fmt::format("revenue:{}", currency), delta));
   }
-  if (t.first_order) VAFA_CHECK(st_->min_total.bind(1, "first_order").bind(2, *t.first_order).run());
-  if (t.last_order) VAFA_CHECK(st_->max_total.bind(1, "last_order").bind(2, *t.last_order).run());
+  if (t.first_order) {
+    VAFA_CHECK(st_->min_total.bind(1, "first_order").bind(2, *t.first_order).run());
+  }
+  if (t.last_order) {
+    VAFA_CHECK(st_->max_total.bind(1, "last_order").bind(2, *t.last_order).run());
+  }
   if (t.extremes_stale) {
     VAFA_CHECK(st_->max_total.bind(1, "extremes_stale").bind(2, std::int64_t{1}).run());
   }
@@ -649,18 +653,22 @@ Result<StoreStats> SqliteStore::stats() {
     if (!row) break;
     const std::string_view name = read.column_text(0);
     const std::int64_t value = read.column_int(1);
-    if (name == "customers") stats.customers = value;
-    else if (name == "orders") stats.orders = value;
-    else if (name == "order_lines") stats.order_lines = value;
-    else if (name == "returns") stats.returns = value;
-    else if (name == "guest_orders") stats.guest_orders = value;
-    else if (name == "products") stats.products = value;
-    else if (name == "events") stats.events = value;
-    else if (name == "rejected_rows") stats.rejected_rows = value;
-    else if (name == "first_order") stats.first_order = timestamp_of(value);
-    else if (name == "last_order") stats.last_order = timestamp_of(value);
-    else if (name == "extremes_stale") stale = value != 0;
-    else if (name.starts_with("revenue:") && value != 0) {
+    static constexpr std::pair<std::string_view, std::int64_t StoreStats::*> kCounts[] = {
+        {"customers", &StoreStats::customers},
+        {"orders", &StoreStats::orders},
+        {"order_lines", &StoreStats::order_lines},
+        {"returns", &StoreStats::returns},
+        {"guest_orders", &StoreStats::guest_orders},
+        {"products", &StoreStats::products},
+        {"events", &StoreStats::events},
+        {"rejected_rows", &StoreStats::rejected_rows}};
+    for (const auto& [count_name, member] : kCounts) {
+      if (name == count_name) stats.*member = value;
+    }
+    if (name == "first_order") stats.first_order = timestamp_of(value);
+    if (name == "last_order") stats.last_order = timestamp_of(value);
+    if (name == "extremes_stale") stale = value != 0;
+    if (name.starts_with("revenue:") && value != 0) {
       stats.revenue_minor[std::string(name.substr(8))] = value;
     }
   }

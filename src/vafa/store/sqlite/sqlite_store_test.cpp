@@ -117,15 +117,15 @@ TEST(SqliteStore, MaintainedTotalsEqualARecount) {
                                            .occurred_at = Timestamp{}}));
       } else if (kind == 7) {
         ASSERT_TRUE(store->put_rejected(
-            run, RejectedRow{.source = source, .line = static_cast<std::int64_t>(next(40)),
-                             .reason = "bad"}));
+            run,
+            RejectedRow{
+                .source = source, .line = static_cast<std::int64_t>(next(40)), .reason = "bad"}));
       } else if (kind == 8) {
-        (void)store->upsert_customer(Customer{.id = "c" + std::to_string(next(90)),
-                                              .created_at = Timestamp{},
-                                              .name = "n"});
+        (void)store->upsert_customer(
+            Customer{.id = "c" + std::to_string(next(90)), .created_at = Timestamp{}, .name = "n"});
       } else {
-        ASSERT_TRUE(store->upsert_product(Product{.sku = "p" + std::to_string(next(30)),
-                                                  .name = "x"}));
+        ASSERT_TRUE(
+            store->upsert_product(Product{.sku = "p" + std::to_string(next(30)), .name = "x"}));
       }
     }
     if (round == 3) {
