@@ -168,16 +168,11 @@ Status check_required(ImportKind kind, const std::vector<std::string>& labels,
   return {};
 }
 
-class CsvSource final : public TableSource {
+// The part of a source that is the same for every reader: the first record is read by bind()
+// and handed out again by the first next().
+template <typename Reader, typename Record>
+class ReaderSource : public TableSource {
  public:
-  static Result<std::unique_ptr<TableSource>> open(const std::string& path, ImportKind kind,
-                                                   const SourceOptions& options) {
-    VAFA_TRY(CsvReader reader, CsvReader::open(path, options.dialect));
-    auto source = std::unique_ptr<CsvSource>(new CsvSource(std::move(reader)));
-    VAFA_CHECK(source->bind(path, kind, options));
-    return std::unique_ptr<TableSource>(std::move(source));
-  }
-
   Result<bool> next(Row& row) override {
     if (pending_) {
       pending_ = false;
@@ -188,11 +183,29 @@ class CsvSource final : public TableSource {
     fill_row(row);
     return true;
   }
-
   std::int64_t bytes_consumed() const override { return reader_.bytes_consumed(); }
 
+ protected:
+  explicit ReaderSource(Reader reader) : reader_(std::move(reader)) {}
+  virtual void fill_row(Row& row) = 0;
+
+  Reader reader_;
+  Record record_;
+  bool pending_ = false;
+};
+
+class CsvSource final : public ReaderSource<CsvReader, CsvRecord> {
+ public:
+  static Result<std::unique_ptr<TableSource>> open(const std::string& path, ImportKind kind,
+                                                   const SourceOptions& options) {
+    VAFA_TRY(CsvReader reader, CsvReader::open(path, options.dialect));
+    auto source = std::unique_ptr<CsvSource>(new CsvSource(std::move(reader)));
+    VAFA_CHECK(source->bind(path, kind, options));
+    return std::unique_ptr<TableSource>(std::move(source));
+  }
+
  private:
-  explicit CsvSource(CsvReader reader) : reader_(std::move(reader)) {}
+  explicit CsvSource(CsvReader reader) : ReaderSource(std::move(reader)) {}
 
   Status bind(const std::string& path, ImportKind kind, const SourceOptions& options) {
     const auto fields = fields_of(kind);
@@ -274,7 +287,7 @@ class CsvSource final : public TableSource {
     return check_required(kind, labels_, columns);
   }
 
-  void fill_row(Row& row) {
+  void fill_row(Row& row) override {
     row.line = record_.line;
     row.raw = record_.raw;
     row.error.clear();
@@ -304,14 +317,11 @@ class CsvSource final : public TableSource {
   }
 
   static constexpr std::size_t kUnbound = static_cast<std::size_t>(-1);
-  CsvReader reader_;
-  CsvRecord record_;
-  bool pending_ = false;
   std::size_t width_ = 0;
   std::vector<std::size_t> columns_;
 };
 
-class NdjsonSource final : public TableSource {
+class NdjsonSource final : public ReaderSource<NdjsonReader, NdjsonRecord> {
  public:
   static Result<std::unique_ptr<TableSource>> open(const std::string& path, ImportKind kind,
                                                    const SourceOptions& options) {
@@ -321,31 +331,22 @@ class NdjsonSource final : public TableSource {
     return std::unique_ptr<TableSource>(std::move(source));
   }
 
-  Result<bool> next(Row& row) override {
-    if (pending_) {
-      pending_ = false;
-    } else {
-      VAFA_TRY(const bool more, reader_.next(record_));
-      if (!more) return false;
-    }
+  void fill_row(Row& row) override {
     row.line = record_.line;
     row.raw = record_.raw;
     row.error = record_.error;
     row.error_column.clear();
     row.values.assign(labels_.size(), {});
-    if (!row.error.empty()) return true;
+    if (!row.error.empty()) return;
     for (const auto& [key, value] : record_.members) {
       auto it = keys_.find(std::string(key));
       if (it == keys_.end()) it = keys_.find(normalise_name(key));
       if (it != keys_.end() && row.values[it->second].empty()) row.values[it->second] = value;
     }
-    return true;
   }
 
-  std::int64_t bytes_consumed() const override { return reader_.bytes_consumed(); }
-
  private:
-  explicit NdjsonSource(NdjsonReader reader) : reader_(std::move(reader)) {}
+  explicit NdjsonSource(NdjsonReader reader) : ReaderSource(std::move(reader)) {}
 
   Status bind(const std::string& path, ImportKind kind, const SourceOptions& options) {
     const auto fields = fields_of(kind);
@@ -377,9 +378,6 @@ class NdjsonSource final : public TableSource {
     return {};
   }
 
-  NdjsonReader reader_;
-  NdjsonRecord record_;
-  bool pending_ = false;
   std::unordered_map<std::string, std::size_t> keys_;
 };
 

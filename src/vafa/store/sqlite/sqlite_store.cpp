@@ -23,6 +23,28 @@ namespace {
 std::int64_t seconds_of(Timestamp t) { return t.time_since_epoch().count(); }
 Timestamp timestamp_of(std::int64_t s) { return Timestamp{std::chrono::seconds{s}}; }
 
+// Binds ?2..?9 of the statements that write an order row (insert_order and replace_order
+// share that layout).
+Statement& bind_order_fields(Statement& statement, std::optional<std::int64_t> customer_row,
+                             const Order& order, std::int64_t total, std::int64_t run) {
+  return statement.bind(2, customer_row)
+      .bind(3, to_string(order.channel))
+      .bind(4, seconds_of(order.placed_at))
+      .bind(5, order.currency.code())
+      .bind(6, total)
+      .bind(7, to_string(order.status))
+      .bind(8, order.country)
+      .bind(9, run);
+}
+
+// Whether a lookup by one key finds a row.
+Result<bool> row_exists(Statement& find, std::string_view key) {
+  find.bind(1, key);
+  VAFA_TRY(const bool found, find.step());
+  find.reset();
+  return found;
+}
+
 }  // namespace
 
 SqliteStore::SqliteStore(sqlite3* db, std::string path)
@@ -363,10 +385,7 @@ Status SqliteStore::upsert_customer_now(const Customer& customer) {
   }
   bool existed = customer_ids_.contains(customer.id);
   if (!existed) {
-    Statement& find = st_->find_customer;
-    find.bind(1, customer.id);
-    VAFA_TRY(existed, find.step());
-    find.reset();
+    VAFA_TRY(existed, row_exists(st_->find_customer, customer.id));
   }
   VAFA_TRY(const bool row, upsert.step());
   if (!row) return fail(ErrorCode::internal, "customer upsert returned no row");
@@ -400,10 +419,7 @@ Status SqliteStore::upsert_product_now(const Product& product) {
   }
   bool existed = product_ids_.contains(product.sku);
   if (!existed) {
-    Statement& find = st_->find_product;
-    find.bind(1, product.sku);
-    VAFA_TRY(existed, find.step());
-    find.reset();
+    VAFA_TRY(existed, row_exists(st_->find_product, product.sku));
   }
   VAFA_TRY(const bool row, upsert.step());
   if (!row) return fail(ErrorCode::internal, "product upsert returned no row");
@@ -421,15 +437,7 @@ Status SqliteStore::put_order_now(const Order& order, std::int64_t run) {
   }
   const std::int64_t total = order.total_minor();
   // The common case, a new order, is one statement; an existing one is looked up after.
-  VAFA_CHECK(st_->insert_order.bind(1, order.id)
-                 .bind(2, customer_row)
-                 .bind(3, to_string(order.channel))
-                 .bind(4, seconds_of(order.placed_at))
-                 .bind(5, order.currency.code())
-                 .bind(6, total)
-                 .bind(7, to_string(order.status))
-                 .bind(8, order.country)
-                 .bind(9, run)
+  VAFA_CHECK(bind_order_fields(st_->insert_order.bind(1, order.id), customer_row, order, total, run)
                  .run());
   std::int64_t order_row = 0;
   std::int64_t next_line = 1;
@@ -489,16 +497,9 @@ Status SqliteStore::put_order_now(const Order& order, std::int64_t run) {
         if (!totals_.first_order || at < *totals_.first_order) totals_.first_order = at;
         if (!totals_.last_order || at > *totals_.last_order) totals_.last_order = at;
       }
-      VAFA_CHECK(st_->replace_order.bind(1, order_row)
-                     .bind(2, customer_row)
-                     .bind(3, to_string(order.channel))
-                     .bind(4, seconds_of(order.placed_at))
-                     .bind(5, order.currency.code())
-                     .bind(6, total)
-                     .bind(7, to_string(order.status))
-                     .bind(8, order.country)
-                     .bind(9, run)
-                     .run());
+      VAFA_CHECK(
+          bind_order_fields(st_->replace_order.bind(1, order_row), customer_row, order, total, run)
+              .run());
     }
   }
   // Lines go in with multi-row INSERTs of up to kLinesPerInsert rows.
