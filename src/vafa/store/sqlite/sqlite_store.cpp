@@ -73,6 +73,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
   std::unique_ptr<SqliteStore> store(new SqliteStore(db, path));
   VAFA_CHECK(store->configure());
   VAFA_CHECK(store->migrate());
+  VAFA_CHECK(store->exec("PRAGMA foreign_keys=ON"));
   VAFA_CHECK(store->prepare_statements());
   return store;
 }
@@ -95,7 +96,6 @@ Status SqliteStore::configure() {
     return fail(wal.error().with_context(fmt::format("'{}' is not a usable vafa database", path_)));
   }
   VAFA_CHECK(exec("PRAGMA synchronous=FULL"));
-  VAFA_CHECK(exec("PRAGMA foreign_keys=ON"));
   VAFA_CHECK(exec("PRAGMA temp_store=FILE"));
   VAFA_CHECK(exec("PRAGMA cache_size=-65536"));  // 64 MiB page cache
   return {};
@@ -117,6 +117,7 @@ Status SqliteStore::migrate() {
     if (migration.version <= current) continue;
     VAFA_CHECK(exec("BEGIN IMMEDIATE"));
     Status applied = exec(migration.sql);
+    if (applied) applied = check_foreign_keys();
     if (applied) {
       applied = exec(
           fmt::format("INSERT INTO schema_migrations(version, name, applied_at) VALUES({}, '{}', "
@@ -129,6 +130,17 @@ Status SqliteStore::migrate() {
     }
     VAFA_CHECK(exec("COMMIT"));
     current = migration.version;
+  }
+  return {};
+}
+
+// Migrations run with foreign keys off (a table rebuild drops a parent table; with them on, the
+// drop would cascade), so each one proves before it commits that it left every key valid.
+Status SqliteStore::check_foreign_keys() {
+  VAFA_TRY(Statement check, prepare("SELECT COUNT(*) FROM pragma_foreign_key_check"));
+  VAFA_TRY(const bool row, check.step());
+  if (row && check.column_int(0) != 0) {
+    return fail(ErrorCode::data_loss, "{} rows would break foreign keys", check.column_int(0));
   }
   return {};
 }

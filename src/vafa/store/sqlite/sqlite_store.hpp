@@ -85,6 +85,7 @@ class SqliteStore final : public Store {
   Status exec(std::string_view sql);
   Status configure();
   Status migrate();
+  Status check_foreign_keys();
   Status prepare_statements();
   Result<sqlite::Statement> prepare(std::string_view sql) {
     return sqlite::Statement::prepare(db_, sql);
