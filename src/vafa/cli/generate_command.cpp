@@ -43,13 +43,7 @@ int run_generate(GenerateArgs args, const Context& context) {
                   args.params.seed, args.start, args.params.days);
   auto run = (*store)->start_import("generate", source, clock.now());
   if (!run) return report(run.error());
-  generate::StoreSink sink(**store, *run);
-  auto result = [&]() -> Result<generate::GeneratedCounts> {
-    VAFA_CHECK(sink.begin());
-    VAFA_TRY(auto counts, generate::generate(args.params, sink));
-    VAFA_CHECK(sink.finish());
-    return counts;
-  }();
+  auto result = generate::generate_into_store(args.params, **store, *run);
   if (!result) {
     (void)(*store)->rollback();
     (void)(*store)->finish_import(*run, {}, ImportStatus::failed, clock.now());

@@ -3,8 +3,12 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <thread>
+#include <variant>
 
 #include <fmt/format.h>
+
+#include "vafa/core/handoff_queue.hpp"
 
 namespace vafa::generate {
 
@@ -192,10 +196,112 @@ Status FileSink::close() {
   return {};
 }
 
-Status StoreSink::customer_done(std::int64_t index) {
-  if ((index + 1) % batch_ != 0) return {};
-  VAFA_CHECK(store_.commit());
-  return store_.begin();
+namespace {
+
+struct CustomerDone {
+  std::int64_t index;
+};
+using Record = std::variant<Product, Customer, Order, Event, CustomerDone>;
+
+struct RecordBatch {
+  std::vector<Record> records;
+  bool last = false;
+  Result<GeneratedCounts> result = GeneratedCounts{};
+};
+
+constexpr std::size_t kRecordsPerBatch = 4096;
+constexpr std::size_t kBatchesInFlight = 4;
+
+// The generator's side: records are collected into batches and handed to the writer.
+class QueueSink final : public Sink {
+ public:
+  explicit QueueSink(HandoffQueue<RecordBatch>& queue) : queue_(queue) {}
+
+  Status product(const Product& product) override { return add(product); }
+  Status customer(const Customer& customer) override { return add(customer); }
+  Status order(const Order& order) override { return add(order); }
+  Status event(const Event& event) override { return add(event); }
+  Status customer_done(std::int64_t index) override {
+    VAFA_CHECK(add(CustomerDone{index}));
+    if (batch_.records.size() >= kRecordsPerBatch) hand_over();
+    if (queue_.closed()) return fail(ErrorCode::aborted, "the writer stopped");
+    return {};
+  }
+
+  void finish(Result<GeneratedCounts> result) {
+    batch_.last = true;
+    batch_.result = std::move(result);
+    hand_over();
+  }
+
+ private:
+  template <typename T>
+  Status add(const T& record) {
+    batch_.records.emplace_back(record);
+    return {};
+  }
+  void hand_over() {
+    queue_.push(std::move(batch_));
+    if (auto spent = queue_.take_spent()) {
+      batch_ = std::move(*spent);
+      batch_.records.clear();  // frees, on this thread, what this thread allocated
+    } else {
+      batch_ = RecordBatch{};
+      batch_.records.reserve(kRecordsPerBatch);
+    }
+  }
+
+  HandoffQueue<RecordBatch>& queue_;
+  RecordBatch batch_;
+};
+
+}  // namespace
+
+Result<GeneratedCounts> generate_into_store(const GeneratorParams& params, Store& store,
+                                            std::int64_t run, std::int64_t batch_customers) {
+  VAFA_CHECK(params.validate());
+  if (batch_customers < 1) return fail(ErrorCode::invalid_argument, "batch must be positive");
+  HandoffQueue<RecordBatch> queue(kBatchesInFlight);
+  std::thread generating([&] {
+    QueueSink sink(queue);
+    sink.finish(generate(params, sink));
+  });
+  auto write_all = [&]() -> Result<GeneratedCounts> {
+    VAFA_CHECK(store.begin());
+    while (true) {
+      RecordBatch batch = queue.pop();
+      for (const Record& record : batch.records) {
+        Status written = std::visit(
+            [&](const auto& r) -> Status {
+              using T = std::decay_t<decltype(r)>;
+              if constexpr (std::is_same_v<T, Product>) return store.upsert_product(r);
+              if constexpr (std::is_same_v<T, Customer>) return store.upsert_customer(r);
+              if constexpr (std::is_same_v<T, Order>) return store.put_order(r, run);
+              if constexpr (std::is_same_v<T, Event>) return store.put_event(r);
+              if constexpr (std::is_same_v<T, CustomerDone>) {
+                if ((r.index + 1) % batch_customers != 0) return {};
+                VAFA_CHECK(store.commit());
+                return store.begin();
+              }
+            },
+            record);
+        VAFA_CHECK(written);
+      }
+      if (batch.last) {
+        if (!batch.result) return std::unexpected(batch.result.error());
+        VAFA_CHECK(store.commit());
+        return *batch.result;
+      }
+      queue.give_back(std::move(batch));
+    }
+  };
+  Result<GeneratedCounts> result = write_all();
+  if (!result) {
+    queue.close();  // the generator stops at its next customer
+    (void)store.rollback();
+  }
+  generating.join();
+  return result;
 }
 
 }  // namespace vafa::generate

@@ -32,24 +32,11 @@ class FileSink final : public Sink {
   std::unique_ptr<File> customers_, products_, orders_, events_;
 };
 
-// Writes into the store as one import run, committing every `batch` customers.
-class StoreSink final : public Sink {
- public:
-  StoreSink(Store& store, std::int64_t run, std::int64_t batch = 10'000)
-      : store_(store), run_(run), batch_(batch) {}
-
-  Status begin() { return store_.begin(); }
-  Status product(const Product& product) override { return store_.upsert_product(product); }
-  Status customer(const Customer& customer) override { return store_.upsert_customer(customer); }
-  Status order(const Order& order) override { return store_.put_order(order, run_); }
-  Status event(const Event& event) override { return store_.put_event(event); }
-  Status customer_done(std::int64_t index) override;
-  Status finish() { return store_.commit(); }
-
- private:
-  Store& store_;
-  std::int64_t run_;
-  std::int64_t batch_;
-};
+// Generates straight into the store as import run `run`: the generator runs on a second thread
+// and hands records over in batches while the caller's thread writes them, committing every
+// `batch_customers` customers. The caller has started the run and finishes it.
+Result<GeneratedCounts> generate_into_store(const GeneratorParams& params, Store& store,
+                                            std::int64_t run,
+                                            std::int64_t batch_customers = 10'000);
 
 }  // namespace vafa::generate

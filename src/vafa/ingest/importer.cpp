@@ -1,10 +1,7 @@
 #include "vafa/ingest/importer.hpp"
 
 #include <charconv>
-#include <condition_variable>
-#include <deque>
 #include <filesystem>
-#include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <variant>
@@ -12,6 +9,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include "vafa/core/handoff_queue.hpp"
 #include "vafa/core/money.hpp"
 #include "vafa/core/text.hpp"
 
@@ -154,57 +152,7 @@ struct Batch {
   bool last = false;
 };
 
-// A bounded hand-over queue: the reader waits when kQueueBatches batches are waiting, so memory
-// does not grow with the file.
-class BatchQueue {
- public:
-  void push(Batch batch) {
-    std::unique_lock lock(mutex_);
-    not_full_.wait(lock, [&] { return batches_.size() < kQueueBatches || closed_; });
-    if (closed_) return;
-    batches_.push_back(std::move(batch));
-    not_empty_.notify_one();
-  }
-  Batch pop() {
-    std::unique_lock lock(mutex_);
-    not_empty_.wait(lock, [&] { return !batches_.empty(); });
-    Batch batch = std::move(batches_.front());
-    batches_.pop_front();
-    not_full_.notify_one();
-    return batch;
-  }
-  // The writer stops early: the reader's pushes return at once from now on.
-  void close() {
-    std::lock_guard lock(mutex_);
-    closed_ = true;
-    batches_.clear();
-    not_full_.notify_all();
-  }
-  bool closed() {
-    std::lock_guard lock(mutex_);
-    return closed_;
-  }
-  // Spent batches go back to the reader, which frees their contents: memory is then allocated
-  // and freed by one thread (glibc's per-thread arenas otherwise contend and bloat).
-  void give_back(Batch batch) {
-    std::lock_guard lock(mutex_);
-    spent_.push_back(std::move(batch));
-  }
-  std::optional<Batch> take_spent() {
-    std::lock_guard lock(mutex_);
-    if (spent_.empty()) return std::nullopt;
-    Batch batch = std::move(spent_.front());
-    spent_.pop_front();
-    return batch;
-  }
-
- private:
-  std::mutex mutex_;
-  std::condition_variable not_full_, not_empty_;
-  std::deque<Batch> batches_;
-  std::deque<Batch> spent_;
-  bool closed_ = false;
-};
+using BatchQueue = HandoffQueue<Batch>;
 
 // One order being assembled from consecutive rows.
 struct PendingOrder {
@@ -613,7 +561,7 @@ class Importer {
                             std::optional<Currency> currency) {
     VAFA_TRY(summary_.run,
              store_.start_import(to_string(options_.kind), source_name_, clock_.now()));
-    BatchQueue queue;
+    BatchQueue queue(kQueueBatches);
     RowReader reader(options_, clock_, source, std::move(time_parser), currency, source_name_,
                      queue);
     std::thread reading([&reader] { reader.run(); });
