@@ -26,7 +26,9 @@ class Statement {
 
   static Result<Statement> prepare(sqlite3* db, std::string_view sql);
 
-  // Binding is 1-based, as in SQLite. Text is copied (SQLITE_TRANSIENT).
+  // Binding is 1-based, as in SQLite. Text is NOT copied: the bytes must stay valid until the
+  // statement is reset (run() resets; reset() also clears the bindings). Bind and step in the
+  // same expression or function, never a temporary that dies before step().
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, std::string_view value);
   Statement& bind(int index, const std::optional<std::int64_t>& value);
