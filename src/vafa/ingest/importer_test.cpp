@@ -254,6 +254,8 @@ TEST_F(ImporterTest, CustomersWithIdentitiesAndConsent) {
   ASSERT_TRUE(c1);
   EXPECT_EQ(c1->name, "Rezaei, Ali");
   EXPECT_EQ(c1->country, "IR");
+  ASSERT_TRUE(c1->birthday);
+  EXPECT_EQ(format_date(*c1->birthday), "1990-05-01");
   EXPECT_EQ(c1->consent.at(Channel::email), true);
   EXPECT_EQ(c1->consent.at(Channel::sms), false);
   std::vector<std::string> keys;

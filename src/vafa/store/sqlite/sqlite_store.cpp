@@ -383,6 +383,8 @@ Status SqliteStore::upsert_customer_now(const Customer& customer) {
                   owner_id);
     }
   }
+  // Bound text is not copied: the birthday's text must live until the upsert has run.
+  const std::string birthday = customer.birthday ? format_date(*customer.birthday) : "";
   Statement& upsert = st_->upsert_customer;
   upsert.bind(1, customer.id)
       .bind(2, seconds_of(customer.created_at))
@@ -391,7 +393,7 @@ Status SqliteStore::upsert_customer_now(const Customer& customer) {
       .bind(6, customer.country)
       .bind(7, customer.time_zone);
   if (customer.birthday) {
-    upsert.bind(4, format_date(*customer.birthday));
+    upsert.bind(4, birthday);
   } else {
     upsert.bind_null(4);
   }
