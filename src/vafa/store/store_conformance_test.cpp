@@ -160,6 +160,23 @@ TEST_P(StoreConformance, CustomerUpsertMergesAndGuardsIdentities) {
   ASSERT_FALSE(result);
   EXPECT_EQ(result.error().code, ErrorCode::conflict);
   EXPECT_FALSE(store_->get_customer("c2").value().has_value());
+
+  // Inside a caller's transaction the refused customer leaves no trace, and the transaction's
+  // other writes survive.
+  ASSERT_TRUE(store_->begin());
+  ASSERT_TRUE(store_->upsert_product(Product{.sku = "p1", .name = "Tea"}));
+  Customer second_thief{.id = "c3", .created_at = day(2024, 1, 1), .name = "X"};
+  second_thief.identities.push_back(make_card_identity("vf-9").value());
+  second_thief.identities.push_back(make_email_identity("ani@example.am").value());
+  ASSERT_FALSE(store_->upsert_customer(second_thief));
+  ASSERT_TRUE(store_->commit());
+  EXPECT_FALSE(store_->get_customer("c3").value().has_value());
+  EXPECT_TRUE(store_->get_product("p1").value().has_value());
+  EXPECT_EQ(store_->stats().value().customers, 1);
+  // The card went with the refused record: another customer may take it.
+  Customer owner{.id = "c4", .created_at = day(2024, 1, 1)};
+  owner.identities.push_back(make_card_identity("VF-9").value());
+  EXPECT_TRUE(store_->upsert_customer(owner));
 }
 
 TEST_P(StoreConformance, EventsAreIdempotentById) {
