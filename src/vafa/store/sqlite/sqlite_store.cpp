@@ -16,7 +16,6 @@ struct SqliteStore::Statements {
   Statement find_order, insert_order, replace_order, append_order, delete_lines;
   Statement insert_event, insert_rejected, find_rejected, occurrence;
   Statement add_total, min_total, max_total, read_totals;
-  Statement savepoint, rollback_to_savepoint, release_savepoint;
 };
 
 namespace {
@@ -234,9 +233,6 @@ Status SqliteStore::prepare_statements() {
        "INSERT INTO store_totals(name, value) VALUES(?1, ?2)"
        " ON CONFLICT(name) DO UPDATE SET value = MAX(value, excluded.value)"},
       {&s.read_totals, "SELECT name, value FROM store_totals"},
-      {&s.savepoint, "SAVEPOINT customer"},
-      {&s.rollback_to_savepoint, "ROLLBACK TO customer"},
-      {&s.release_savepoint, "RELEASE customer"},
       {&s.occurrence,
        "INSERT INTO temp.occurrences(key, seen) VALUES(?1, 0)"
        " ON CONFLICT(key) DO UPDATE SET seen = seen + 1 RETURNING seen"},
@@ -375,30 +371,20 @@ Result<std::int64_t> SqliteStore::ensure_product(std::string_view sku) {
 }
 
 Status SqliteStore::upsert_customer_now(const Customer& customer) {
-  // Written inside a savepoint: an identity that belongs to another customer rolls it back, so
-  // a conflicting record changes nothing, and new identities (the usual case) cost no lookup.
-  VAFA_CHECK(st_->savepoint.run());
-  auto written = write_customer(customer);
-  if (!written) {
-    (void)st_->rollback_to_savepoint.run();
-    (void)st_->release_savepoint.run();
-    return std::unexpected(written.error());
+  // Check identities first, so a conflicting record changes nothing.
+  for (const Identity& identity : customer.identities) {
+    Statement& owner = st_->find_identity_owner;
+    owner.bind(1, to_string(identity.kind)).bind(2, identity.system).bind(3, identity.value);
+    VAFA_TRY(const bool found, owner.step());
+    std::string owner_id = found ? std::string(owner.column_text(0)) : std::string();
+    owner.reset();
+    if (found && owner_id != customer.id) {
+      return fail(ErrorCode::conflict, "{} already belongs to customer '{}'", identity.key(),
+                  owner_id);
+    }
   }
-  VAFA_CHECK(st_->release_savepoint.run());
-  const auto& [cached, existed] = *written;
-  if (!existed) ++totals_.customers;
-  customer_ids_.insert_or_assign(customer.id, cached);
-  return {};
-}
-
-Result<std::pair<SqliteStore::CachedCustomer, bool>> SqliteStore::write_customer(
-    const Customer& customer) {
   // Bound text is not copied: the birthday's text must live until the upsert has run.
   const std::string birthday = customer.birthday ? format_date(*customer.birthday) : "";
-  bool existed = customer_ids_.contains(customer.id);
-  if (!existed) {
-    VAFA_TRY(existed, row_exists(st_->find_customer, customer.id));
-  }
   Statement& upsert = st_->upsert_customer;
   upsert.bind(1, customer.id)
       .bind(2, seconds_of(customer.created_at))
@@ -411,30 +397,22 @@ Result<std::pair<SqliteStore::CachedCustomer, bool>> SqliteStore::write_customer
   } else {
     upsert.bind_null(4);
   }
-  VAFA_TRY(const bool row, upsert.step());
-  if (!row) {
-    upsert.reset();
-    return fail(ErrorCode::internal, "customer upsert returned no row");
+  bool existed = customer_ids_.contains(customer.id);
+  if (!existed) {
+    VAFA_TRY(existed, row_exists(st_->find_customer, customer.id));
   }
+  VAFA_TRY(const bool row, upsert.step());
+  if (!row) return fail(ErrorCode::internal, "customer upsert returned no row");
+  if (!existed) ++totals_.customers;
   const CachedCustomer cached{upsert.column_int(0), upsert.column_int(1)};
   upsert.reset();
+  customer_ids_.insert_or_assign(customer.id, cached);
   for (const Identity& identity : customer.identities) {
     VAFA_CHECK(st_->insert_identity.bind(1, cached.id)
                    .bind(2, to_string(identity.kind))
                    .bind(3, identity.system)
                    .bind(4, identity.value)
                    .run());
-    if (sqlite3_changes(db_) == 1) continue;
-    // Known already: fine if it is this customer's.
-    Statement& owner = st_->find_identity_owner;
-    owner.bind(1, to_string(identity.kind)).bind(2, identity.system).bind(3, identity.value);
-    VAFA_TRY(const bool found, owner.step());
-    const std::string owner_id = found ? std::string(owner.column_text(0)) : std::string();
-    owner.reset();
-    if (found && owner_id != customer.id) {
-      return fail(ErrorCode::conflict, "{} already belongs to customer '{}'", identity.key(),
-                  owner_id);
-    }
   }
   for (const auto& [channel, granted] : customer.consent) {
     VAFA_CHECK(st_->upsert_consent.bind(1, cached.id)
@@ -442,7 +420,7 @@ Result<std::pair<SqliteStore::CachedCustomer, bool>> SqliteStore::write_customer
                    .bind(3, std::int64_t{granted ? 1 : 0})
                    .run());
   }
-  return std::pair{cached, existed};
+  return {};
 }
 
 Status SqliteStore::upsert_product_now(const Product& product) {

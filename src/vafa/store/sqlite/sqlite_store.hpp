@@ -82,8 +82,6 @@ class SqliteStore final : public Store {
   };
 
   SqliteStore(sqlite3* db, std::string path);
-  // The customer's row, identities and consents; the row id and whether it existed before.
-  Result<std::pair<CachedCustomer, bool>> write_customer(const Customer& customer);
   Status exec(std::string_view sql);
   Status configure();
   Status migrate();
