@@ -424,10 +424,13 @@ Status SqliteStore::upsert_customer_now(const Customer& customer) {
 }
 
 Status SqliteStore::upsert_product_now(const Product& product) {
+  // Bound text is not copied: the currency (returned by value) must outlive the step.
+  const std::optional<Currency> currency =
+      product.price ? std::optional(product.price->currency()) : std::nullopt;
   Statement& upsert = st_->upsert_product;
   upsert.bind(1, product.sku).bind(2, product.name).bind(3, product.category);
   if (product.price) {
-    upsert.bind(4, product.price->minor_units()).bind(5, product.price->currency().code());
+    upsert.bind(4, product.price->minor_units()).bind(5, currency->code());
   } else {
     upsert.bind_null(4).bind_null(5);
   }
