@@ -37,6 +37,6 @@ class FileSink final : public Sink {
 // `batch_customers` customers. The caller has started the run and finishes it.
 Result<GeneratedCounts> generate_into_store(const GeneratorParams& params, Store& store,
                                             std::int64_t run,
-                                            std::int64_t batch_customers = 10'000);
+                                            std::int64_t batch_customers = 50'000);
 
 }  // namespace vafa::generate
