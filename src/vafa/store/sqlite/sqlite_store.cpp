@@ -10,7 +10,7 @@ using sqlite::Statement;
 
 struct SqliteStore::Statements {
   Statement begin, commit, rollback;
-  Statement find_customer, insert_customer, move_customer_created, upsert_customer;
+  Statement find_customer, insert_customer, move_customer_created, upsert_customer, delete_customer;
   Statement find_identity_owner, insert_identity, upsert_consent;
   Statement upsert_product, find_product, insert_product_sku;
   Statement find_order, insert_order, replace_order, append_order, delete_lines;
@@ -179,6 +179,7 @@ Status SqliteStore::prepare_statements() {
        "  country = CASE WHEN excluded.country <> '' THEN excluded.country ELSE country END,"
        "  time_zone = CASE WHEN excluded.time_zone <> '' THEN excluded.time_zone ELSE time_zone END"
        " RETURNING id, created_at"},
+      {&s.delete_customer, "DELETE FROM customers WHERE id = ?1"},
       {&s.find_identity_owner,
        "SELECT c.external_id FROM identities i JOIN customers c ON c.id = i.customer_id"
        " WHERE i.kind = ?1 AND i.system = ?2 AND i.value = ?3"},
@@ -371,16 +372,16 @@ Result<std::int64_t> SqliteStore::ensure_product(std::string_view sku) {
 }
 
 Status SqliteStore::upsert_customer_now(const Customer& customer) {
-  // Check identities first, so a conflicting record changes nothing.
-  for (const Identity& identity : customer.identities) {
-    Statement& owner = st_->find_identity_owner;
-    owner.bind(1, to_string(identity.kind)).bind(2, identity.system).bind(3, identity.value);
-    VAFA_TRY(const bool found, owner.step());
-    std::string owner_id = found ? std::string(owner.column_text(0)) : std::string();
-    owner.reset();
-    if (found && owner_id != customer.id) {
-      return fail(ErrorCode::conflict, "{} already belongs to customer '{}'", identity.key(),
-                  owner_id);
+  bool existed = customer_ids_.contains(customer.id);
+  if (!existed) {
+    VAFA_TRY(existed, row_exists(st_->find_customer, customer.id));
+  }
+  // A conflicting record must change nothing. An existing customer's identities are checked
+  // before anything is written (an update cannot be undone cheaply); a new customer is written
+  // at once and, if an identity turns out to be taken, deleted again with what it brought.
+  if (existed) {
+    for (const Identity& identity : customer.identities) {
+      VAFA_CHECK(check_identity_owner(identity, customer.id));
     }
   }
   // Bound text is not copied: the birthday's text must live until the upsert has run.
@@ -397,28 +398,47 @@ Status SqliteStore::upsert_customer_now(const Customer& customer) {
   } else {
     upsert.bind_null(4);
   }
-  bool existed = customer_ids_.contains(customer.id);
-  if (!existed) {
-    VAFA_TRY(existed, row_exists(st_->find_customer, customer.id));
-  }
   VAFA_TRY(const bool row, upsert.step());
-  if (!row) return fail(ErrorCode::internal, "customer upsert returned no row");
-  if (!existed) ++totals_.customers;
+  if (!row) {
+    upsert.reset();
+    return fail(ErrorCode::internal, "customer upsert returned no row");
+  }
   const CachedCustomer cached{upsert.column_int(0), upsert.column_int(1)};
   upsert.reset();
-  customer_ids_.insert_or_assign(customer.id, cached);
   for (const Identity& identity : customer.identities) {
     VAFA_CHECK(st_->insert_identity.bind(1, cached.id)
                    .bind(2, to_string(identity.kind))
                    .bind(3, identity.system)
                    .bind(4, identity.value)
                    .run());
+    if (existed || sqlite3_changes(db_) == 1) continue;
+    Status owner = check_identity_owner(identity, customer.id);
+    if (!owner) {
+      // Undo the new customer; its identities go with it (ON DELETE CASCADE).
+      VAFA_CHECK(st_->delete_customer.bind(1, cached.id).run());
+      return owner;
+    }
   }
   for (const auto& [channel, granted] : customer.consent) {
     VAFA_CHECK(st_->upsert_consent.bind(1, cached.id)
                    .bind(2, to_string(channel))
                    .bind(3, std::int64_t{granted ? 1 : 0})
                    .run());
+  }
+  if (!existed) ++totals_.customers;
+  customer_ids_.insert_or_assign(customer.id, cached);
+  return {};
+}
+
+Status SqliteStore::check_identity_owner(const Identity& identity, std::string_view customer_id) {
+  Statement& owner = st_->find_identity_owner;
+  owner.bind(1, to_string(identity.kind)).bind(2, identity.system).bind(3, identity.value);
+  VAFA_TRY(const bool found, owner.step());
+  const std::string owner_id = found ? std::string(owner.column_text(0)) : std::string();
+  owner.reset();
+  if (found && owner_id != customer_id) {
+    return fail(ErrorCode::conflict, "{} already belongs to customer '{}'", identity.key(),
+                owner_id);
   }
   return {};
 }

@@ -93,6 +93,8 @@ class SqliteStore final : public Store {
   // Returns the row id of the customer, creating it when missing; moves created_at earlier.
   Result<std::int64_t> ensure_customer(std::string_view external_id, Timestamp seen_at);
   Result<std::int64_t> ensure_product(std::string_view sku);
+  // Conflict unless the identity is unknown or already `customer_id`'s.
+  Status check_identity_owner(const Identity& identity, std::string_view customer_id);
   // The prepared multi-row INSERT of `rows` order lines (1..kLinesPerInsert).
   Result<sqlite::Statement*> line_insert(std::size_t rows);
   void forget_caches();
