@@ -1,9 +1,9 @@
 #include "vafa/core/handoff_queue.hpp"
 
-#include <gtest/gtest.h>
-
 #include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 namespace vafa {
 namespace {
