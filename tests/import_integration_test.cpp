@@ -167,7 +167,9 @@ TEST_F(Integration, KillDuringImportThenReimportEqualsCleanImport) {
   ASSERT_GT(clean["order_lines"].get<int>(), 150000);
 
   const int total = clean["order_lines"].get<int>();
-  for (const int fraction : {20, 2}) {  // kill once 1/20, then 1/2, of the lines are committed
+  // SIGKILL once 1/20, then 1/2, of the lines are committed; then SIGINT (Ctrl-C) at 1/3, which
+  // must stop cleanly with exit code 130.
+  for (const auto& [fraction, signal] : {std::pair{20, SIGKILL}, {2, SIGKILL}, {3, SIGINT}}) {
     const std::string db = "killed" + std::to_string(fraction) + ".db";
     const pid_t pid = fork();
     ASSERT_GE(pid, 0);
@@ -190,18 +192,22 @@ TEST_F(Integration, KillDuringImportThenReimportEqualsCleanImport) {
         break;
       }
     }
-    if (!finished) {
-      ::kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
+    ASSERT_FALSE(finished) << "the import finished before it could be stopped";
+    ::kill(pid, signal);
+    waitpid(pid, &status, 0);
+    if (signal == SIGKILL) {
+      ASSERT_TRUE(WIFSIGNALED(status));
+    } else {
+      ASSERT_TRUE(WIFEXITED(status));
+      EXPECT_EQ(WEXITSTATUS(status), 130);
     }
-    ASSERT_TRUE(WIFSIGNALED(status)) << "the import finished before it could be killed";
     const int partial = stats(db)["order_lines"].get<int>();
     EXPECT_GE(partial, total / fraction);
     EXPECT_LT(partial, total);
 
     const Outcome again = vafa(db, "import orders " + orders);
     ASSERT_EQ(again.code, 0) << again.err;
-    EXPECT_EQ(stats(db), clean) << "after a kill at 1/" << fraction;
+    EXPECT_EQ(stats(db), clean) << "after signal " << signal << " at 1/" << fraction;
   }
 }
 

@@ -16,10 +16,11 @@ namespace vafa::cli {
 // Process exit codes, documented in docs/cli.md.
 enum ExitCode : int {
   kOk = 0,
-  kFailure = 1,       // the job failed (I/O, store, internal error)
-  kUsage = 2,         // bad arguments or input that cannot be used at all
-  kRejectedRows = 3,  // the job finished but some input rows were quarantined
-  kAborted = 4,       // too many rejected rows (--max-errors): nothing from that file was kept
+  kFailure = 1,        // the job failed (I/O, store, internal error)
+  kUsage = 2,          // bad arguments or input that cannot be used at all
+  kRejectedRows = 3,   // the job finished but some input rows were quarantined
+  kAborted = 4,        // too many rejected rows (--max-errors): nothing from that file was kept
+  kInterrupted = 130,  // SIGINT/SIGTERM: committed batches kept; running it again completes it
 };
 
 int exit_code_for(const Error& error);

@@ -1,10 +1,12 @@
 // vafa import orders|customers|products|events FILE
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
 #include <fmt/core.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "vafa/cli/command.hpp"
@@ -14,6 +16,22 @@
 namespace vafa::cli {
 
 namespace {
+
+// Set by SIGINT/SIGTERM; the import stops at the next batch. A second signal ends the process at
+// once (SA_RESETHAND): the database stays consistent either way.
+std::atomic<bool> g_interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+
+extern "C" void on_stop_signal(int) { g_interrupted.store(true); }
+
+void catch_stop_signals() {
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  action.sa_flags = SA_RESETHAND;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
 
 struct ImportArgs {
   std::string kind;
@@ -106,6 +124,7 @@ int run_import(const ImportArgs& args, const Context& context) {
   options.calling_code = args.calling_code;
   if (args.max_errors >= 0) options.max_errors = args.max_errors;
   options.batch_rows = args.batch_rows;
+  options.cancel = &g_interrupted;
 
   std::error_code ec;
   if (!std::filesystem::is_regular_file(args.path, ec)) {
@@ -127,11 +146,19 @@ int run_import(const ImportArgs& args, const Context& context) {
   if (!store) return report(store.error());
   CliObserver observer(errors.is_open() ? &errors : nullptr, size, isatty(STDERR_FILENO) == 1);
   SystemClock clock;
+  catch_stop_signals();
   auto summary = ingest::import_file(**store, options, clock, &observer);
   observer.finish();
   if (!summary) return report(summary.error());
 
   const ImportCounts& c = summary->counts;
+  if (summary->interrupted) {
+    fmt::print(stderr,
+               "vafa: interrupted; {} records of '{}' were committed (the batch in progress was "
+               "rolled back); import the file again to complete it\n",
+               c.records, args.path);
+    return kInterrupted;
+  }
   if (summary->status == ImportStatus::aborted) {
     fmt::print(stderr,
                "vafa: import of '{}' stopped: more than {} rejected rows; nothing from it was "

@@ -204,7 +204,8 @@ class RowReader {
 
  private:
   void hand_over(bool last) {
-    batch_.records = records_;
+    // Records whose order is still being assembled belong to a later batch.
+    batch_.records = records_ - (pending_.active ? pending_.command.rows : 0);
     batch_.bytes = source_.bytes_consumed();
     batch_.last = last;
     queue_.push(std::move(batch_));
@@ -581,6 +582,13 @@ class Importer {
   Status write_all(BatchQueue& queue) {
     VAFA_CHECK(store_.begin());
     while (true) {
+      if (options_.cancel != nullptr && options_.cancel->load()) {
+        summary_.interrupted = true;
+        summary_.status = ImportStatus::aborted;
+        summary_.counts = committed_counts_;
+        aborted_ = true;
+        return store_.rollback();
+      }
       Batch batch = queue.pop();
       for (Command& command : batch.commands) {
         VAFA_CHECK(std::visit([&](auto& c) { return write(c); }, command));
@@ -600,6 +608,7 @@ class Importer {
       if (!options_.max_errors && records - committed_at_ >= options_.batch_rows) {
         VAFA_CHECK(store_.commit());
         committed_at_ = records;
+        committed_counts_ = summary_.counts;
         VAFA_CHECK(store_.begin());
       }
     }
@@ -662,6 +671,7 @@ class Importer {
   std::string source_name_;
   ImportSummary summary_;
   std::int64_t committed_at_ = 0;
+  ImportCounts committed_counts_;
   bool aborted_ = false;
 };
 

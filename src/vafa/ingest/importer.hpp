@@ -9,6 +9,7 @@
 // bounded whatever the file. The Store is only touched by the caller's thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -31,6 +32,9 @@ struct ImportOptions {
   // Past this many rejected rows the whole file is rolled back. The file is then imported in
   // one transaction. Unset: no limit, committed in batches.
   std::optional<std::int64_t> max_errors;
+  // Set (from a signal handler, another thread) to stop: the batch in progress is rolled back,
+  // what was committed stays, and the summary says interrupted. Re-importing completes the file.
+  const std::atomic<bool>* cancel = nullptr;
   std::int64_t batch_rows = 50'000;
 };
 
@@ -41,6 +45,7 @@ struct ImportSummary {
   std::int64_t orders = 0;  // orders written (for orders imports)
   std::int64_t guest_orders = 0;
   std::int64_t returns = 0;  // orders written as returned or cancelled
+  bool interrupted = false;  // stopped by `cancel`; counts are what was committed
 };
 
 class ImportObserver {

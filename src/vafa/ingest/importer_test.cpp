@@ -1,8 +1,10 @@
 #include "vafa/ingest/importer.hpp"
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <gmock/gmock.h>
@@ -191,6 +193,49 @@ TEST_F(ImporterTest, MaxErrorsRollsBackTheWholeFile) {
   ASSERT_TRUE(lenient);
   EXPECT_EQ(lenient->status, ImportStatus::completed);
   EXPECT_EQ(stats().orders, 2);
+}
+
+// Stops the import from inside, as a signal handler would, after the first committed batch.
+class CancelAfterProgress final : public ImportObserver {
+ public:
+  explicit CancelAfterProgress(std::atomic<bool>& cancel) : cancel_(cancel) {}
+  void on_progress(std::int64_t, std::int64_t records) override {
+    if (records >= 2048) cancel_.store(true);
+  }
+
+ private:
+  std::atomic<bool>& cancel_;
+};
+
+TEST_F(ImporterTest, CancelKeepsCommittedBatchesAndReimportCompletes) {
+  std::string text = "order,customer,time,amount\n";
+  for (int i = 0; i < 20'000; ++i) {
+    text += fmt::format("o{},c{},2024-01-01T10:00:00Z,1.00\n", i, i % 500);
+  }
+  const auto path = write("many.csv", text);
+  std::atomic<bool> cancel{false};
+  CancelAfterProgress observer(cancel);
+  ImportOptions options;
+  options.kind = ImportKind::orders;
+  options.path = path;
+  options.currency = "USD";
+  options.batch_rows = 1000;
+  options.cancel = &cancel;
+  auto summary = import_file(*store_, options, clock_, &observer);
+  ASSERT_TRUE(summary) << summary.error().message;
+  EXPECT_TRUE(summary->interrupted);
+  EXPECT_EQ(summary->status, ImportStatus::aborted);
+  const std::int64_t kept = stats().orders;
+  EXPECT_GT(kept, 0);
+  EXPECT_LT(kept, 20'000);
+  EXPECT_EQ(summary->counts.accepted, kept);  // the counts are what was committed
+
+  cancel.store(false);
+  auto again = import_file(*store_, options, clock_);
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->interrupted);
+  EXPECT_EQ(stats().orders, 20'000);
+  EXPECT_EQ(stats().revenue_minor.at("USD"), 20'000 * 100);
 }
 
 TEST_F(ImporterTest, MappingProblemsAreErrorsBeforeAnythingIsWritten) {
