@@ -320,13 +320,12 @@ Result<std::int64_t> SqliteStore::next_occurrence(std::uint64_t key) {
 
 Result<std::int64_t> SqliteStore::ensure_customer(std::string_view external_id, Timestamp seen_at) {
   const std::int64_t seen = seconds_of(seen_at);
-  std::string key(external_id);
-  if (auto it = customer_ids_.find(key); it != customer_ids_.end()) {
-    if (seen < it->second.created_at) {
-      VAFA_CHECK(st_->move_customer_created.bind(1, it->second.id).bind(2, seen).run());
-      it->second.created_at = seen;
+  if (CachedCustomer* known = customer_ids_.find(external_id)) {
+    if (seen < known->created_at) {
+      VAFA_CHECK(st_->move_customer_created.bind(1, known->id).bind(2, seen).run());
+      known->created_at = seen;
     }
-    return it->second.id;
+    return known->id;
   }
   Statement& find = st_->find_customer;
   find.bind(1, external_id);
@@ -345,14 +344,12 @@ Result<std::int64_t> SqliteStore::ensure_customer(std::string_view external_id, 
     cached = {sqlite3_last_insert_rowid(db_), seen};
     ++totals_.customers;
   }
-  if (customer_ids_.size() >= kCacheLimit) customer_ids_.clear();
-  customer_ids_.emplace(std::move(key), cached);
+  customer_ids_.put(external_id, cached);
   return cached.id;
 }
 
 Result<std::int64_t> SqliteStore::ensure_product(std::string_view sku) {
-  std::string key(sku);
-  if (auto it = product_ids_.find(key); it != product_ids_.end()) return it->second;
+  if (const std::int64_t* known = product_ids_.find(sku)) return *known;
   Statement& find = st_->find_product;
   find.bind(1, sku);
   VAFA_TRY(const bool found, find.step());
@@ -366,8 +363,7 @@ Result<std::int64_t> SqliteStore::ensure_product(std::string_view sku) {
     id = sqlite3_last_insert_rowid(db_);
     ++totals_.products;
   }
-  if (product_ids_.size() >= kCacheLimit) product_ids_.clear();
-  product_ids_.emplace(std::move(key), id);
+  product_ids_.put(sku, id);
   return id;
 }
 
@@ -426,7 +422,7 @@ Status SqliteStore::upsert_customer_now(const Customer& customer) {
                    .run());
   }
   if (!existed) ++totals_.customers;
-  customer_ids_.insert_or_assign(customer.id, cached);
+  customer_ids_.put(customer.id, cached);
   return {};
 }
 
@@ -463,7 +459,7 @@ Status SqliteStore::upsert_product_now(const Product& product) {
   if (!existed) ++totals_.products;
   const std::int64_t id = upsert.column_int(0);
   upsert.reset();
-  product_ids_.insert_or_assign(product.sku, id);
+  product_ids_.put(product.sku, id);
   return {};
 }
 

@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include "vafa/store/sqlite/key_cache.hpp"
 #include "vafa/store/sqlite/statement.hpp"
 #include "vafa/store/store.hpp"
 
@@ -107,8 +108,8 @@ class SqliteStore final : public Store {
   // Caches of external key -> row id, so bulk writes do not look each key up every time.
   // Bounded: cleared when they grow past kCacheLimit, and on rollback.
   static constexpr std::size_t kCacheLimit = 200'000;
-  std::unordered_map<std::string, CachedCustomer> customer_ids_;
-  std::unordered_map<std::string, std::int64_t> product_ids_;
+  sqlite::KeyCache<CachedCustomer> customer_ids_{kCacheLimit};
+  sqlite::KeyCache<std::int64_t> product_ids_{kCacheLimit};
   static constexpr std::size_t kLinesPerInsert = 16;
   std::array<std::optional<sqlite::Statement>, kLinesPerInsert + 1> line_inserts_;
 };
