@@ -6,7 +6,7 @@ DEMO_DB    ?= demo.db
 DEMO_DATA  ?= build/demo-data
 JOBS       ?= $(shell nproc)
 VAFA        = $(BUILD)/vafa
-SOURCES     = $(shell git ls-files '*.cpp' '*.hpp')
+SOURCES     = $(shell git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp')
 
 .PHONY: all bootstrap build demo test unit-asan format format-check bench clean
 

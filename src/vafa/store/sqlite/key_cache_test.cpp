@@ -1,9 +1,9 @@
 #include "vafa/store/sqlite/key_cache.hpp"
 
-#include <gtest/gtest.h>
-
 #include <map>
 #include <string>
+
+#include <gtest/gtest.h>
 
 namespace vafa::sqlite {
 namespace {
