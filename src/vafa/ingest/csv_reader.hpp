@@ -13,13 +13,12 @@
 #pragma once
 
 #include <cstdint>
-#include <cstdio>
-#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "vafa/core/error.hpp"
+#include "vafa/ingest/chunked_input.hpp"
 
 namespace vafa::ingest {
 
@@ -45,16 +44,12 @@ class CsvReader {
   static Result<CsvReader> open(const std::string& path, CsvDialect dialect);
   static CsvReader from_string(std::string text, CsvDialect dialect);
 
-  CsvReader(CsvReader&&) noexcept;
-  CsvReader& operator=(CsvReader&&) noexcept;
-  ~CsvReader();
-
   // Reads the next record. Returns false at the end of the input. Views in `record` stay valid
   // until the next call. A malformed record comes back with `error` set and the reader
   // positioned after it; only a read failure is an Error.
   Result<bool> next(CsvRecord& record);
 
-  std::int64_t bytes_consumed() const { return consumed_base_ + static_cast<std::int64_t>(pos_); }
+  std::int64_t bytes_consumed() const { return in_.bytes_consumed(); }
 
  private:
   struct FieldSpan {
@@ -64,21 +59,15 @@ class CsvReader {
   };
   enum class Scan { complete, need_more, malformed };
 
-  CsvReader(std::FILE* file, std::string text, CsvDialect dialect);
-  Result<bool> fill();  // reads another chunk, keeping bytes from pos_; false at end of input
+  CsvReader(ChunkedInput input, CsvDialect dialect);
   Scan scan_record(std::size_t& raw_end, std::size_t& next, std::int64_t& newlines,
                    std::string& error);
   Result<bool> skip_to_line_end();
 
-  std::FILE* file_ = nullptr;
+  ChunkedInput in_;
   CsvDialect dialect_;
-  std::string buffer_;
-  std::size_t pos_ = 0;
-  std::size_t end_ = 0;
-  bool eof_ = false;
   bool started_ = false;
   std::int64_t line_ = 1;
-  std::int64_t consumed_base_ = 0;
   std::string scratch_;
   std::vector<FieldSpan> spans_;
   std::string raw_copy_;  // the start of an over-long record

@@ -1,19 +1,17 @@
 #include "vafa/ingest/ndjson_reader.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
 #include <cstring>
 
 #include <simdjson.h>
 
 #include "vafa/core/text.hpp"
+#include "vafa/ingest/chunked_input.hpp"
 
 namespace vafa::ingest {
 
 namespace {
 
-constexpr std::size_t kChunk = std::size_t{1} << 20;
 constexpr std::size_t kRawKeep = 256;
 
 }  // namespace
@@ -30,43 +28,14 @@ bool NdjsonRecord::has(std::string_view key) const {
 }
 
 struct NdjsonReader::Impl {
-  std::FILE* file = nullptr;
+  ChunkedInput input;
   std::size_t max_record_bytes = 0;
-  std::string buffer;
-  std::size_t pos = 0;
-  std::size_t end = 0;
-  bool eof = false;
   std::int64_t line = 1;
-  std::int64_t consumed_base = 0;
   std::string json;  // the current line, with simdjson's padding
   std::string raw_copy;
   std::string values;  // storage for converted member values
   std::vector<std::pair<std::size_t, std::size_t>> key_spans, value_spans;
   simdjson::ondemand::parser parser;
-
-  ~Impl() {
-    if (file != nullptr) std::fclose(file);
-  }
-
-  Result<bool> fill() {
-    if (eof) return false;
-    if (pos > 0) {
-      std::memmove(buffer.data(), buffer.data() + pos, end - pos);
-      consumed_base += static_cast<std::int64_t>(pos);
-      end -= pos;
-      pos = 0;
-    }
-    if (buffer.size() < end + kChunk) buffer.resize(end + kChunk);
-    const std::size_t got = std::fread(buffer.data() + end, 1, kChunk, file);
-    if (got == 0) {
-      if (std::ferror(file) != 0)
-        return fail(ErrorCode::io, "read error: {}", std::strerror(errno));
-      eof = true;
-      return false;
-    }
-    end += got;
-    return true;
-  }
 
   // Parses `text` (one line) into key/value spans of `values`; returns an error message or "".
   std::string parse(std::string_view text) {
@@ -144,48 +113,42 @@ NdjsonReader& NdjsonReader::operator=(NdjsonReader&&) noexcept = default;
 NdjsonReader::~NdjsonReader() = default;
 
 Result<NdjsonReader> NdjsonReader::open(const std::string& path, std::size_t max_record_bytes) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (file == nullptr) {
-    return fail(errno == ENOENT ? ErrorCode::not_found : ErrorCode::io, "cannot open '{}': {}",
-                path, std::strerror(errno));
-  }
   auto impl = std::make_unique<Impl>();
-  impl->file = file;
+  VAFA_TRY(impl->input, ChunkedInput::open(path));
   impl->max_record_bytes = max_record_bytes;
   return NdjsonReader(std::move(impl));
 }
 
 NdjsonReader NdjsonReader::from_string(std::string text, std::size_t max_record_bytes) {
   auto impl = std::make_unique<Impl>();
-  impl->buffer = std::move(text);
-  impl->end = impl->buffer.size();
-  impl->eof = true;
+  impl->input = ChunkedInput::from_string(std::move(text));
   impl->max_record_bytes = max_record_bytes;
   return NdjsonReader(std::move(impl));
 }
 
-std::int64_t NdjsonReader::bytes_consumed() const {
-  return impl_->consumed_base + static_cast<std::int64_t>(impl_->pos);
-}
+std::int64_t NdjsonReader::bytes_consumed() const { return impl_->input.bytes_consumed(); }
 
 Result<bool> NdjsonReader::next(NdjsonRecord& record) {
   Impl& in = *impl_;
+  ChunkedInput& input = in.input;
   record.members.clear();
   record.error.clear();
   record.raw = {};
   while (true) {
-    const void* nl = std::memchr(in.buffer.data() + in.pos, '\n', in.end - in.pos);
-    if (nl == nullptr && in.end - in.pos > in.max_record_bytes) {
+    const void* nl = std::memchr(input.buffer.data() + input.pos, '\n', input.end - input.pos);
+    if (nl == nullptr && input.end - input.pos > in.max_record_bytes) {
       record.line = in.line;
-      in.raw_copy.assign(in.buffer.data() + in.pos, std::min(kRawKeep, in.end - in.pos));
+      in.raw_copy.assign(input.buffer.data() + input.pos,
+                         std::min(kRawKeep, input.end - input.pos));
       record.raw = in.raw_copy;
       record.error = fmt::format("record is longer than {} bytes", in.max_record_bytes);
       while (true) {  // skip to the next line
-        in.pos = in.end;
-        VAFA_TRY(const bool more, in.fill());
-        nl = std::memchr(in.buffer.data() + in.pos, '\n', in.end - in.pos);
+        input.pos = input.end;
+        VAFA_TRY(const bool more, input.fill());
+        nl = std::memchr(input.buffer.data() + input.pos, '\n', input.end - input.pos);
         if (nl != nullptr) {
-          in.pos = static_cast<std::size_t>(static_cast<const char*>(nl) - in.buffer.data()) + 1;
+          input.pos =
+              static_cast<std::size_t>(static_cast<const char*>(nl) - input.buffer.data()) + 1;
           ++in.line;
           break;
         }
@@ -193,18 +156,19 @@ Result<bool> NdjsonReader::next(NdjsonRecord& record) {
       }
       return true;
     }
-    if (nl == nullptr && !in.eof) {
-      VAFA_TRY(const bool more, in.fill());
+    if (nl == nullptr && !input.eof) {
+      VAFA_TRY(const bool more, input.fill());
       (void)more;
       continue;
     }
     const std::size_t stop =
-        nl == nullptr ? in.end
-                      : static_cast<std::size_t>(static_cast<const char*>(nl) - in.buffer.data());
-    std::string_view text(in.buffer.data() + in.pos, stop - in.pos);
+        nl == nullptr
+            ? input.end
+            : static_cast<std::size_t>(static_cast<const char*>(nl) - input.buffer.data());
+    std::string_view text(input.buffer.data() + input.pos, stop - input.pos);
     if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
     const std::int64_t line = in.line;
-    in.pos = nl == nullptr ? in.end : stop + 1;
+    input.pos = nl == nullptr ? input.end : stop + 1;
     if (nl != nullptr) ++in.line;
     if (line == 1 && text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
     if (trim(text).empty()) {
