@@ -11,6 +11,7 @@
 
 #include "vafa/cli/command.hpp"
 #include "vafa/core/clock.hpp"
+#include "vafa/core/text.hpp"
 #include "vafa/ingest/importer.hpp"
 
 namespace vafa::cli {
@@ -50,17 +51,6 @@ struct ImportArgs {
   std::int64_t batch_rows = 50'000;
 };
 
-std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-  return out;
-}
-
 // Writes rejected rows to --errors and keeps the first few for the summary; draws the progress
 // bar when stderr is a terminal.
 class CliObserver final : public ingest::ImportObserver {
@@ -70,8 +60,15 @@ class CliObserver final : public ingest::ImportObserver {
 
   void on_rejected(const RejectedRow& row) override {
     if (errors_ != nullptr) {
-      *errors_ << csv_field(row.source) << ',' << row.line << ',' << csv_field(row.column) << ','
-               << csv_field(row.reason) << ',' << csv_field(row.raw) << '\n';
+      std::string line;
+      append_csv_field(line, row.source);
+      line += fmt::format(",{},", row.line);
+      append_csv_field(line, row.column);
+      line.push_back(',');
+      append_csv_field(line, row.reason);
+      line.push_back(',');
+      append_csv_field(line, row.raw);
+      *errors_ << line << '\n';
     }
     if (shown_.size() < 10) shown_.push_back(row);
   }

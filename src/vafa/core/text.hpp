@@ -15,4 +15,8 @@ std::string to_lower_ascii(std::string_view text);
 // A stable 64-bit content hash (XXH3). Same input, same value, on every machine and version.
 std::uint64_t hash64(std::string_view bytes, std::uint64_t seed = 0);
 
+// Appends `text` as one CSV field (RFC 4180): quoted, with quotes doubled, when it holds a comma,
+// a quote or a line end; as it is otherwise.
+void append_csv_field(std::string& out, std::string_view text);
+
 }  // namespace vafa

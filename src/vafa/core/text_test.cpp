@@ -24,5 +24,17 @@ TEST(Text, HashIsStable) {
   EXPECT_NE(hash64("a|b"), hash64("ab|"));
 }
 
+TEST(Text, AppendCsvFieldQuotesOnlyWhenNeeded) {
+  std::string out;
+  append_csv_field(out, "plain");
+  out.push_back(',');
+  append_csv_field(out, "a,b");
+  out.push_back(',');
+  append_csv_field(out, "say \"hi\"");
+  out.push_back(',');
+  append_csv_field(out, "two\nlines");
+  EXPECT_EQ(out, "plain,\"a,b\",\"say \"\"hi\"\"\",\"two\nlines\"");
+}
+
 }  // namespace
 }  // namespace vafa

@@ -9,26 +9,13 @@
 #include <fmt/format.h>
 
 #include "vafa/core/handoff_queue.hpp"
+#include "vafa/core/text.hpp"
 
 namespace vafa::generate {
 
 namespace {
 
 constexpr std::size_t kFlushAt = std::size_t{1} << 20;
-
-// CSV quoting for text that may hold a delimiter, quote or line end.
-void append_csv(std::string& out, std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
-    out.append(text);
-    return;
-  }
-  out.push_back('"');
-  for (const char c : text) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
-}
 
 void append_json_string(std::string& out, std::string_view text) {
   out.push_back('"');
@@ -120,11 +107,11 @@ FileSink::~FileSink() = default;
 
 Status FileSink::product(const Product& p) {
   std::string& out = products_->buffer;
-  append_csv(out, p.sku);
+  append_csv_field(out, p.sku);
   out.push_back(',');
-  append_csv(out, p.name);
+  append_csv_field(out, p.name);
   out.push_back(',');
-  append_csv(out, p.category);
+  append_csv_field(out, p.category);
   out.push_back(',');
   if (p.price) {
     out += p.price->to_decimal();
@@ -139,19 +126,19 @@ Status FileSink::product(const Product& p) {
 
 Status FileSink::customer(const Customer& c) {
   std::string& out = customers_->buffer;
-  append_csv(out, c.id);
+  append_csv_field(out, c.id);
   out.push_back(',');
   out += format_iso8601(c.created_at);
   out.push_back(',');
-  append_csv(out, c.name);
+  append_csv_field(out, c.name);
   out.push_back(',');
   if (c.birthday) out += format_date(*c.birthday);
   fmt::format_to(std::back_inserter(out), ",{},{},{},", c.locale, c.country, c.time_zone);
-  append_csv(out, identity_value(c, IdentityKind::email));
+  append_csv_field(out, identity_value(c, IdentityKind::email));
   out.push_back(',');
-  append_csv(out, identity_value(c, IdentityKind::phone));
+  append_csv_field(out, identity_value(c, IdentityKind::phone));
   out.push_back(',');
-  append_csv(out, identity_value(c, IdentityKind::card));
+  append_csv_field(out, identity_value(c, IdentityKind::card));
   fmt::format_to(std::back_inserter(out), ",{},{},{}\n", consent_text(c, Channel::email),
                  consent_text(c, Channel::sms), consent_text(c, Channel::app));
   return customers_->maybe_flush();
@@ -161,12 +148,12 @@ Status FileSink::order(const Order& o) {
   std::string& out = orders_->buffer;
   const std::string time = format_iso8601(o.placed_at);
   for (const OrderLine& line : o.lines) {
-    append_csv(out, o.id);
+    append_csv_field(out, o.id);
     out.push_back(',');
-    append_csv(out, o.customer_id);
+    append_csv_field(out, o.customer_id);
     fmt::format_to(std::back_inserter(out), ",{},{},{},{},", time, to_string(o.channel), o.country,
                    o.currency.code());
-    append_csv(out, line.product_sku);
+    append_csv_field(out, line.product_sku);
     fmt::format_to(std::back_inserter(out), ",{},{}\n", line.quantity,
                    format_minor_units(line.amount_minor, o.currency.exponent()));
   }
