@@ -112,6 +112,7 @@ std::vector<double> cumulative(const std::array<T, N>& items, F weight) {
 struct CatalogueProduct {
   Product product;
   std::size_t category;
+  std::size_t rank;  // position within its category
   std::int64_t price_minor;
 };
 
@@ -154,6 +155,7 @@ Catalogue make_catalogue(const GeneratorParams& params, const Currency& currency
                     .category = std::string(kCategories[category].name),
                     .price = Money(price_minor, currency)},
         .category = category,
+        .rank = rank,
         .price_minor = price_minor};
     c.by_category[category].push_back(c.products.size());
     c.products.push_back(std::move(p));
@@ -178,9 +180,7 @@ Catalogue make_catalogue(const GeneratorParams& params, const Currency& currency
 // kBundleSize within its category.
 std::span<const std::size_t> bundle_of(const Catalogue& c, std::size_t index) {
   const auto& members = c.by_category[c.products[index].category];
-  const auto at =
-      static_cast<std::size_t>(std::find(members.begin(), members.end(), index) - members.begin());
-  const std::size_t first = at / kBundleSize * kBundleSize;
+  const std::size_t first = c.products[index].rank / kBundleSize * kBundleSize;
   const std::size_t last = std::min(first + kBundleSize, members.size());
   return std::span<const std::size_t>(members).subspan(first, last - first);
 }
@@ -198,13 +198,7 @@ class CustomerGenerator {
         end_(start_ + days(params.days)),
         country_cdf_(cumulative(kCountries, [](const CountryDef& d) { return d.weight; })),
         channel_cdf_(cumulative(kChannels, [](const auto& c) { return c.second; })),
-        category_cdf_(cumulative(kCategories, [](const CategoryDef& d) { return d.weight; })) {
-    bundles_.resize(catalogue.products.size());
-    for (std::size_t i = 0; i < catalogue.products.size(); ++i) {
-      auto span = bundle_of(catalogue, i);
-      bundles_[i].assign(span.begin(), span.end());
-    }
-  }
+        category_cdf_(cumulative(kCategories, [](const CategoryDef& d) { return d.weight; })) {}
 
   Status run(std::int64_t index) {
     Rng rng(params_.seed, static_cast<std::uint64_t>(index) + 1);
@@ -397,7 +391,7 @@ class CustomerGenerator {
       const double v = rng.uniform();
       std::size_t next = 0;
       if (v < 0.55) {
-        const auto& bundle = bundles_[prev];
+        const auto bundle = bundle_of(catalogue_, prev);
         next = bundle[rng.below(bundle.size())];
       } else if (v < 0.75) {
         next = popular_in(rng, kCategories[catalogue_.products[prev].category].partner);
@@ -456,7 +450,6 @@ class CustomerGenerator {
   std::vector<double> country_cdf_;
   std::vector<double> channel_cdf_;
   std::vector<double> category_cdf_;
-  std::vector<std::vector<std::size_t>> bundles_;
   double nu_ = 1.0;  // the current customer's Gamma-Gamma spend rate
 };
 
