@@ -7,6 +7,7 @@
 // thread, which glibc's per-thread arenas reward). Thread-safe for one producer and one consumer.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -40,15 +41,13 @@ class HandoffQueue {
 
   void close() {
     std::lock_guard lock(mutex_);
-    closed_ = true;
+    closed_.store(true, std::memory_order_release);
     ready_.clear();
     not_full_.notify_all();
   }
 
-  bool closed() {
-    std::lock_guard lock(mutex_);
-    return closed_;
-  }
+  // Lock-free: the producer asks once per record.
+  bool closed() const { return closed_.load(std::memory_order_acquire); }
 
   void give_back(Batch batch) {
     std::lock_guard lock(mutex_);
@@ -69,7 +68,7 @@ class HandoffQueue {
   std::condition_variable not_full_, not_empty_;
   std::deque<Batch> ready_;
   std::deque<Batch> spent_;
-  bool closed_ = false;
+  std::atomic<bool> closed_{false};
 };
 
 }  // namespace vafa

@@ -174,8 +174,6 @@ Status FileSink::event(const Event& e) {
   return events_->maybe_flush();
 }
 
-Status FileSink::customer_done(std::int64_t) { return {}; }
-
 Status FileSink::close() {
   for (auto* f : {&customers_, &products_, &orders_, &events_}) {
     if (*f && (*f)->file != nullptr) VAFA_CHECK((*f)->close());

@@ -22,7 +22,6 @@ class FileSink final : public Sink {
   Status customer(const Customer& customer) override;
   Status order(const Order& order) override;
   Status event(const Event& event) override;
-  Status customer_done(std::int64_t index) override;
   // Flushes and closes the files; errors (a full disk) are reported here.
   Status close();
 
