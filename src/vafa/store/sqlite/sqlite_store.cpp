@@ -1,5 +1,7 @@
 #include "vafa/store/sqlite/sqlite_store.hpp"
 
+#include <chrono>
+#include <thread>
 #include <utility>
 
 #include "vafa/store/sqlite/migrations.hpp"
@@ -92,7 +94,16 @@ Status SqliteStore::exec(std::string_view sql) {
 Status SqliteStore::configure() {
   sqlite3_busy_timeout(db_, 10'000);
   // Not a database at all? Reading the schema fails with SQLITE_NOTADB here.
-  if (Status wal = exec("PRAGMA journal_mode=WAL"); !wal) {
+  // Switching a new database to WAL needs an exclusive lock and SQLite does not wait for it
+  // (the busy handler is not used there), so another process opening the same new file at the
+  // same moment makes it fail at once: retry, as the busy timeout would.
+  Status wal = exec("PRAGMA journal_mode=WAL");
+  for (int attempt = 0; !wal && wal.error().code == ErrorCode::unavailable && attempt < 1000;
+       ++attempt) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    wal = exec("PRAGMA journal_mode=WAL");
+  }
+  if (!wal) {
     return fail(wal.error().with_context(fmt::format("'{}' is not a usable vafa database", path_)));
   }
   VAFA_CHECK(exec("PRAGMA synchronous=FULL"));
@@ -116,6 +127,18 @@ Status SqliteStore::migrate() {
   for (const auto& migration : all) {
     if (migration.version <= current) continue;
     VAFA_CHECK(exec("BEGIN IMMEDIATE"));
+    // Another process opening the same new database may have applied it while this one waited
+    // for the write lock: read the version again under the lock.
+    auto locked = schema_version();
+    if (!locked) {
+      (void)exec("ROLLBACK");
+      return std::unexpected(locked.error());
+    }
+    if (*locked >= migration.version) {
+      VAFA_CHECK(exec("COMMIT"));
+      current = *locked;
+      continue;
+    }
     Status applied = exec(migration.sql);
     if (applied) applied = check_foreign_keys();
     if (applied) {

@@ -2,6 +2,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -32,6 +34,29 @@ TEST(SqliteStore, MigrationsAreNumberedAndApplied) {
   std::filesystem::remove(path);
   std::filesystem::remove(path.string() + "-wal");
   std::filesystem::remove(path.string() + "-shm");
+}
+
+// Regression: two processes opening one new database at once both ran migration 0001 ("table
+// customers already exists"), because the version was read before taking the write lock.
+TEST(SqliteStore, ConcurrentOpensOfANewDatabaseApplyEachMigrationOnce) {
+  for (int round = 0; round < 20; ++round) {
+    const auto path = temp_path("concurrent-" + std::to_string(round) + ".db");
+    for (const auto* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+    std::vector<std::thread> openers;
+    std::vector<std::string> errors(4);
+    for (std::size_t i = 0; i < errors.size(); ++i) {
+      openers.emplace_back([&, i] {
+        auto store = SqliteStore::open(path.string());
+        if (!store) errors[i] = store.error().message;
+      });
+    }
+    for (auto& opener : openers) opener.join();
+    for (const auto& error : errors) EXPECT_EQ(error, "") << "round " << round;
+    auto store = SqliteStore::open(path.string()).value();
+    EXPECT_EQ(store->schema_version().value(), sqlite::migrations().back().version);
+    store.reset();
+    for (const auto* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  }
 }
 
 TEST(SqliteStore, RejectsAFileThatIsNotADatabase) {
