@@ -1,0 +1,177 @@
+#include "vafa/clv/bg_family.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+#include "vafa/clv/parallel.hpp"
+#include "vafa/clv/special.hpp"
+
+namespace vafa::clv {
+namespace {
+
+// m shifts the dropout terms: BG/NBD's dropout chances follow purchases 1..x (m = 0), MBG/NBD's
+// also the first one at time zero (m = 1), which makes the second term present for x = 0 too.
+double shift(BgVariant v) { return v == BgVariant::mbgnbd ? 1.0 : 0.0; }
+bool has_dropout_term(BgVariant v, double x) { return v == BgVariant::mbgnbd || x > 0; }
+
+// The terms of one frequency x that do not depend on t_x or T.
+struct PerX {
+  double k0;          // log of Gamma(r+x) alpha^r / Gamma(r) * B(a, b+x+m) / B(a, b)
+  double c;           // log(a / (b + x - 1 + m)): the dropout term's extra factor
+  double inv_bxm;     // 1 / (b + x - 1 + m)
+  double kr, ka, kb;  // d k0 / d{r, a, b} (without the alpha part of d/dr)
+  bool dropout;
+};
+
+PerX per_x(BgVariant v, const BgParams& p, double x) {
+  const double m = shift(v);
+  PerX t{};
+  t.dropout = has_dropout_term(v, x);
+  t.k0 = log_gamma(p.r + x) - log_gamma(p.r) + p.r * std::log(p.alpha) + log_gamma(p.a + p.b) +
+         log_gamma(p.b + x + m) - log_gamma(p.b) - log_gamma(p.a + p.b + x + m);
+  const double psi_ab = digamma(p.a + p.b), psi_abx = digamma(p.a + p.b + x + m);
+  t.kr = digamma(p.r + x) - digamma(p.r) + std::log(p.alpha);
+  t.ka = psi_ab - psi_abx;
+  t.kb = psi_ab + digamma(p.b + x + m) - digamma(p.b) - psi_abx;
+  if (t.dropout) {
+    t.inv_bxm = 1.0 / (p.b + x - 1 + m);
+    t.c = std::log(p.a) + std::log(t.inv_bxm);
+  }
+  return t;
+}
+
+}  // namespace
+
+double bg_log_likelihood(BgVariant variant, const BgParams& p, const RfmRows& rows,
+                         std::span<double> grad) {
+  const DistinctValues xs = distinct_values(rows.x, rows.weight);
+  std::vector<PerX> table(xs.values.size());
+  std::array<double, 5> fixed{};  // the per-x parts: ll, d/dr, d/dalpha, d/da, d/db
+  for (std::size_t k = 0; k < table.size(); ++k) {
+    table[k] = per_x(variant, p, xs.values[k]);
+    const double w = xs.weight[k];
+    fixed[0] += w * table[k].k0;
+    fixed[1] += w * table[k].kr;
+    fixed[2] += w * p.r / p.alpha;
+    fixed[3] += w * table[k].ka;
+    fixed[4] += w * table[k].kb;
+  }
+  const double* x = rows.x.data();
+  const double* t_x = rows.t_x.data();
+  const double* T = rows.T.data();
+  const double* w = rows.weight.data();
+  const std::uint32_t* xi = xs.index.data();
+  const PerX* per = table.data();
+  const double alpha = p.alpha, r = p.r;
+  const auto sums = internal::block_sums<5>(
+      rows.size(), [&](std::size_t b, std::size_t e, std::array<double, 5>& s) {
+        for (std::size_t i = b; i < e; ++i) {
+          const PerX& q = per[xi[i]];
+          const double rx = r + x[i];
+          const double at = alpha + T[i];
+          const double lg = std::log(at);
+          double ll = -rx * lg, dr = -lg, da = -rx / at, pi = 0.0, lt = lg, ax = at;
+          if (q.dropout) {
+            ax = alpha + t_x[i];
+            lt = std::log(ax);
+            const Softplus sp = softplus(q.c + rx * (lg - lt));
+            ll += sp.value;
+            pi = sp.sigmoid;
+            dr += pi * (lg - lt);
+            da += pi * rx * (1.0 / at - 1.0 / ax);
+          }
+          s[0] += w[i] * ll;
+          s[1] += w[i] * dr;
+          s[2] += w[i] * da;
+          s[3] += w[i] * pi;
+          s[4] += w[i] * pi * q.inv_bxm;
+        }
+      });
+  if (!grad.empty()) {
+    grad[0] = fixed[1] + sums[1];
+    grad[1] = fixed[2] + sums[2];
+    grad[2] = fixed[3] + sums[3] / p.a;
+    grad[3] = fixed[4] - sums[4];
+  }
+  return fixed[0] + sums[0];
+}
+
+Result<FitResult> bg_fit(BgVariant variant, const RfmRows& rows, const FitOptions& options) {
+  VAFA_CHECK(validate(rows));
+  if (std::none_of(rows.x.begin(), rows.x.end(), [](double v) { return v > 0; })) {
+    return fail(ErrorCode::invalid_argument,
+                "every customer has frequency 0: with no repeat purchases the purchase and "
+                "dropout rates cannot be estimated");
+  }
+  const RfmRows data = compress(rows);
+  std::vector<double> start = options.start;
+  if (start.empty()) {
+    // r = 1, alpha = the mean age (a rate of about one purchase per observed lifetime), a = b = 1.
+    double mean_t = 0;
+    for (std::size_t i = 0; i < data.size(); ++i) mean_t += data.weight[i] * data.T[i];
+    mean_t /= data.customers();
+    start = {1.0, std::max(mean_t, 1e-3), 1.0, 1.0};
+  }
+  auto ll = [&](std::span<const double> q, std::span<double> g) {
+    return bg_log_likelihood(variant, BgParams{q[0], q[1], q[2], q[3]}, data, g);
+  };
+  return maximize(ll, {"r", "alpha", "a", "b"}, start, data.customers(), options);
+}
+
+double bg_p_alive(BgVariant variant, const BgParams& p, double x, double t_x, double T) {
+  if (!has_dropout_term(variant, x)) return 1.0;
+  const double m = shift(variant);
+  const double d = std::log(p.a / (p.b + x - 1 + m)) +
+                   (p.r + x) * (std::log(p.alpha + T) - std::log(p.alpha + t_x));
+  return 1.0 - softplus(d).sigmoid;  // 1 / (1 + e^d)
+}
+
+double bg_conditional_expected(BgVariant variant, const BgParams& p, double t, double x, double t_x,
+                               double T) {
+  if (t <= 0) return 0.0;
+  const double m = shift(variant);
+  // FHL 2005 eq. 10 with Euler's transformation of the 2F1, which keeps it finite for large x:
+  // (1-z)^(r+x) 2F1(r+x, b+x+m; a+b+x-1+m; z) = (1-z)^(a-1) 2F1(a+b-1+m-r, a-1; a+b+x-1+m; z),
+  // z = t / (alpha + T + t). The bracket [1 - (1-z)^(a-1) 2F1(...)] / (a - 1) is computed so that
+  // a -> 1 is no singularity.
+  const double c = p.a + p.b + x - 1 + m;
+  const double z = t / (p.alpha + T + t);
+  const double l = std::log1p(-z);  // log(1 - z)
+  const double am1 = p.a - 1;
+  const double first =
+      std::abs(am1 * l) < 1e-8 ? -l * (1 + 0.5 * am1 * l) : -std::expm1(am1 * l) / am1;
+  const double series = hyp2f1_minus_one_over_b(p.a + p.b - 1 + m - p.r, am1, c, z);
+  const double bracket = first - std::exp(am1 * l) * series;
+  return c * bracket * bg_p_alive(variant, p, x, t_x, T);
+}
+
+double bg_expected(BgVariant variant, const BgParams& p, double t) {
+  return bg_conditional_expected(variant, p, t, 0.0, 0.0, 0.0);
+}
+
+double bg_probability_of_purchases(BgVariant variant, const BgParams& p, double t, int k) {
+  if (k < 0 || t < 0) return 0.0;
+  const double m = shift(variant);
+  const double lb = log_beta(p.a, p.b);
+  const double log_q = std::log(p.alpha / (p.alpha + t));  // log P(no purchase | rate) part
+  const double log_z =
+      t > 0 ? std::log(t / (p.alpha + t)) : -std::numeric_limits<double>::infinity();
+  // NB(j) = Gamma(r+j) / (Gamma(r) j!) (alpha/(alpha+t))^r (t/(alpha+t))^j
+  auto log_nb = [&](int j) {
+    return log_gamma(p.r + j) - log_gamma(p.r) - log_gamma(j + 1.0) + p.r * log_q +
+           (j == 0 ? 0.0 : j * log_z);
+  };
+  double prob = std::exp(log_beta(p.a, p.b + k + m) - lb + log_nb(k));
+  if (has_dropout_term(variant, k)) {
+    // Dropped out at the chance that follows purchase k (for MBG/NBD, k = 0 is the chance at
+    // time zero) while the purchase process would have produced at least k purchases.
+    double cdf = 0;
+    for (int j = 0; j < k; ++j) cdf += std::exp(log_nb(j));
+    prob += std::exp(log_beta(p.a + 1, p.b + k - 1 + m) - lb) * std::max(0.0, 1.0 - cdf);
+  }
+  return prob;
+}
+
+}  // namespace vafa::clv

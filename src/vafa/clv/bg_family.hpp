@@ -1,0 +1,37 @@
+// BG/NBD (Fader, Hardie & Lee 2005, "Counting your customers the easy way") and MBG/NBD
+// (Batislam, Denizel & Filiztekin 2007): Poisson purchasing at a gamma(r, alpha) distributed rate,
+// and after each purchase (MBG/NBD: also at time zero) the customer drops out with a
+// beta(a, b) distributed probability. Parameters {r, alpha, a, b}; times in the data's unit.
+#pragma once
+
+#include <span>
+
+#include "vafa/clv/fit.hpp"
+#include "vafa/clv/rfm.hpp"
+
+namespace vafa::clv {
+
+enum class BgVariant { bgnbd, mbgnbd };
+
+struct BgParams {
+  double r, alpha, a, b;
+};
+
+// Sum over rows of weight * log L(x, t_x, T); grad (size 4, may be empty) gets d/d{r, alpha, a, b}.
+double bg_log_likelihood(BgVariant variant, const BgParams& p, const RfmRows& rows,
+                         std::span<double> grad = {});
+
+// Fits by maximum likelihood. Rows are validated; every frequency being 0 is an error.
+Result<FitResult> bg_fit(BgVariant variant, const RfmRows& rows, const FitOptions& options = {});
+
+// P(alive at T | x, t_x, T).
+double bg_p_alive(BgVariant variant, const BgParams& p, double x, double t_x, double T);
+// E[purchases in (T, T + t] | x, t_x, T].
+double bg_conditional_expected(BgVariant variant, const BgParams& p, double t, double x, double t_x,
+                               double T);
+// E[X(t)]: purchases in (0, t] of a customer who has just made a first purchase.
+double bg_expected(BgVariant variant, const BgParams& p, double t);
+// P(X(t) = k) for a new customer.
+double bg_probability_of_purchases(BgVariant variant, const BgParams& p, double t, int k);
+
+}  // namespace vafa::clv

@@ -1,0 +1,143 @@
+#include "vafa/clv/rfm.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include <fmt/format.h>
+
+namespace vafa::clv {
+namespace {
+
+bool is_count(double v) { return std::isfinite(v) && v >= 0 && v == std::floor(v); }
+
+std::optional<std::string> check_weight(double weight) {
+  if (!std::isfinite(weight) || weight <= 0) {
+    return fmt::format("weight must be a positive number (got {})", weight);
+  }
+  return std::nullopt;
+}
+
+double sum(const std::vector<double>& v) { return std::accumulate(v.begin(), v.end(), 0.0); }
+
+template <typename Rows, typename Check>
+Status validate_rows(const Rows& rows, std::string_view what, Check check) {
+  if (rows.size() == 0) return fail(ErrorCode::invalid_argument, "no {} rows to fit", what);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (auto problem = check(i)) {
+      return fail(ErrorCode::invalid_argument, "row {}: {}", i + 1, *problem);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+void RfmRows::push(double frequency, double recency, double age, double count) {
+  x.push_back(frequency);
+  t_x.push_back(recency);
+  T.push_back(age);
+  weight.push_back(count);
+}
+
+double RfmRows::customers() const { return sum(weight); }
+
+std::optional<std::string> check_rfm_row(double x, double t_x, double T, double weight) {
+  if (!is_count(x)) return fmt::format("frequency must be a whole number >= 0 (got {})", x);
+  if (!std::isfinite(t_x) || t_x < 0) {
+    return fmt::format("recency must be a finite number >= 0 (got {})", t_x);
+  }
+  if (!std::isfinite(T) || T < 0) return fmt::format("T must be a finite number >= 0 (got {})", T);
+  if (t_x > T) return fmt::format("recency {} is after T {}", t_x, T);
+  if (x > 0 && t_x == 0) return fmt::format("frequency {} > 0 but recency is 0", x);
+  if (x == 0 && t_x != 0) return fmt::format("frequency 0 but recency {} (must be 0)", t_x);
+  return check_weight(weight);
+}
+
+Status validate(const RfmRows& rows) {
+  return validate_rows(rows, "customer", [&](std::size_t i) {
+    return check_rfm_row(rows.x[i], rows.t_x[i], rows.T[i], rows.weight[i]);
+  });
+}
+
+RfmRows compress(const RfmRows& rows) {
+  std::vector<std::size_t> order(rows.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  auto key = [&](std::size_t i) { return std::tuple(rows.x[i], rows.t_x[i], rows.T[i]); };
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t l, std::size_t r) { return key(l) < key(r); });
+  RfmRows out;
+  for (std::size_t i : order) {
+    if (!out.empty() && out.x.back() == rows.x[i] && out.t_x.back() == rows.t_x[i] &&
+        out.T.back() == rows.T[i]) {
+      out.weight.back() += rows.weight[i];
+    } else {
+      out.push(rows.x[i], rows.t_x[i], rows.T[i], rows.weight[i]);
+    }
+  }
+  return out;
+}
+
+std::vector<XRun> runs_of_x(std::span<const double> x) {
+  std::vector<XRun> runs;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (runs.empty() || runs.back().x != x[i]) {
+      runs.push_back({x[i], i, i + 1});
+    } else {
+      runs.back().end = i + 1;
+    }
+  }
+  return runs;
+}
+
+void SpendRows::push(double frequency, double mean_value, double count) {
+  x.push_back(frequency);
+  zbar.push_back(mean_value);
+  weight.push_back(count);
+}
+
+double SpendRows::customers() const { return sum(weight); }
+
+std::optional<std::string> check_spend_row(double x, double zbar, double weight) {
+  if (!is_count(x) || x < 1) {
+    return fmt::format("frequency must be a whole number >= 1 for the spend model (got {})", x);
+  }
+  if (!std::isfinite(zbar) || zbar <= 0) {
+    return fmt::format("mean order value must be a finite number > 0 (got {})", zbar);
+  }
+  return check_weight(weight);
+}
+
+Status validate(const SpendRows& rows) {
+  return validate_rows(rows, "repeat-customer", [&](std::size_t i) {
+    return check_spend_row(rows.x[i], rows.zbar[i], rows.weight[i]);
+  });
+}
+
+void DiscreteRows::push(double frequency, double recency, double periods, double count) {
+  x.push_back(frequency);
+  t_x.push_back(recency);
+  n.push_back(periods);
+  weight.push_back(count);
+}
+
+double DiscreteRows::customers() const { return sum(weight); }
+
+std::optional<std::string> check_discrete_row(double x, double t_x, double n, double weight) {
+  if (!is_count(x)) return fmt::format("frequency must be a whole number >= 0 (got {})", x);
+  if (!is_count(t_x)) return fmt::format("recency must be a whole number >= 0 (got {})", t_x);
+  if (!is_count(n) || n < 1) return fmt::format("periods must be a whole number >= 1 (got {})", n);
+  if (x > n) return fmt::format("frequency {} exceeds periods {}", x, n);
+  if (t_x > n) return fmt::format("recency {} exceeds periods {}", t_x, n);
+  if (x > t_x) return fmt::format("frequency {} exceeds recency {}", x, t_x);
+  if (x > 0 && t_x == 0) return fmt::format("frequency {} > 0 but recency is 0", x);
+  return check_weight(weight);
+}
+
+Status validate(const DiscreteRows& rows) {
+  return validate_rows(rows, "customer", [&](std::size_t i) {
+    return check_discrete_row(rows.x[i], rows.t_x[i], rows.n[i], rows.weight[i]);
+  });
+}
+
+}  // namespace vafa::clv

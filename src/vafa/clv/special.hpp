@@ -1,0 +1,39 @@
+// Special functions the models share, in forms that stay finite where the textbook ones overflow.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace vafa::clv {
+
+// log(1 + e^d) and 1 / (1 + e^-d), from one exp, without overflow for any finite d.
+struct Softplus {
+  double value;    // log(1 + e^d)
+  double sigmoid;  // e^d / (1 + e^d)
+};
+inline Softplus softplus(double d) {
+  const double e = std::exp(-std::abs(d));
+  const double l = std::log1p(e);
+  return d >= 0 ? Softplus{d + l, 1.0 / (1.0 + e)} : Softplus{l, e / (1.0 + e)};
+}
+
+double log_gamma(double v);  // thread-safe lgamma
+double digamma(double v);
+double log_beta(double a, double b);
+
+// sum_{n>=1} (A)_n (B+1)_{n-1} / ((C)_n n!) z^n, i.e. (2F1(A, B; C; z) - 1) / B, for 0 <= z < 1.
+// Written without the factor B so that B -> 0 loses nothing. Converges for every C > 0.
+double hyp2f1_minus_one_over_b(double A, double B, double C, double z);
+
+// The distinct values of a column of whole numbers, and each row's index into them; the models
+// compute their per-frequency terms once per distinct value.
+struct DistinctValues {
+  std::vector<double> values;
+  std::vector<double> weight;        // sum of row weights per value
+  std::vector<std::uint32_t> index;  // per row
+};
+DistinctValues distinct_values(std::span<const double> column, std::span<const double> weight);
+
+}  // namespace vafa::clv
