@@ -38,5 +38,6 @@ using Runner = std::function<int()>;
 void add_import_command(CLI::App& app, const Context& context, Runner& runner);
 void add_stats_command(CLI::App& app, const Context& context, Runner& runner);
 void add_generate_command(CLI::App& app, const Context& context, Runner& runner);
+void add_clv_command(CLI::App& app, const Context& context, Runner& runner);
 
 }  // namespace vafa::cli

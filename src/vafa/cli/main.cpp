@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   add_import_command(app, context, runner);
   add_stats_command(app, context, runner);
   add_generate_command(app, context, runner);
+  add_clv_command(app, context, runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

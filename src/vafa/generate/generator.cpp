@@ -266,13 +266,14 @@ class CustomerGenerator {
     VAFA_CHECK(emit("sign_up", preferred, signup, "{}"));
 
     // Purchases: the first at "birth" shortly after sign-up, then a Poisson process with rate
-    // lambda per day, ending after any purchase with probability p_drop.
+    // lambda per day, ending after any repeat purchase with probability p_drop (BG/NBD: there is
+    // no drop-out chance at birth).
     std::vector<Timestamp> purchases;
     if (!rng.chance(params_.prospect_share)) {
       double t = static_cast<double>((signup - start_).count()) / 86400.0 + rng.exponential(0.5);
       while (t < params_.days) {
         purchases.push_back(start_ + seconds(static_cast<std::int64_t>(t * 86400.0)));
-        if (rng.chance(p_drop)) break;
+        if (purchases.size() > 1 && rng.chance(p_drop)) break;
         t += rng.exponential(lambda);
       }
     }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -22,6 +23,15 @@ namespace vafa {
 // A row a reader or validator refused, with where and why. `line` is the 1-based physical line
 // at which the record starts; `column` names the field (header name or 1-based index), or is
 // empty when the whole record is at fault.
+// A placed (neither cancelled nor returned) order of a known customer: what the CLV models and
+// the analytics read. `currency` is valid during the visit only.
+struct PurchaseRecord {
+  std::int64_t customer = 0;   // the customer's row id (see scan_customers)
+  std::int64_t placed_at = 0;  // Unix seconds, UTC
+  std::int64_t total_minor = 0;
+  std::string_view currency;
+};
+
 struct RejectedRow {
   std::string source;
   std::int64_t line = 0;
@@ -102,6 +112,11 @@ class Store {
   virtual Result<std::optional<Product>> get_product(std::string_view sku) = 0;
   virtual Result<std::vector<Event>> customer_events(std::string_view customer_id) = 0;
   virtual Result<std::vector<RejectedRow>> rejected_rows(std::string_view source) = 0;
+  // Every purchase, ordered by customer row id and time. A visitor's error stops the scan.
+  virtual Status scan_purchases(const std::function<Status(const PurchaseRecord&)>& visit) = 0;
+  // Every customer's row id and external id, by row id.
+  virtual Status scan_customers(
+      const std::function<Status(std::int64_t row, std::string_view id)>& visit) = 0;
   // The schema version after migrations.
   virtual Result<int> schema_version() = 0;
 };

@@ -2,6 +2,7 @@
 // a factory that opens a fresh, empty store.
 #include <filesystem>
 #include <functional>
+#include <map>
 
 #include <gtest/gtest.h>
 
@@ -127,6 +128,44 @@ TEST_P(StoreConformance, GuestOrdersAndReturnsAreCounted) {
   EXPECT_EQ(stats.revenue_minor.at("USD"), 500);
   EXPECT_EQ(stats.first_order, day(2024, 1, 1));
   EXPECT_EQ(stats.last_order, day(2024, 1, 2));
+}
+
+TEST_P(StoreConformance, ScansPlacedPurchasesByCustomerAndTime) {
+  const auto run = new_run();
+  ASSERT_TRUE(store_->put_order(make_order("o2", "c2", day(2024, 1, 5), {line("A", 1, 300)}), run));
+  ASSERT_TRUE(store_->put_order(make_order("o1", "c1", day(2024, 1, 3), {line("A", 2, 100)}), run));
+  ASSERT_TRUE(store_->put_order(make_order("o3", "c2", day(2024, 1, 4), {line("B", 1, 50)}), run));
+  ASSERT_TRUE(store_->put_order(make_order("g1", "", day(2024, 1, 1), {line("A", 1, 500)}), run));
+  Order cancelled = make_order("x1", "c1", day(2024, 1, 6), {line("A", 1, 100)});
+  cancelled.status = OrderStatus::cancelled;
+  ASSERT_TRUE(store_->put_order(cancelled, run));
+  std::map<std::int64_t, std::string> ids;
+  ASSERT_TRUE(store_->scan_customers([&](std::int64_t row, std::string_view id) -> Status {
+    ids[row] = std::string(id);
+    return {};
+  }));
+  ASSERT_EQ(ids.size(), 2u);
+  std::vector<std::string> seen;
+  ASSERT_TRUE(store_->scan_purchases([&](const PurchaseRecord& p) -> Status {
+    seen.push_back(
+        fmt::format("{}:{}:{}:{}", ids.at(p.customer), p.placed_at, p.total_minor, p.currency));
+    return {};
+  }));
+  const auto at = [](Timestamp t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+  };
+  // c2 was created first (by o2), so its row id is lower.
+  EXPECT_EQ(seen, (std::vector<std::string>{fmt::format("c2:{}:50:USD", at(day(2024, 1, 4))),
+                                            fmt::format("c2:{}:300:USD", at(day(2024, 1, 5))),
+                                            fmt::format("c1:{}:200:USD", at(day(2024, 1, 3)))}));
+  // A visitor's error stops the scan and comes back.
+  int visits = 0;
+  auto stopped = store_->scan_purchases([&](const PurchaseRecord&) -> Status {
+    ++visits;
+    return fail(ErrorCode::aborted, "enough");
+  });
+  ASSERT_FALSE(stopped);
+  EXPECT_EQ(visits, 1);
 }
 
 TEST_P(StoreConformance, RollbackUndoesWritesAndCaches) {

@@ -906,6 +906,31 @@ Result<std::vector<Event>> SqliteStore::customer_events(std::string_view custome
   return events;
 }
 
+Status SqliteStore::scan_purchases(const std::function<Status(const PurchaseRecord&)>& visit) {
+  // orders_customer_time gives the order without a sort.
+  VAFA_TRY(Statement q, prepare("SELECT customer_id, placed_at, total_minor, currency FROM orders"
+                                " INDEXED BY orders_customer_time WHERE customer_id IS NOT NULL"
+                                " AND status = 'placed' ORDER BY customer_id, placed_at"));
+  while (true) {
+    VAFA_TRY(const bool more, q.step());
+    if (!more) return {};
+    VAFA_CHECK(visit(PurchaseRecord{.customer = q.column_int(0),
+                                    .placed_at = q.column_int(1),
+                                    .total_minor = q.column_int(2),
+                                    .currency = q.column_text(3)}));
+  }
+}
+
+Status SqliteStore::scan_customers(
+    const std::function<Status(std::int64_t row, std::string_view id)>& visit) {
+  VAFA_TRY(Statement q, prepare("SELECT id, external_id FROM customers ORDER BY id"));
+  while (true) {
+    VAFA_TRY(const bool more, q.step());
+    if (!more) return {};
+    VAFA_CHECK(visit(q.column_int(0), q.column_text(1)));
+  }
+}
+
 Result<std::vector<RejectedRow>> SqliteStore::rejected_rows(std::string_view source) {
   VAFA_TRY(Statement q, prepare("SELECT source, line, column_name, reason, raw FROM rejected_rows"
                                 " WHERE ?1 = '' OR source = ?1 ORDER BY source, line"));

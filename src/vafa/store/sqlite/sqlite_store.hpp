@@ -46,6 +46,9 @@ class SqliteStore final : public Store {
   Result<std::optional<Order>> get_order(std::string_view id) override;
   Result<std::optional<Product>> get_product(std::string_view sku) override;
   Result<std::vector<Event>> customer_events(std::string_view customer_id) override;
+  Status scan_purchases(const std::function<Status(const PurchaseRecord&)>& visit) override;
+  Status scan_customers(
+      const std::function<Status(std::int64_t row, std::string_view id)>& visit) override;
   Result<std::vector<RejectedRow>> rejected_rows(std::string_view source) override;
   Result<int> schema_version() override;
 

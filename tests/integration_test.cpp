@@ -3,6 +3,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -234,3 +235,86 @@ TEST_F(Integration, GeneratorIsDeterministicToFilesAndIntoTheStore) {
 }
 
 }  // namespace
+
+namespace {
+
+nlohmann::json fit_json(const Outcome& run) {
+  EXPECT_EQ(run.code, 0) << run.err;
+  return nlohmann::json::parse(run.out);
+}
+
+// Within 10% of the truth and converged: the day-level merge of same-day purchases and whole-day
+// times bias the estimates a little (docs/clv.md), so this is looser than two standard errors.
+void expect_near_truth(const nlohmann::json& fit, const std::map<std::string, double>& truth) {
+  EXPECT_TRUE(fit["converged"].get<bool>());
+  for (const auto& [name, value] : truth) {
+    const double estimate = fit["params"][name].get<double>();
+    EXPECT_NEAR(estimate, value, 0.1 * value) << fit["model"] << " " << name;
+    EXPECT_GT(fit["std_errors"][name].get<double>(), 0) << name;
+  }
+}
+
+}  // namespace
+
+TEST_F(Integration, ClvModelsRecoverTheGeneratorsParametersFromTheStore) {
+  ASSERT_EQ(vafa("gen.db", "generate --customers 30000 --seed 4").code, 0);
+  const std::string from_store = " --calibration-end 2025-12-31 --unit day --json";
+  expect_near_truth(fit_json(vafa("gen.db", "clv fit --model bgnbd" + from_store)),
+                    {{"r", 0.9}, {"alpha", 60}, {"a", 0.8}, {"b", 3.0}});
+  expect_near_truth(fit_json(vafa("gen.db", "clv fit --model gamma-gamma" + from_store)),
+                    {{"p", 6}, {"q", 4}, {"gamma", 30}});
+
+  const Outcome predicted = vafa("gen.db",
+                                 "clv predict --calibration-end 2025-06-30 --unit day --horizon 180"
+                                 " --discount-rate 0.0003 --out " +
+                                     path("clv.csv"));
+  ASSERT_EQ(predicted.code, 0) << predicted.err;
+  std::ifstream csv(path("clv.csv"));
+  std::string line;
+  std::getline(csv, line);
+  EXPECT_EQ(line, "id,frequency,recency,T,p_alive,expected_purchases,expected_order_value,clv");
+  int rows = 0;
+  while (std::getline(csv, line)) {
+    ++rows;
+    EXPECT_THAT(line, ::testing::StartsWith("C"));
+    EXPECT_THAT(line, ::testing::Not(HasSubstr("nan")));
+    EXPECT_THAT(line, ::testing::Not(HasSubstr("inf")));
+  }
+  EXPECT_GT(rows, 10000);
+}
+
+TEST_F(Integration, ClvFitsTheCdnowSummaryAndRejectsBadInput) {
+  const std::string summary =
+      std::string(VAFA_SOURCE_DIR) + "/data/cdnow/cdnow_customers_summary.csv";
+  const nlohmann::json fit =
+      fit_json(vafa("none.db", "clv fit --model bgnbd --json --summary " + summary));
+  EXPECT_EQ(fit["model"], "bgnbd");
+  EXPECT_EQ(fit["customers"], 2357);
+  EXPECT_NEAR(fit["log_likelihood"].get<double>(), -9582.4, 0.05);
+  EXPECT_NEAR(fit["params"]["r"].get<double>(), 0.243, 0.0005);
+  for (const char* key : {"aic", "bic", "iterations", "converged", "std_errors"}) {
+    EXPECT_TRUE(fit.contains(key)) << key;
+  }
+
+  std::ofstream(path("bad.csv")) << "frequency,recency,T\n1,2,3\n2,4,3\n";
+  Outcome bad = vafa("none.db", "clv fit --summary " + path("bad.csv"));
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("line 3"));
+  EXPECT_THAT(bad.err, HasSubstr("after T"));
+  std::ofstream(path("text.csv")) << "x,t_x,T\n1,abc,3\n";
+  bad = vafa("none.db", "clv fit --summary " + path("text.csv"));
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("line 2: column 't_x': 'abc' is not a number"));
+  std::ofstream(path("zeros.csv")) << "frequency,recency,T\n0,0,3\n0,0,5\n";
+  bad = vafa("none.db", "clv fit --summary " + path("zeros.csv"));
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("frequency 0"));
+  bad = vafa("none.db", "clv fit --model nope --summary " + summary);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("unknown model"));
+  bad = vafa("empty.db", "clv fit --calibration-end 2025-01-01");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("no orders"));
+  bad = vafa("empty.db", "clv fit --calibration-end 2025-13-01");
+  EXPECT_EQ(bad.code, 2);
+}
