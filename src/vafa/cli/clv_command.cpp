@@ -93,7 +93,7 @@ Result<Inputs> read_summary_csv(const std::string& path, bool need_money) {
   const auto m_col = find_column(header, {"monetary_value", "zbar", "monetary"});
   const auto w_col = find_column(header, {"weights", "weight", "count"});
   const auto id_col = find_column(header, {"id", "ID", "customer", "customer_id"});
-  if (!x_col || !T_col || (!t_col && !need_money)) {
+  if (!x_col || !t_col || !T_col) {
     return fail(ErrorCode::invalid_argument,
                 "{}: the header needs columns frequency (or x), recency (or t_x) and T", path);
   }
@@ -192,7 +192,8 @@ Result<Inputs> read_store(const Options& o, const Context& context) {
     names.emplace(row, id);
     return {};
   }));
-  const int exponent = Currency::parse(currency) ? Currency::parse(currency)->exponent() : 2;
+  const auto parsed = Currency::parse(currency);
+  const int exponent = parsed ? parsed->exponent() : 2;
   Inputs in;
   in.currency = currency;
   in.unit = std::string(clv::to_string(unit));
@@ -286,22 +287,6 @@ int run_fit(const Options& o, const Context& context) {
   return fit->converged ? kOk : kFailure;
 }
 
-// Discounted expected purchases in (T, T + horizon]: the horizon is cut into at most 24 equal
-// steps, each step's expected purchases discounted from its midpoint at `rate` per unit.
-double discounted_purchases(BgVariant v, const clv::BgParams& p, double horizon, double rate,
-                            double x, double t_x, double T) {
-  if (rate == 0) return clv::bg_conditional_expected(v, p, horizon, x, t_x, T);
-  const int steps = static_cast<int>(std::clamp(std::ceil(horizon), 1.0, 24.0));
-  const double step = horizon / steps;
-  double total = 0, before = 0;
-  for (int k = 1; k <= steps; ++k) {
-    const double upto = clv::bg_conditional_expected(v, p, k * step, x, t_x, T);
-    total += (upto - before) * std::pow(1 + rate, -(k - 0.5) * step);
-    before = upto;
-  }
-  return total;
-}
-
 int run_predict(const Options& o, const Context& context) {
   auto model = parse_model(o.model);
   if (!model) return report(model.error());
@@ -346,15 +331,17 @@ int run_predict(const Options& o, const Context& context) {
   buffer += '\n';
   for (std::size_t i = 0; i < in->rfm.size(); ++i) {
     const double x = in->rfm.x[i], t_x = in->rfm.t_x[i], T = in->rfm.T[i];
+    const double expected = clv::bg_conditional_expected(variant, p, o.horizon, x, t_x, T);
     append_csv_field(buffer, in->ids[i]);
     fmt::format_to(std::back_inserter(buffer), ",{},{},{},{:.6f},{:.6f}", x, t_x, T,
-                   clv::bg_p_alive(variant, p, x, t_x, T),
-                   clv::bg_conditional_expected(variant, p, o.horizon, x, t_x, T));
+                   clv::bg_p_alive(variant, p, x, t_x, T), expected);
     if (spend) {
       const double value = clv::gg_expected_value(*spend, x, in->monetary[i]).value_or(0.0);
-      fmt::format_to(
-          std::back_inserter(buffer), ",{:.2f},{:.2f}", value,
-          value * discounted_purchases(variant, p, o.horizon, o.discount_rate, x, t_x, T));
+      const double discounted =
+          o.discount_rate == 0
+              ? expected
+              : clv::bg_discounted_expected(variant, p, o.horizon, o.discount_rate, x, t_x, T);
+      fmt::format_to(std::back_inserter(buffer), ",{:.2f},{:.2f}", value, value * discounted);
     }
     buffer += '\n';
     if (buffer.size() > (1 << 20) || i + 1 == in->rfm.size()) {

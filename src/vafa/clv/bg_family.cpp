@@ -42,11 +42,9 @@ PerX per_x(BgVariant v, const BgParams& p, double x) {
   return t;
 }
 
-}  // namespace
-
-double bg_log_likelihood(BgVariant variant, const BgParams& p, const RfmRows& rows,
-                         std::span<double> grad) {
-  const DistinctValues xs = distinct_values(rows.x, rows.weight);
+// xs: the distinct frequencies of rows, found once per fit rather than once per pass.
+double log_likelihood(BgVariant variant, const BgParams& p, const RfmRows& rows,
+                      const DistinctValues& xs, std::span<double> grad) {
   std::vector<PerX> table(xs.values.size());
   std::array<double, 5> fixed{};  // the per-x parts: ll, d/dr, d/dalpha, d/da, d/db
   for (std::size_t k = 0; k < table.size(); ++k) {
@@ -98,6 +96,13 @@ double bg_log_likelihood(BgVariant variant, const BgParams& p, const RfmRows& ro
   return fixed[0] + sums[0];
 }
 
+}  // namespace
+
+double bg_log_likelihood(BgVariant variant, const BgParams& p, const RfmRows& rows,
+                         std::span<double> grad) {
+  return log_likelihood(variant, p, rows, distinct_values(rows.x, rows.weight), grad);
+}
+
 Result<FitResult> bg_fit(BgVariant variant, const RfmRows& rows, const FitOptions& options) {
   VAFA_CHECK(validate(rows));
   if (std::none_of(rows.x.begin(), rows.x.end(), [](double v) { return v > 0; })) {
@@ -106,6 +111,7 @@ Result<FitResult> bg_fit(BgVariant variant, const RfmRows& rows, const FitOption
                 "dropout rates cannot be estimated");
   }
   const RfmRows data = compress(rows);
+  const DistinctValues xs = distinct_values(data.x, data.weight);
   std::vector<double> start = options.start;
   if (start.empty()) {
     // r = 1, alpha = the mean age (a rate of about one purchase per observed lifetime), a = b = 1.
@@ -115,7 +121,7 @@ Result<FitResult> bg_fit(BgVariant variant, const RfmRows& rows, const FitOption
     start = {1.0, std::max(mean_t, 1e-3), 1.0, 1.0};
   }
   auto ll = [&](std::span<const double> q, std::span<double> g) {
-    return bg_log_likelihood(variant, BgParams{q[0], q[1], q[2], q[3]}, data, g);
+    return log_likelihood(variant, BgParams{q[0], q[1], q[2], q[3]}, data, xs, g);
   };
   return maximize(ll, {"r", "alpha", "a", "b"}, start, data.customers(), options);
 }
@@ -145,6 +151,20 @@ double bg_conditional_expected(BgVariant variant, const BgParams& p, double t, d
   const double series = hyp2f1_minus_one_over_b(p.a + p.b - 1 + m - p.r, am1, c, z);
   const double bracket = first - std::exp(am1 * l) * series;
   return c * bracket * bg_p_alive(variant, p, x, t_x, T);
+}
+
+double bg_discounted_expected(BgVariant variant, const BgParams& p, double horizon, double rate,
+                              double x, double t_x, double T) {
+  if (rate == 0) return bg_conditional_expected(variant, p, horizon, x, t_x, T);
+  const int steps = static_cast<int>(std::clamp(std::ceil(horizon), 1.0, 24.0));
+  const double step = horizon / steps;
+  double total = 0, before = 0;
+  for (int k = 1; k <= steps; ++k) {
+    const double upto = bg_conditional_expected(variant, p, k * step, x, t_x, T);
+    total += (upto - before) * std::pow(1 + rate, -(k - 0.5) * step);
+    before = upto;
+  }
+  return total;
 }
 
 double bg_expected(BgVariant variant, const BgParams& p, double t) {

@@ -29,6 +29,11 @@ double bg_p_alive(BgVariant variant, const BgParams& p, double x, double t_x, do
 // E[purchases in (T, T + t] | x, t_x, T].
 double bg_conditional_expected(BgVariant variant, const BgParams& p, double t, double x, double t_x,
                                double T);
+// E[purchases in (T, T + horizon] | x, t_x, T], each discounted at `rate` per unit of time: the
+// horizon is cut into at most 24 equal steps, each step's purchases discounted from its midpoint.
+// rate = 0 gives bg_conditional_expected.
+double bg_discounted_expected(BgVariant variant, const BgParams& p, double horizon, double rate,
+                              double x, double t_x, double T);
 // E[X(t)]: purchases in (0, t] of a customer who has just made a first purchase.
 double bg_expected(BgVariant variant, const BgParams& p, double t);
 // P(X(t) = k) for a new customer.

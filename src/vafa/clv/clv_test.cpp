@@ -62,6 +62,16 @@ TEST(BgNbd, PaperPredictionsForTheCdnowCustomer) {
   EXPECT_DOUBLE_EQ(bg_p_alive(BgVariant::bgnbd, p, 0, 0, 38.86), 1.0);
 }
 
+TEST(BgNbd, DiscountingLowersExpectedPurchasesAndZeroRateChangesNothing) {
+  const BgParams p{0.243, 4.414, 0.793, 2.426};
+  const double plain = bg_conditional_expected(BgVariant::bgnbd, p, 52, 2, 30.43, 38.86);
+  EXPECT_DOUBLE_EQ(bg_discounted_expected(BgVariant::bgnbd, p, 52, 0.0, 2, 30.43, 38.86), plain);
+  const double discounted = bg_discounted_expected(BgVariant::bgnbd, p, 52, 0.01, 2, 30.43, 38.86);
+  EXPECT_LT(discounted, plain);
+  // Every purchase is discounted by at least the full horizon's factor.
+  EXPECT_GT(discounted, plain * std::pow(1.01, -52.0));
+}
+
 TEST(MbgNbd, FitsCdnowLikeBtydPlus) {
   // lifetimes' test (values from BTYDplus): r = 0.525, alpha = 6.183, a = 0.891, b = 1.614.
   auto fit = bg_fit(BgVariant::mbgnbd, cdnow_rfm());

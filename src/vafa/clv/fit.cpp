@@ -122,10 +122,9 @@ Result<FitResult> maximize(const LogLikelihood& ll, std::vector<std::string_view
     status = opt.optimize(theta, minimum);
   } catch (const nlopt::roundoff_limited&) {
     status = nlopt::FTOL_REACHED;  // the optimum is as good as doubles allow
-  } catch (const std::exception& e) {
-    // NLopt throws on a failed line search; fall through with the best point it kept.
+  } catch (const std::exception&) {
+    // NLopt throws on a failed line search; go on with the best point it kept.
     status = nlopt::FAILURE;
-    (void)e;
   }
   FitResult fit;
   fit.names = std::move(names);

@@ -7,11 +7,13 @@
 #include "vafa/clv/special.hpp"
 
 namespace vafa::clv {
+namespace {
 
-double gg_log_likelihood(const GammaGammaParams& g, const SpendRows& rows, std::span<double> grad) {
+// xs: the distinct frequencies of rows, found once per fit rather than once per pass.
+double log_likelihood(const GammaGammaParams& g, const SpendRows& rows, const DistinctValues& xs,
+                      std::span<double> grad) {
   // log f(zbar | x) = lnG(px+q) - lnG(px) - lnG(q) + q ln(gamma) + (px-1) ln(zbar) + px ln(x)
   //                   - (px+q) ln(gamma + x zbar)
-  const DistinctValues xs = distinct_values(rows.x, rows.weight);
   struct PerX {
     double k, kp, kq;
   };
@@ -44,6 +46,12 @@ double gg_log_likelihood(const GammaGammaParams& g, const SpendRows& rows, std::
   return sums[0];
 }
 
+}  // namespace
+
+double gg_log_likelihood(const GammaGammaParams& g, const SpendRows& rows, std::span<double> grad) {
+  return log_likelihood(g, rows, distinct_values(rows.x, rows.weight), grad);
+}
+
 Result<FitResult> gg_fit(const SpendRows& rows, const FitOptions& options) {
   VAFA_CHECK(validate(rows));
   std::vector<double> start = options.start;
@@ -54,8 +62,9 @@ Result<FitResult> gg_fit(const SpendRows& rows, const FitOptions& options) {
     mean /= rows.customers();
     start = {2.0, 2.0, mean / 2.0};
   }
+  const DistinctValues xs = distinct_values(rows.x, rows.weight);
   auto ll = [&](std::span<const double> q, std::span<double> grad) {
-    return gg_log_likelihood(GammaGammaParams{q[0], q[1], q[2]}, rows, grad);
+    return log_likelihood(GammaGammaParams{q[0], q[1], q[2]}, rows, xs, grad);
   };
   return maximize(ll, {"p", "q", "gamma"}, start, rows.customers(), options);
 }

@@ -30,11 +30,4 @@ std::array<double, N> block_sums(std::size_t rows, const Body& body) {
   return total;
 }
 
-// body(i) for every row, in parallel (for per-customer predictions).
-template <typename Body>
-void for_each_row(std::size_t rows, const Body& body) {
-#pragma omp parallel for schedule(static) if (rows > kBlockRows)
-  for (std::size_t i = 0; i < rows; ++i) body(i);
-}
-
 }  // namespace vafa::clv::internal

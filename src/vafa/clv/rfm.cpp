@@ -78,18 +78,6 @@ RfmRows compress(const RfmRows& rows) {
   return out;
 }
 
-std::vector<XRun> runs_of_x(std::span<const double> x) {
-  std::vector<XRun> runs;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    if (runs.empty() || runs.back().x != x[i]) {
-      runs.push_back({x[i], i, i + 1});
-    } else {
-      runs.back().end = i + 1;
-    }
-  }
-  return runs;
-}
-
 void SpendRows::push(double frequency, double mean_value, double count) {
   x.push_back(frequency);
   zbar.push_back(mean_value);
@@ -111,32 +99,6 @@ std::optional<std::string> check_spend_row(double x, double zbar, double weight)
 Status validate(const SpendRows& rows) {
   return validate_rows(rows, "repeat-customer", [&](std::size_t i) {
     return check_spend_row(rows.x[i], rows.zbar[i], rows.weight[i]);
-  });
-}
-
-void DiscreteRows::push(double frequency, double recency, double periods, double count) {
-  x.push_back(frequency);
-  t_x.push_back(recency);
-  n.push_back(periods);
-  weight.push_back(count);
-}
-
-double DiscreteRows::customers() const { return sum(weight); }
-
-std::optional<std::string> check_discrete_row(double x, double t_x, double n, double weight) {
-  if (!is_count(x)) return fmt::format("frequency must be a whole number >= 0 (got {})", x);
-  if (!is_count(t_x)) return fmt::format("recency must be a whole number >= 0 (got {})", t_x);
-  if (!is_count(n) || n < 1) return fmt::format("periods must be a whole number >= 1 (got {})", n);
-  if (x > n) return fmt::format("frequency {} exceeds periods {}", x, n);
-  if (t_x > n) return fmt::format("recency {} exceeds periods {}", t_x, n);
-  if (x > t_x) return fmt::format("frequency {} exceeds recency {}", x, t_x);
-  if (x > 0 && t_x == 0) return fmt::format("frequency {} > 0 but recency is 0", x);
-  return check_weight(weight);
-}
-
-Status validate(const DiscreteRows& rows) {
-  return validate_rows(rows, "customer", [&](std::size_t i) {
-    return check_discrete_row(rows.x[i], rows.t_x[i], rows.n[i], rows.weight[i]);
   });
 }
 

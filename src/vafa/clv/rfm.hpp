@@ -7,7 +7,6 @@
 
 #include <cstddef>
 #include <optional>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -31,17 +30,9 @@ std::optional<std::string> check_rfm_row(double x, double t_x, double T, double 
 // Checks every row, and that there is at least one; errors name the 1-based row.
 Status validate(const RfmRows& rows);
 
-// Merges identical (x, t_x, T) rows, adding their weights; the result is sorted by x, then t_x,
-// then T, so the rows of one frequency are contiguous (the models compute their per-x terms once
-// per run of equal x).
+// Merges identical (x, t_x, T) rows, adding their weights (sorted by x, then t_x, then T), so a
+// likelihood pass costs one row per distinct customer history.
 RfmRows compress(const RfmRows& rows);
-
-// Rows of one x value: [begin, end) in a compressed (x-sorted) table.
-struct XRun {
-  double x;
-  std::size_t begin, end;
-};
-std::vector<XRun> runs_of_x(std::span<const double> x);
 
 // Spend rows for the Gamma-Gamma model: x repeat purchases with mean value zbar (> 0).
 struct SpendRows {
@@ -53,16 +44,5 @@ struct SpendRows {
 };
 std::optional<std::string> check_spend_row(double x, double zbar, double weight = 1.0);
 Status validate(const SpendRows& rows);
-
-// BG/BB rows: x transactions in n discrete opportunities, the last at opportunity t_x.
-struct DiscreteRows {
-  std::vector<double> x, t_x, n, weight;
-
-  std::size_t size() const { return x.size(); }
-  void push(double frequency, double recency, double periods, double count = 1.0);
-  double customers() const;
-};
-std::optional<std::string> check_discrete_row(double x, double t_x, double n, double weight = 1.0);
-Status validate(const DiscreteRows& rows);
 
 }  // namespace vafa::clv
