@@ -13,6 +13,7 @@
 #include <benchmark/benchmark.h>
 
 #include "vafa/clv/bg_family.hpp"
+#include "vafa/clv/pareto_nbd.hpp"
 #include "vafa/generate/btyd.hpp"
 
 namespace {
@@ -51,6 +52,17 @@ BENCHMARK_CAPTURE(BM_Fit, bgnbd, BgVariant::bgnbd)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_Fit, mbgnbd, BgVariant::mbgnbd)->Arg(1000000)->Unit(benchmark::kMillisecond);
 
+void BM_FitPareto(benchmark::State& state) {
+  const auto& rows = data(state.range(0));
+  for (auto _ : state) {
+    auto fit = vafa::clv::pnbd_fit(rows);
+    if (!fit || !fit->converged) state.SkipWithError("fit failed");
+    state.counters["evaluations"] = fit ? fit->iterations : 0;
+    state.counters["log_likelihood"] = fit ? fit->log_likelihood : 0;
+  }
+}
+BENCHMARK(BM_FitPareto)->Arg(10000)->Arg(100000)->Arg(1000000)->Unit(benchmark::kMillisecond);
+
 // One log-likelihood and gradient pass: the optimiser's unit of work.
 void BM_LogLikelihood(benchmark::State& state) {
   const auto& rows = data(state.range(0));
@@ -61,6 +73,15 @@ void BM_LogLikelihood(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_LogLikelihood)->Arg(1000000)->Unit(benchmark::kMillisecond);
+
+void BM_LogLikelihoodPareto(benchmark::State& state) {
+  const auto& rows = data(state.range(0));
+  std::vector<double> grad(4);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(vafa::clv::pnbd_log_likelihood({0.55, 10.5, 0.6, 11.7}, rows, grad));
+  }
+}
+BENCHMARK(BM_LogLikelihoodPareto)->Arg(1000000)->Unit(benchmark::kMillisecond);
 
 // Probability alive and expected purchases in the next 52 weeks for every customer.
 void BM_Predict(benchmark::State& state) {

@@ -155,16 +155,8 @@ double bg_conditional_expected(BgVariant variant, const BgParams& p, double t, d
 
 double bg_discounted_expected(BgVariant variant, const BgParams& p, double horizon, double rate,
                               double x, double t_x, double T) {
-  if (rate == 0) return bg_conditional_expected(variant, p, horizon, x, t_x, T);
-  const int steps = static_cast<int>(std::clamp(std::ceil(horizon), 1.0, 24.0));
-  const double step = horizon / steps;
-  double total = 0, before = 0;
-  for (int k = 1; k <= steps; ++k) {
-    const double upto = bg_conditional_expected(variant, p, k * step, x, t_x, T);
-    total += (upto - before) * std::pow(1 + rate, -(k - 0.5) * step);
-    before = upto;
-  }
-  return total;
+  return discount_in_steps(
+      horizon, rate, [&](double t) { return bg_conditional_expected(variant, p, t, x, t_x, T); });
 }
 
 double bg_expected(BgVariant variant, const BgParams& p, double t) {

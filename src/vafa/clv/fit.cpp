@@ -1,5 +1,6 @@
 #include "vafa/clv/fit.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <limits>
@@ -50,17 +51,23 @@ bool cholesky(std::vector<double>& a, std::size_t n) {
 
 }  // namespace
 
-std::vector<double> hessian(const LogLikelihood& ll, std::span<const double> params) {
+std::vector<double> hessian(const LogLikelihood& ll, std::span<const double> params,
+                            std::span<const double> gradient) {
+  // Forward differences of the gradient from the point itself: n passes instead of central
+  // differences' 2n, with a relative error near 1e-6, ample for standard errors.
   const std::size_t n = params.size();
-  std::vector<double> h(n * n), plus(n), minus(n), at(params.begin(), params.end());
+  std::vector<double> h(n * n), base(n), plus(n), at(params.begin(), params.end());
+  if (gradient.size() == n) {
+    std::copy(gradient.begin(), gradient.end(), base.begin());
+  } else {
+    ll(at, base);
+  }
   for (std::size_t j = 0; j < n; ++j) {
-    const double step = 1e-5 * std::max(std::abs(params[j]), 1e-3);
+    const double step = 1e-6 * std::max(std::abs(params[j]), 1e-3);
     at[j] = params[j] + step;
     ll(at, plus);
-    at[j] = params[j] - step;
-    ll(at, minus);
     at[j] = params[j];
-    for (std::size_t i = 0; i < n; ++i) h[i * n + j] = (plus[i] - minus[i]) / (2 * step);
+    for (std::size_t i = 0; i < n; ++i) h[i * n + j] = (plus[i] - base[i]) / step;
   }
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = i + 1; j < n; ++j) {
@@ -151,7 +158,7 @@ Result<FitResult> maximize(const LogLikelihood& ll, std::vector<std::string_view
   const auto k = static_cast<double>(n);
   fit.aic = 2 * k - 2 * fit.log_likelihood;
   fit.bic = k * std::log(std::max(observations, 1.0)) - 2 * fit.log_likelihood;
-  fit.std_errors = standard_errors(hessian(ll, fit.params), n);
+  fit.std_errors = standard_errors(hessian(ll, fit.params, grad), n);
   return fit;
 }
 

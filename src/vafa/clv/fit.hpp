@@ -42,8 +42,10 @@ Result<FitResult> maximize(const LogLikelihood& ll, std::vector<std::string_view
                            std::span<const double> start, double observations,
                            const FitOptions& options);
 
-// Central differences of the analytic gradient; symmetric. Row-major, n x n.
-std::vector<double> hessian(const LogLikelihood& ll, std::span<const double> params);
+// Forward differences of the analytic gradient, symmetrised. Row-major, n x n. `gradient`, when
+// given, is the gradient at params already at hand (saves a pass).
+std::vector<double> hessian(const LogLikelihood& ll, std::span<const double> params,
+                            std::span<const double> gradient = {});
 
 // Standard errors from the inverse of -H; nullopt entries where -H is not positive definite.
 std::vector<std::optional<double>> standard_errors(std::span<const double> hessian, std::size_t n);

@@ -1,6 +1,7 @@
 // Special functions the models share, in forms that stay finite where the textbook ones overflow.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <span>
@@ -35,5 +36,22 @@ struct DistinctValues {
   std::vector<std::uint32_t> index;  // per row
 };
 DistinctValues distinct_values(std::span<const double> column, std::span<const double> weight);
+
+// Purchases in (0, horizon], each discounted at `rate` per unit of time, from a model's cumulative
+// expectation E(t): the horizon is cut into at most 24 equal steps, each step's purchases
+// discounted from its midpoint. rate = 0 gives E(horizon).
+template <typename Cumulative>
+double discount_in_steps(double horizon, double rate, const Cumulative& cumulative) {
+  if (rate == 0) return cumulative(horizon);
+  const int steps = static_cast<int>(std::clamp(std::ceil(horizon), 1.0, 24.0));
+  const double step = horizon / steps;
+  double total = 0, before = 0;
+  for (int k = 1; k <= steps; ++k) {
+    const double upto = cumulative(k * step);
+    total += (upto - before) * std::pow(1 + rate, -(k - 0.5) * step);
+    before = upto;
+  }
+  return total;
+}
 
 }  // namespace vafa::clv
