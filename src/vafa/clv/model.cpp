@@ -1,0 +1,65 @@
+#include "vafa/clv/model.hpp"
+
+#include "vafa/clv/bg_family.hpp"
+#include "vafa/clv/pareto_nbd.hpp"
+
+namespace vafa::clv {
+namespace {
+
+BgVariant variant(PurchaseModel m) {
+  return m == PurchaseModel::mbgnbd ? BgVariant::mbgnbd : BgVariant::bgnbd;
+}
+BgParams bg(const std::vector<double>& p) { return {p[0], p[1], p[2], p[3]}; }
+ParetoParams pareto(const std::vector<double>& p) { return {p[0], p[1], p[2], p[3]}; }
+
+}  // namespace
+
+std::string_view to_string(PurchaseModel model) {
+  switch (model) {
+    case PurchaseModel::bgnbd: return "bgnbd";
+    case PurchaseModel::mbgnbd: return "mbgnbd";
+    case PurchaseModel::pareto_nbd: return "pareto-nbd";
+  }
+  return "?";
+}
+
+Result<PurchaseModel> parse_purchase_model(std::string_view name) {
+  for (PurchaseModel m : kPurchaseModels) {
+    if (name == to_string(m)) return m;
+  }
+  return fail(ErrorCode::invalid_argument,
+              "unknown purchase model '{}' (bgnbd, mbgnbd, pareto-nbd)", name);
+}
+
+Result<FitResult> fit_purchase_model(PurchaseModel model, const RfmRows& rows,
+                                     const FitOptions& options) {
+  if (model == PurchaseModel::pareto_nbd) return pnbd_fit(rows, options);
+  return bg_fit(variant(model), rows, options);
+}
+
+double FittedModel::p_alive(double x, double t_x, double T) const {
+  if (model == PurchaseModel::pareto_nbd) return pnbd_p_alive(pareto(params), x, t_x, T);
+  return bg_p_alive(variant(model), bg(params), x, t_x, T);
+}
+
+double FittedModel::conditional_expected(double t, double x, double t_x, double T) const {
+  if (model == PurchaseModel::pareto_nbd) {
+    return pnbd_conditional_expected(pareto(params), t, x, t_x, T);
+  }
+  return bg_conditional_expected(variant(model), bg(params), t, x, t_x, T);
+}
+
+double FittedModel::discounted_expected(double horizon, double rate, double x, double t_x,
+                                        double T) const {
+  if (model == PurchaseModel::pareto_nbd) {
+    return pnbd_discounted_expected(pareto(params), horizon, rate, x, t_x, T);
+  }
+  return bg_discounted_expected(variant(model), bg(params), horizon, rate, x, t_x, T);
+}
+
+double FittedModel::expected(double t) const {
+  if (model == PurchaseModel::pareto_nbd) return pnbd_expected(pareto(params), t);
+  return bg_expected(variant(model), bg(params), t);
+}
+
+}  // namespace vafa::clv

@@ -1,0 +1,38 @@
+// The continuous-time purchase models behind one interface, for callers that pick a model by
+// name (the CLI, validation, stored predictions): fit, then predict per customer.
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "vafa/clv/fit.hpp"
+#include "vafa/clv/rfm.hpp"
+
+namespace vafa::clv {
+
+enum class PurchaseModel { bgnbd, mbgnbd, pareto_nbd };
+inline constexpr PurchaseModel kPurchaseModels[] = {PurchaseModel::bgnbd, PurchaseModel::mbgnbd,
+                                                    PurchaseModel::pareto_nbd};
+
+std::string_view to_string(PurchaseModel model);  // "bgnbd", "mbgnbd", "pareto-nbd"
+Result<PurchaseModel> parse_purchase_model(std::string_view name);
+
+Result<FitResult> fit_purchase_model(PurchaseModel model, const RfmRows& rows,
+                                     const FitOptions& options = {});
+
+// A model with its fitted parameters (in the order of FitResult::names).
+struct FittedModel {
+  PurchaseModel model;
+  std::vector<double> params;
+
+  double p_alive(double x, double t_x, double T) const;
+  // Purchases in (T, T + t] given the customer's history.
+  double conditional_expected(double t, double x, double t_x, double T) const;
+  // The same, discounted at `rate` per unit of time (see discount_in_steps).
+  double discounted_expected(double horizon, double rate, double x, double t_x, double T) const;
+  // Purchases in (0, t] of a new customer.
+  double expected(double t) const;
+};
+
+}  // namespace vafa::clv
