@@ -30,4 +30,22 @@ std::array<double, N> block_sums(std::size_t rows, const Body& body) {
   return total;
 }
 
+// As block_sums, with the number of accumulators chosen at run time.
+template <typename Body>
+std::vector<double> block_sums(std::size_t rows, std::size_t width, const Body& body) {
+  const std::size_t blocks = (rows + kBlockRows - 1) / kBlockRows;
+  std::vector<std::vector<double>> partial(blocks, std::vector<double>(width, 0.0));
+#pragma omp parallel for schedule(dynamic) if (blocks > 1)
+  for (std::size_t k = 0; k < blocks; ++k) {
+    const std::size_t begin = k * kBlockRows;
+    const std::size_t end = begin + kBlockRows < rows ? begin + kBlockRows : rows;
+    body(begin, end, partial[k]);
+  }
+  std::vector<double> total(width, 0.0);
+  for (const auto& p : partial) {
+    for (std::size_t i = 0; i < width; ++i) total[i] += p[i];
+  }
+  return total;
+}
+
 }  // namespace vafa::clv::internal

@@ -59,6 +59,7 @@ Result<Summary> summarize(std::span<const Purchase> purchases, const SummaryOpti
   });
   Summary out;
   out.holdout_length = static_cast<double>(holdout_day - end_day) / unit_days;
+  out.holdout_by_unit.assign(static_cast<std::size_t>(std::ceil(out.holdout_length)), 0.0);
   std::size_t i = 0;
   while (i < sorted.size()) {
     const std::int64_t customer = sorted[i].customer;
@@ -78,7 +79,12 @@ Result<Summary> summarize(std::span<const Purchase> purchases, const SummaryOpti
         if (day > holdout_day) break;
         const std::int64_t p = period(day);
         if (day > end_day) {  // holdout purchases are counted (merged alike), not valued
-          if (held_period != p) held += 1;
+          if (held_period != p) {
+            held += 1;
+            const auto unit = static_cast<std::size_t>(
+                std::floor(static_cast<double>(day - end_day - 1) / unit_days));
+            out.holdout_by_unit[std::min(unit, out.holdout_by_unit.size() - 1)] += 1;
+          }
           held_period = p;
           continue;
         }

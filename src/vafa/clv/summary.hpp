@@ -44,6 +44,9 @@ struct Summary {
   std::vector<double> monetary;           // mean repeat purchase value in minor units (0 if x = 0)
   std::vector<double> holdout_purchases;  // purchases in the holdout (merged like calibration)
   double holdout_length = 0;              // in units
+  // Every customer's holdout purchases by whole unit of the holdout (the last may be partial):
+  // [0] counts those in the holdout's first unit.
+  std::vector<double> holdout_by_unit;
 };
 
 // Purchases in any order. Customers whose first purchase falls after calibration_end are left

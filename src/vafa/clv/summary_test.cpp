@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include "vafa/clv/validate.hpp"
+
 namespace vafa::clv {
 namespace {
 
@@ -19,7 +21,7 @@ std::int64_t unix_seconds(int yyyymmdd) {
   return sys_seconds(sys_days(date)).time_since_epoch().count();
 }
 
-TEST(Summary, CdnowSampleMatchesThePublishedSummary) {
+std::vector<Purchase> cdnow_sample() {
   std::ifstream sample(std::string(VAFA_SOURCE_DIR) + "/data/cdnow/CDNOW_sample.txt");
   std::vector<Purchase> purchases;
   std::int64_t master = 0, id = 0, cds = 0;
@@ -28,10 +30,18 @@ TEST(Summary, CdnowSampleMatchesThePublishedSummary) {
   while (sample >> master >> id >> date >> cds >> dollars) {
     purchases.push_back({id, unix_seconds(date), std::llround(dollars * 100)});
   }
-  ASSERT_EQ(purchases.size(), 6919u);
-  auto summary = summarize(purchases, {.unit = TimeUnit::week,
-                                       .calibration_end = unix_seconds(19970930),
-                                       .holdout_end = unix_seconds(19980630)});
+  return purchases;
+}
+
+Result<Summary> cdnow_summary() {
+  return summarize(cdnow_sample(), {.unit = TimeUnit::week,
+                                    .calibration_end = unix_seconds(19970930),
+                                    .holdout_end = unix_seconds(19980630)});
+}
+
+TEST(Summary, CdnowSampleMatchesThePublishedSummary) {
+  ASSERT_EQ(cdnow_sample().size(), 6919u);
+  auto summary = cdnow_summary();
   ASSERT_TRUE(summary) << summary.error().message;
   ASSERT_EQ(summary->customer.size(), 2357u);
   EXPECT_NEAR(summary->holdout_length, 39.0, 1e-9);
@@ -84,6 +94,10 @@ TEST(Summary, SameDayPurchasesCountOnceAndHoldoutIsCountedApart) {
   EXPECT_EQ(s->rfm.x[1], 0);
   EXPECT_EQ(s->rfm.T[1], 18);
   EXPECT_DOUBLE_EQ(s->holdout_length, 20);
+  // Holdout days 10 and 11 (the 30th and 31st since the start): units 9 and 10.
+  ASSERT_EQ(s->holdout_by_unit.size(), 20u);
+  EXPECT_EQ(s->holdout_by_unit[9], 1);
+  EXPECT_EQ(s->holdout_by_unit[10], 1);
 
   // Whole weeks: the purchases of days 0 and 6 are one.
   const std::vector<Purchase> weekly = {
@@ -98,6 +112,41 @@ TEST(Summary, SameDayPurchasesCountOnceAndHoldoutIsCountedApart) {
   EXPECT_FALSE(
       summarize(purchases, {.calibration_end = start + 20 * day, .holdout_end = start + 10 * day}));
   EXPECT_FALSE(parse_time_unit("fortnight"));
+}
+
+TEST(Validate, CdnowHoldoutComparesEveryModel) {
+  auto summary = cdnow_summary();
+  ASSERT_TRUE(summary);
+  double held = 0;
+  for (double h : summary->holdout_purchases) held += h;
+  double by_unit = 0;
+  for (double h : summary->holdout_by_unit) by_unit += h;
+  EXPECT_EQ(by_unit, held);
+  auto v = validate_models({summary->rfm, summary->holdout_purchases, summary->holdout_by_unit,
+                            summary->holdout_length});
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(v->actual_total, held);
+  ASSERT_EQ(v->points.size(), 39u);
+  EXPECT_EQ(v->actual_cumulative.back(), held);
+  ASSERT_EQ(v->models.size(), 3u);
+  for (const ModelValidation& m : v->models) {
+    ASSERT_TRUE(m.fit) << m.error;
+    EXPECT_TRUE(m.fit->converged);
+    // All three expect 1,580-1,670 of the 1,882 purchases (same-day merged) the 2,357 made in
+    // the 39 holdout weeks: CDNOW's holdout is a little busier than its calibration suggests.
+    EXPECT_NEAR(m.predicted_total, held, 0.18 * held) << to_string(m.model);
+    EXPECT_DOUBLE_EQ(m.cumulative.back(), m.predicted_total);
+    EXPECT_TRUE(std::is_sorted(m.cumulative.begin(), m.cumulative.end()));
+    EXPECT_GT(m.mae, 0);
+    EXPECT_GE(m.rmse, m.mae);
+    // Customers who bought more in calibration are expected to buy more in the holdout.
+    EXPECT_LT(m.by_frequency[0], m.by_frequency[3]);
+  }
+  ASSERT_TRUE(v->best.has_value());
+  for (const ModelValidation& m : v->models) EXPECT_LE(v->models[*v->best].rmse, m.rmse);
+  EXPECT_EQ(v->group_customers[0], 2357 - 946);
+
+  EXPECT_FALSE(validate_models({summary->rfm, summary->holdout_purchases, {}, 0.0}));
 }
 
 }  // namespace
