@@ -32,6 +32,28 @@ struct PurchaseRecord {
   std::string_view currency;
 };
 
+// One run of `vafa clv predict --store`: the model and settings behind the stored predictions.
+struct ClvRun {
+  std::string model;                 // "bgnbd", "mbgnbd", "pareto-nbd", "bgbb"
+  std::string params_json;           // the fitted parameters, as a JSON object
+  std::int64_t calibration_end = 0;  // Unix seconds
+  std::string unit;                  // the time unit of the horizon
+  double horizon = 0;
+  double discount_rate = 0;  // per unit
+  std::string currency;      // of the money columns; empty without a spend model
+  std::int64_t created_at = 0;
+};
+
+// A customer's predictions (times in the run's unit; money in the currency's minor units).
+struct ClvPrediction {
+  std::int64_t customer = 0;  // row id (see scan_customers)
+  double frequency = 0, recency = 0, age = 0;
+  double p_alive = 0;
+  double expected_purchases = 0;  // over the run's horizon
+  std::optional<std::int64_t> expected_order_value_minor;
+  std::optional<std::int64_t> clv_minor;
+};
+
 struct RejectedRow {
   std::string source;
   std::int64_t line = 0;
@@ -119,6 +141,14 @@ class Store {
       const std::function<Status(std::int64_t row, std::string_view id)>& visit) = 0;
   // The schema version after migrations.
   virtual Result<int> schema_version() = 0;
+
+  // Replaces every stored CLV prediction by `rows`, all in one transaction (a crash keeps the
+  // previous run whole); returns the new run's id.
+  virtual Result<std::int64_t> put_clv_predictions(const ClvRun& run,
+                                                   const std::vector<ClvPrediction>& rows) = 0;
+  // A customer's stored prediction (by external id) and its run; nullopt when there is none.
+  virtual Result<std::optional<std::pair<ClvRun, ClvPrediction>>> get_clv_prediction(
+      std::string_view customer_id) = 0;
 };
 
 // Opens (creating if needed) the store at `location`: a file path or "sqlite:PATH" for the

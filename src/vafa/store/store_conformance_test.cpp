@@ -252,6 +252,48 @@ TEST_P(StoreConformance, QuarantineIsReplacedPerSource) {
   EXPECT_EQ(store_->rejected_rows("other.csv").value().size(), 1u);
 }
 
+TEST_P(StoreConformance, ClvPredictionsAreReplacedWholeByEachRun) {
+  const auto run = new_run();
+  ASSERT_TRUE(store_->put_order(make_order("o1", "c1", day(2024, 1, 1), {line("A", 1, 1)}), run));
+  ASSERT_TRUE(store_->put_order(make_order("o2", "c2", day(2024, 1, 2), {line("A", 1, 1)}), run));
+  std::map<std::string, std::int64_t> rows;
+  ASSERT_TRUE(store_->scan_customers([&](std::int64_t row, std::string_view id) -> Status {
+    rows.emplace(id, row);
+    return {};
+  }));
+  const ClvRun first{.model = "bgnbd",
+                     .params_json = R"({"r":0.2})",
+                     .calibration_end = 1700000000,
+                     .unit = "week",
+                     .horizon = 52,
+                     .currency = "USD",
+                     .created_at = 1700000100};
+  ASSERT_TRUE(store_->put_clv_predictions(first, {{rows.at("c1"), 2, 10, 20, 0.75, 1.5, 2500, 3750},
+                                                  {rows.at("c2"), 0, 0, 5, 1, 0.4}}));
+  auto c1 = store_->get_clv_prediction("c1").value();
+  ASSERT_TRUE(c1.has_value());
+  EXPECT_EQ(c1->first.model, "bgnbd");
+  EXPECT_EQ(c1->first.horizon, 52);
+  EXPECT_EQ(c1->first.created_at, 1700000100);
+  EXPECT_DOUBLE_EQ(c1->second.p_alive, 0.75);
+  EXPECT_EQ(c1->second.clv_minor, 3750);
+  EXPECT_FALSE(store_->get_clv_prediction("c2").value()->second.clv_minor.has_value());
+  EXPECT_FALSE(store_->get_clv_prediction("nobody").value().has_value());
+  // A new run replaces every row: c2 is not in it, so it has no prediction any more.
+  ClvRun second = first;
+  second.model = "pareto-nbd";
+  ASSERT_TRUE(store_->put_clv_predictions(second, {{rows.at("c1"), 2, 10, 20, 0.5, 1.0}}));
+  EXPECT_EQ(store_->get_clv_prediction("c1").value()->first.model, "pareto-nbd");
+  EXPECT_FALSE(store_->get_clv_prediction("c2").value().has_value());
+  // A rejected row (p_alive above 1) fails the run and keeps the previous one whole.
+  ClvRun third = first;
+  third.model = "mbgnbd";
+  EXPECT_FALSE(store_->put_clv_predictions(
+      third, {{rows.at("c2"), 0, 0, 5, 0.3, 0.1}, {rows.at("c1"), 2, 10, 20, 1.5, 1.0}}));
+  EXPECT_EQ(store_->get_clv_prediction("c1").value()->first.model, "pareto-nbd");
+  EXPECT_FALSE(store_->get_clv_prediction("c2").value().has_value());
+}
+
 TEST_P(StoreConformance, DataSurvivesReopen) {
   const auto run = new_run();
   ASSERT_TRUE(store_->put_order(make_order("o1", "c1", day(2024, 1, 1), {line("A", 1, 1)}), run));

@@ -946,4 +946,69 @@ Result<std::vector<RejectedRow>> SqliteStore::rejected_rows(std::string_view sou
   return rows;
 }
 
+Result<std::int64_t> SqliteStore::put_clv_predictions(const ClvRun& run,
+                                                      const std::vector<ClvPrediction>& rows) {
+  std::int64_t id = 0;
+  const Status written = in_transaction([&]() -> Status {
+    VAFA_TRY(Statement insert,
+             prepare("INSERT INTO clv_runs(created_at, model, params, calibration_end, unit,"
+                     " horizon, discount_rate, currency) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"));
+    insert.bind(1, run.created_at)
+        .bind(2, std::string_view(run.model))
+        .bind(3, std::string_view(run.params_json))
+        .bind(4, run.calibration_end)
+        .bind(5, std::string_view(run.unit))
+        .bind(6, run.horizon)
+        .bind(7, run.discount_rate)
+        .bind(8, std::string_view(run.currency));
+    VAFA_CHECK(insert.run());
+    id = sqlite3_last_insert_rowid(db_);
+    VAFA_CHECK(exec("DELETE FROM clv_predictions"));
+    VAFA_TRY(Statement put,
+             prepare("INSERT INTO clv_predictions(customer_id, run_id, frequency, recency, age,"
+                     " p_alive, expected_purchases, expected_order_value_minor, clv_minor)"
+                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
+    for (const ClvPrediction& p : rows) {
+      put.bind(1, p.customer)
+          .bind(2, id)
+          .bind(3, p.frequency)
+          .bind(4, p.recency)
+          .bind(5, p.age)
+          .bind(6, p.p_alive)
+          .bind(7, p.expected_purchases)
+          .bind(8, p.expected_order_value_minor)
+          .bind(9, p.clv_minor);
+      VAFA_CHECK(put.run());
+    }
+    return {};
+  });
+  if (!written) return std::unexpected(written.error());
+  return id;
+}
+
+Result<std::optional<std::pair<ClvRun, ClvPrediction>>> SqliteStore::get_clv_prediction(
+    std::string_view customer_id) {
+  VAFA_TRY(Statement q,
+           prepare("SELECT r.created_at, r.model, r.params, r.calibration_end, r.unit, r.horizon,"
+                   " r.discount_rate, r.currency, p.customer_id, p.frequency, p.recency, p.age,"
+                   " p.p_alive, p.expected_purchases, p.expected_order_value_minor, p.clv_minor"
+                   " FROM customers c JOIN clv_predictions p ON p.customer_id = c.id"
+                   " JOIN clv_runs r ON r.id = p.run_id WHERE c.external_id = ?1"));
+  q.bind(1, customer_id);
+  VAFA_TRY(const bool found, q.step());
+  if (!found) return std::nullopt;
+  ClvRun run{std::string(q.column_text(1)),
+             std::string(q.column_text(2)),
+             q.column_int(3),
+             std::string(q.column_text(4)),
+             q.column_double(5),
+             q.column_double(6),
+             std::string(q.column_text(7)),
+             q.column_int(0)};
+  ClvPrediction p{q.column_int(8),           q.column_double(9),       q.column_double(10),
+                  q.column_double(11),       q.column_double(12),      q.column_double(13),
+                  q.column_optional_int(14), q.column_optional_int(15)};
+  return std::make_pair(std::move(run), p);
+}
+
 }  // namespace vafa

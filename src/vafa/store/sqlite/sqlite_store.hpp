@@ -51,6 +51,10 @@ class SqliteStore final : public Store {
       const std::function<Status(std::int64_t row, std::string_view id)>& visit) override;
   Result<std::vector<RejectedRow>> rejected_rows(std::string_view source) override;
   Result<int> schema_version() override;
+  Result<std::int64_t> put_clv_predictions(const ClvRun& run,
+                                           const std::vector<ClvPrediction>& rows) override;
+  Result<std::optional<std::pair<ClvRun, ClvPrediction>>> get_clv_prediction(
+      std::string_view customer_id) override;
 
   // The same figures as stats(), counted by scanning every table: for tests and checks that the
   // maintained totals are right.

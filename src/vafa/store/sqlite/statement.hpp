@@ -32,6 +32,8 @@ class Statement {
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, std::string_view value);
   Statement& bind(int index, const std::optional<std::int64_t>& value);
+  Statement& bind(int index, double value);
+  Statement& bind(int index, const std::optional<double>& value);
   Statement& bind_null(int index);
 
   // Steps once: true when a row is available, false when done.
@@ -42,6 +44,7 @@ class Statement {
 
   std::int64_t column_int(int index) const;
   std::optional<std::int64_t> column_optional_int(int index) const;
+  double column_double(int index) const;
   std::string_view column_text(int index) const;
 
  private:
