@@ -16,6 +16,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "vafa/store/store.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -274,13 +276,52 @@ TEST_F(Integration, ClvModelsRecoverTheGeneratorsParametersFromTheStore) {
   std::getline(csv, line);
   EXPECT_EQ(line, "id,frequency,recency,T,p_alive,expected_purchases,expected_order_value,clv");
   int rows = 0;
+  std::string first_id;
   while (std::getline(csv, line)) {
     ++rows;
+    if (first_id.empty()) first_id = line.substr(0, line.find(','));
     EXPECT_THAT(line, ::testing::StartsWith("C"));
     EXPECT_THAT(line, ::testing::Not(HasSubstr("nan")));
     EXPECT_THAT(line, ::testing::Not(HasSubstr("inf")));
   }
   EXPECT_GT(rows, 10000);
+
+  // Every purchase model against the second half of 2025.
+  const Outcome validated =
+      vafa("gen.db",
+           "clv validate --calibration-end 2025-06-30 --holdout-end 2025-12-31 --unit week --json");
+  ASSERT_EQ(validated.code, 0) << validated.err;
+  const nlohmann::json v = nlohmann::json::parse(validated.out);
+  ASSERT_EQ(v["models"].size(), 3u);
+  for (const auto& m : v["models"]) {
+    EXPECT_TRUE(m["converged"].get<bool>()) << m["model"];
+    EXPECT_GT(m["rmse"].get<double>(), 0);
+    // Within 10% of what the simulated customers did.
+    EXPECT_NEAR(m["predicted_purchases"].get<double>(), v["actual_purchases"].get<double>(),
+                0.1 * v["actual_purchases"].get<double>())
+        << m["model"];
+    EXPECT_EQ(v["tracking"]["models"][m["model"].get<std::string>()]["cumulative"].size(),
+              v["tracking"]["points"].size());
+  }
+  EXPECT_TRUE(v["best"].is_string());
+  EXPECT_EQ(v["by_frequency"]["frequency"].back(), "7+");
+  EXPECT_EQ(v["tracking"]["actual_cumulative"].back(), v["actual_purchases"]);
+
+  // Predictions into the store, read back as another layer would.
+  const Outcome stored = vafa("gen.db",
+                              "clv predict --model pareto-nbd --calibration-end 2025-06-30"
+                              " --unit week --horizon 26 --discount-rate 0.002 --store");
+  ASSERT_EQ(stored.code, 0) << stored.err;
+  EXPECT_THAT(stored.out, HasSubstr("stored"));
+  auto store = vafa::open_store(path("gen.db"));
+  ASSERT_TRUE(store);
+  auto one = (*store)->get_clv_prediction(first_id);
+  ASSERT_TRUE(one && one->has_value());
+  EXPECT_EQ((*one)->first.model, "pareto-nbd");
+  EXPECT_EQ((*one)->first.unit, "week");
+  EXPECT_GE((*one)->second.p_alive, 0);
+  EXPECT_LE((*one)->second.p_alive, 1);
+  EXPECT_TRUE((*one)->second.clv_minor.has_value());
 }
 
 TEST_F(Integration, ClvFitsTheCdnowSummaryAndRejectsBadInput) {
@@ -317,4 +358,39 @@ TEST_F(Integration, ClvFitsTheCdnowSummaryAndRejectsBadInput) {
   EXPECT_THAT(bad.err, HasSubstr("no orders"));
   bad = vafa("empty.db", "clv fit --calibration-end 2025-13-01");
   EXPECT_EQ(bad.code, 2);
+  bad = vafa("none.db", "clv predict --store --summary " + summary);
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--store"));
+  bad = vafa("empty.db", "clv validate --calibration-end 2025-01-01 --holdout-end 2024-12-01");
+  EXPECT_EQ(bad.code, 2);
+  bad = vafa("empty.db",
+             "clv validate --calibration-end 2025-01-01 --holdout-end 2025-06-01 --models x");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("--models"));
+}
+
+TEST_F(Integration, ClvFitsParetoNbdAndBgbbOnTheirPublishedData) {
+  const std::string cdnow =
+      std::string(VAFA_SOURCE_DIR) + "/data/cdnow/cdnow_customers_summary.csv";
+  const nlohmann::json pareto =
+      fit_json(vafa("none.db", "clv fit --model pareto-nbd --json --summary " + cdnow));
+  EXPECT_NEAR(pareto["params"]["s"].get<double>(), 0.606, 0.0005);
+  EXPECT_NEAR(pareto["log_likelihood"].get<double>(), -9595.0, 0.05);
+  const std::string donations = std::string(VAFA_SOURCE_DIR) + "/data/cdnow/donations.csv";
+  const nlohmann::json bgbb =
+      fit_json(vafa("none.db", "clv fit --model bgbb --json --summary " + donations));
+  EXPECT_EQ(bgbb["customers"], 11104);
+  EXPECT_NEAR(bgbb["params"]["delta"].get<double>(), 2.783, 0.0005);
+  EXPECT_NEAR(bgbb["log_likelihood"].get<double>(), -33225.6, 0.05);
+  const Outcome predicted =
+      vafa("none.db", "clv predict --model bgbb --horizon 5 --summary " + donations);
+  ASSERT_EQ(predicted.code, 0) << predicted.err;
+  EXPECT_THAT(predicted.out, ::testing::StartsWith("id,frequency,recency,periods,p_alive"));
+  // BG/BB periods are whole: a fractional horizon or recency is refused.
+  EXPECT_EQ(vafa("none.db", "clv predict --model bgbb --horizon 2.5 --summary " + donations).code,
+            2);
+  std::ofstream(path("bgbb.csv")) << "frequency,recency,periods\n1,1,6\n3,2,6\n";
+  const Outcome bad = vafa("none.db", "clv fit --model bgbb --summary " + path("bgbb.csv"));
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("line 3"));
 }

@@ -1,7 +1,10 @@
 // vafa clv fit | predict: the CLV models on a summary CSV or on the store's orders.
+#include <algorithm>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <optional>
 
@@ -11,8 +14,11 @@
 
 #include "vafa/cli/command.hpp"
 #include "vafa/clv/bg_family.hpp"
+#include "vafa/clv/bgbb.hpp"
 #include "vafa/clv/gamma_gamma.hpp"
+#include "vafa/clv/model.hpp"
 #include "vafa/clv/summary.hpp"
+#include "vafa/clv/validate.hpp"
 #include "vafa/core/money.hpp"
 #include "vafa/core/text.hpp"
 #include "vafa/core/time.hpp"
@@ -21,18 +27,22 @@
 namespace vafa::cli {
 namespace {
 
-using clv::BgVariant;
+// The purchase models in continuous time, the discrete-time BG/BB, or the spend model.
+enum class Kind { purchase, bgbb, spend };
+struct ModelChoice {
+  Kind kind = Kind::purchase;
+  clv::PurchaseModel purchase = clv::PurchaseModel::bgnbd;
+};
 
-enum class ModelName { bgnbd, mbgnbd, gamma_gamma };
-
-Result<ModelName> parse_model(std::string_view name) {
-  if (name == "bgnbd") return ModelName::bgnbd;
-  if (name == "mbgnbd") return ModelName::mbgnbd;
-  if (name == "gamma-gamma") return ModelName::gamma_gamma;
-  if (name == "pareto-nbd" || name == "bgbb") {
-    return fail(ErrorCode::invalid_argument, "model '{}' is not available yet", name);
+Result<ModelChoice> parse_model(std::string_view name) {
+  if (name == "gamma-gamma") return ModelChoice{Kind::spend};
+  if (name == "bgbb") return ModelChoice{Kind::bgbb};
+  auto purchase = clv::parse_purchase_model(name);
+  if (!purchase) {
+    return fail(ErrorCode::invalid_argument,
+                "unknown model '{}' (bgnbd, pareto-nbd, mbgnbd, bgbb, gamma-gamma)", name);
   }
-  return fail(ErrorCode::invalid_argument, "unknown model '{}' (bgnbd, mbgnbd, gamma-gamma)", name);
+  return ModelChoice{Kind::purchase, *purchase};
 }
 
 struct Options {
@@ -45,6 +55,8 @@ struct Options {
   double horizon = 52;
   double discount_rate = 0;
   std::string out;
+  bool to_store = false;
+  std::string models = "bgnbd,mbgnbd,pareto-nbd";  // for validate
   bool json = false;
 };
 
@@ -52,10 +64,16 @@ struct Options {
 // the store's currency in major units.
 struct Inputs {
   std::vector<std::string> ids;
-  clv::RfmRows rfm;
-  std::vector<double> monetary;  // mean repeat order value; empty if the input has none
-  std::string currency;          // from the store
-  std::string unit;              // "week", ... or "" for a CSV (its own unit)
+  std::vector<std::int64_t> rows;  // store row ids (store input only)
+  clv::RfmRows rfm;                // for BG/BB: T holds the periods n
+  std::vector<double> monetary;    // mean repeat order value; empty if the input has none
+  std::string currency;            // from the store
+  int exponent = 2;                // of the currency's minor unit
+  std::string unit;                // "week", ... or "" for a CSV (its own unit)
+  std::int64_t calibration_end = 0;
+  // With a holdout end (validate): each customer's holdout purchases, and all per unit.
+  std::vector<double> holdout, holdout_by_unit;
+  double holdout_length = 0;
 };
 
 Result<double> number(std::string_view text, std::string_view column, std::int64_t line) {
@@ -80,7 +98,7 @@ std::optional<std::size_t> find_column(const std::vector<std::string>& header,
   return std::nullopt;
 }
 
-Result<Inputs> read_summary_csv(const std::string& path, bool need_money) {
+Result<Inputs> read_summary_csv(const std::string& path, bool need_money, bool discrete) {
   VAFA_TRY(ingest::CsvReader reader, ingest::CsvReader::open(path, {}));
   ingest::CsvRecord record;
   VAFA_TRY(const bool any, reader.next(record));
@@ -89,13 +107,14 @@ Result<Inputs> read_summary_csv(const std::string& path, bool need_money) {
   for (std::string_view f : record.fields) header.emplace_back(trim(f));
   const auto x_col = find_column(header, {"frequency", "x"});
   const auto t_col = find_column(header, {"recency", "t_x"});
-  const auto T_col = find_column(header, {"T"});
+  const auto T_col = discrete ? find_column(header, {"periods", "n"}) : find_column(header, {"T"});
   const auto m_col = find_column(header, {"monetary_value", "zbar", "monetary"});
   const auto w_col = find_column(header, {"weights", "weight", "count"});
   const auto id_col = find_column(header, {"id", "ID", "customer", "customer_id"});
   if (!x_col || !t_col || !T_col) {
     return fail(ErrorCode::invalid_argument,
-                "{}: the header needs columns frequency (or x), recency (or t_x) and T", path);
+                "{}: the header needs columns frequency (or x), recency (or t_x) and {}", path,
+                discrete ? "periods (or n)" : "T");
   }
   if (need_money && !m_col) {
     return fail(ErrorCode::invalid_argument,
@@ -126,7 +145,8 @@ Result<Inputs> read_summary_csv(const std::string& path, bool need_money) {
     VAFA_TRY(const double t_x, value(t_col, 0));
     VAFA_TRY(const double T, value(T_col, 0));
     VAFA_TRY(const double w, value(w_col, 1));
-    if (auto problem = clv::check_rfm_row(x, t_x, T, w)) {
+    if (auto problem =
+            discrete ? clv::check_discrete_row(x, t_x, T, w) : clv::check_rfm_row(x, t_x, T, w)) {
       return fail(ErrorCode::invalid_argument, "{}: line {}: {}", path, line, *problem);
     }
     in.ids.push_back(id_col ? std::string(field(*id_col)) : std::to_string(row + 1));
@@ -156,7 +176,7 @@ Result<std::int64_t> day_seconds(std::string_view text, std::string_view flag) {
       .count();
 }
 
-Result<Inputs> read_store(const Options& o, const Context& context) {
+Result<Inputs> read_store(const Options& o, const Context& context, bool discrete) {
   if (o.calibration_end.empty()) {
     return fail(ErrorCode::invalid_argument,
                 "give --summary FILE, or --calibration-end DATE to use the store's orders");
@@ -165,9 +185,13 @@ Result<Inputs> read_store(const Options& o, const Context& context) {
   if (o.merge != "day" && o.merge != "unit") {
     return fail(ErrorCode::invalid_argument, "--merge: 'day' or 'unit', not '{}'", o.merge);
   }
-  clv::SummaryOptions options{.unit = unit,
-                              .merge = o.merge == "day" ? clv::Merge::day : clv::Merge::unit};
+  // BG/BB counts opportunities: whole units since the first purchase, one purchase each.
+  clv::SummaryOptions options{
+      .unit = unit, .merge = o.merge == "day" && !discrete ? clv::Merge::day : clv::Merge::unit};
   VAFA_TRY(options.calibration_end, day_seconds(o.calibration_end, "--calibration-end"));
+  if (!o.holdout_end.empty()) {
+    VAFA_TRY(options.holdout_end, day_seconds(o.holdout_end, "--holdout-end"));
+  }
   VAFA_TRY(auto store, context.open_store());
   std::vector<clv::Purchase> purchases;
   std::string currency;
@@ -193,21 +217,35 @@ Result<Inputs> read_store(const Options& o, const Context& context) {
     return {};
   }));
   const auto parsed = Currency::parse(currency);
-  const int exponent = parsed ? parsed->exponent() : 2;
   Inputs in;
+  in.exponent = parsed ? parsed->exponent() : 2;
   in.currency = currency;
   in.unit = std::string(clv::to_string(unit));
+  in.calibration_end = options.calibration_end;
   in.rfm = std::move(summary.rfm);
+  in.rows = summary.customer;
+  in.holdout = std::move(summary.holdout_purchases);
+  in.holdout_by_unit = std::move(summary.holdout_by_unit);
+  in.holdout_length = summary.holdout_length;
   for (std::size_t i = 0; i < summary.customer.size(); ++i) {
     in.ids.push_back(names[summary.customer[i]]);
-    in.monetary.push_back(summary.monetary[i] / std::pow(10.0, exponent));
+    in.monetary.push_back(summary.monetary[i] / std::pow(10.0, in.exponent));
   }
   return in;
 }
 
-Result<Inputs> read_inputs(const Options& o, const Context& context, bool need_money) {
-  if (!o.summary.empty()) return read_summary_csv(o.summary, need_money);
-  return read_store(o, context);
+Result<Inputs> read_inputs(const Options& o, const Context& context, bool need_money,
+                           bool discrete) {
+  if (!o.summary.empty()) return read_summary_csv(o.summary, need_money, discrete);
+  return read_store(o, context, discrete);
+}
+
+clv::DiscreteRows discrete_rows(const Inputs& in) {
+  clv::DiscreteRows rows;
+  for (std::size_t i = 0; i < in.rfm.size(); ++i) {
+    rows.push(in.rfm.x[i], in.rfm.t_x[i], in.rfm.T[i], in.rfm.weight[i]);
+  }
+  return rows;
 }
 
 clv::SpendRows spend_rows(const Inputs& in) {
@@ -220,11 +258,11 @@ clv::SpendRows spend_rows(const Inputs& in) {
   return rows;
 }
 
-Result<clv::FitResult> fit_model(ModelName model, const Inputs& in) {
-  switch (model) {
-    case ModelName::bgnbd: return clv::bg_fit(BgVariant::bgnbd, in.rfm);
-    case ModelName::mbgnbd: return clv::bg_fit(BgVariant::mbgnbd, in.rfm);
-    case ModelName::gamma_gamma: {
+Result<clv::FitResult> fit_model(const ModelChoice& model, const Inputs& in) {
+  switch (model.kind) {
+    case Kind::purchase: return clv::fit_purchase_model(model.purchase, in.rfm);
+    case Kind::bgbb: return clv::bgbb_fit(discrete_rows(in));
+    case Kind::spend: {
       const clv::SpendRows rows = spend_rows(in);
       if (rows.size() == 0) {
         return fail(ErrorCode::invalid_argument, "no repeat customer with a positive order value");
@@ -275,7 +313,7 @@ void print_fit(std::string_view model, const clv::FitResult& fit) {
 int run_fit(const Options& o, const Context& context) {
   auto model = parse_model(o.model);
   if (!model) return report(model.error());
-  auto in = read_inputs(o, context, *model == ModelName::gamma_gamma);
+  auto in = read_inputs(o, context, model->kind == Kind::spend, model->kind == Kind::bgbb);
   if (!in) return report(in.error());
   auto fit = fit_model(*model, *in);
   if (!fit) return report(fit.error());
@@ -287,13 +325,64 @@ int run_fit(const Options& o, const Context& context) {
   return fit->converged ? kOk : kFailure;
 }
 
+// One customer's predictions from whichever purchase model was fitted.
+struct Predictor {
+  std::function<double(double x, double t_x, double T)> p_alive;
+  std::function<double(double x, double t_x, double T)> expected;    // over the horizon
+  std::function<double(double x, double t_x, double T)> discounted;  // the same, discounted
+};
+
+Result<Predictor> predictor(const ModelChoice& model, const clv::FitResult& fit, const Options& o) {
+  if (model.kind == Kind::bgbb) {
+    const clv::BgbbParams p{fit.params[0], fit.params[1], fit.params[2], fit.params[3]};
+    if (o.horizon != std::floor(o.horizon)) {
+      return fail(ErrorCode::invalid_argument, "--horizon counts whole periods for bgbb (got {})",
+                  o.horizon);
+    }
+    const int periods = static_cast<int>(o.horizon);
+    const double rate = o.discount_rate;
+    return Predictor{
+        [p](double x, double t_x, double n) { return clv::bgbb_p_alive(p, x, t_x, n); },
+        [p, periods](double x, double t_x, double n) {
+          return clv::bgbb_conditional_expected(p, periods, x, t_x, n);
+        },
+        [p, periods, rate](double x, double t_x, double n) {
+          // Period k's transactions discounted by (1 + rate)^-k.
+          double total = 0, before = 0;
+          for (int k = 1; k <= periods; ++k) {
+            const double upto = clv::bgbb_conditional_expected(p, k, x, t_x, n);
+            total += (upto - before) * std::pow(1 + rate, -k);
+            before = upto;
+          }
+          return total;
+        }};
+  }
+  const clv::FittedModel m{model.purchase, fit.params};
+  const double horizon = o.horizon, rate = o.discount_rate;
+  return Predictor{[m](double x, double t_x, double T) { return m.p_alive(x, t_x, T); },
+                   [m, horizon](double x, double t_x, double T) {
+                     return m.conditional_expected(horizon, x, t_x, T);
+                   },
+                   [m, horizon, rate](double x, double t_x, double T) {
+                     return m.discounted_expected(horizon, rate, x, t_x, T);
+                   }};
+}
+
+nlohmann::ordered_json params_json(const clv::FitResult& fit) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < fit.params.size(); ++i)
+    out[std::string(fit.names[i])] = fit.params[i];
+  return out;
+}
+
 int run_predict(const Options& o, const Context& context) {
   auto model = parse_model(o.model);
   if (!model) return report(model.error());
-  if (*model == ModelName::gamma_gamma) {
-    return report(Error{ErrorCode::invalid_argument,
-                        "--model names the purchase model (bgnbd, mbgnbd); the spend model "
-                        "(gamma-gamma) is fitted alongside when order values are known"});
+  if (model->kind == Kind::spend) {
+    return report(
+        Error{ErrorCode::invalid_argument,
+              "--model names the purchase model (bgnbd, pareto-nbd, mbgnbd, bgbb); the "
+              "spend model (gamma-gamma) is fitted alongside when order values are known"});
   }
   if (!(o.horizon > 0) || !std::isfinite(o.horizon)) {
     return report(Error{ErrorCode::invalid_argument, "--horizon must be a positive number"});
@@ -301,12 +390,24 @@ int run_predict(const Options& o, const Context& context) {
   if (!(o.discount_rate >= 0) || !std::isfinite(o.discount_rate)) {
     return report(Error{ErrorCode::invalid_argument, "--discount-rate must be >= 0"});
   }
-  auto in = read_inputs(o, context, false);
+  if (o.to_store && !o.summary.empty()) {
+    return report(Error{ErrorCode::invalid_argument,
+                        "--store writes predictions for the store's customers: use it with "
+                        "--calibration-end, not --summary"});
+  }
+  if (o.to_store && !o.out.empty()) {
+    return report(Error{ErrorCode::invalid_argument, "give --store or --out, not both"});
+  }
+  auto in = read_inputs(o, context, false, model->kind == Kind::bgbb);
   if (!in) return report(in.error());
-  const BgVariant variant = *model == ModelName::bgnbd ? BgVariant::bgnbd : BgVariant::mbgnbd;
-  auto fit = clv::bg_fit(variant, in->rfm);
+  auto fit = fit_model(*model, *in);
   if (!fit) return report(fit.error());
-  const clv::BgParams p{fit->params[0], fit->params[1], fit->params[2], fit->params[3]};
+  if (!fit->converged) {
+    fmt::print(stderr, "vafa: warning: the {} fit did not converge; predictions may be off\n",
+               o.model);
+  }
+  auto predict = predictor(*model, *fit, o);
+  if (!predict) return report(predict.error());
   std::optional<clv::GammaGammaParams> spend;
   if (!in->monetary.empty()) {
     const clv::SpendRows rows = spend_rows(*in);
@@ -319,6 +420,47 @@ int run_predict(const Options& o, const Context& context) {
       fmt::print(stderr, "vafa: warning: the spend model could not be fitted; no CLV column\n");
     }
   }
+  const std::size_t n = in->rfm.size();
+  std::vector<double> alive(n), expected(n), value(n, 0.0), clv(n, 0.0);
+#pragma omp parallel for schedule(dynamic, 4096)
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x = in->rfm.x[i], t_x = in->rfm.t_x[i], T = in->rfm.T[i];
+    alive[i] = predict->p_alive(x, t_x, T);
+    expected[i] = predict->expected(x, t_x, T);
+    if (spend) {
+      value[i] = clv::gg_expected_value(*spend, x, in->monetary[i]).value_or(0.0);
+      const double discounted = o.discount_rate == 0 ? expected[i] : predict->discounted(x, t_x, T);
+      clv[i] = value[i] * discounted;
+    }
+  }
+  if (o.to_store) {
+    const double scale = std::pow(10.0, in->exponent);
+    std::vector<ClvPrediction> rows(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      rows[i] = {in->rows[i], in->rfm.x[i], in->rfm.t_x[i], in->rfm.T[i], alive[i], expected[i]};
+      if (spend) {
+        rows[i].expected_order_value_minor = std::llround(value[i] * scale);
+        rows[i].clv_minor = std::llround(clv[i] * scale);
+      }
+    }
+    const ClvRun run{.model = o.model,
+                     .params_json = params_json(*fit).dump(),
+                     .calibration_end = in->calibration_end,
+                     .unit = in->unit,
+                     .horizon = o.horizon,
+                     .discount_rate = o.discount_rate,
+                     .currency = spend ? in->currency : std::string(),
+                     .created_at = std::chrono::duration_cast<std::chrono::seconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count()};
+    auto store = context.open_store();
+    if (!store) return report(store.error());
+    auto id = (*store)->put_clv_predictions(run, rows);
+    if (!id) return report(id.error());
+    fmt::print("stored {} predictions ({} over {} {}s) as CLV run {}\n", n, o.model, o.horizon,
+               in->unit, *id);
+    return kOk;
+  }
   std::FILE* out = stdout;
   if (!o.out.empty()) {
     out = std::fopen(o.out.c_str(), "w");
@@ -326,25 +468,18 @@ int run_predict(const Options& o, const Context& context) {
       return report(Error{ErrorCode::io, fmt::format("cannot write {}", o.out)});
     }
   }
-  std::string buffer = "id,frequency,recency,T,p_alive,expected_purchases";
+  std::string buffer =
+      model->kind == Kind::bgbb ? "id,frequency,recency,periods" : "id,frequency,recency,T";
+  buffer += ",p_alive,expected_purchases";
   if (spend) buffer += ",expected_order_value,clv";
   buffer += '\n';
-  for (std::size_t i = 0; i < in->rfm.size(); ++i) {
-    const double x = in->rfm.x[i], t_x = in->rfm.t_x[i], T = in->rfm.T[i];
-    const double expected = clv::bg_conditional_expected(variant, p, o.horizon, x, t_x, T);
+  for (std::size_t i = 0; i < n; ++i) {
     append_csv_field(buffer, in->ids[i]);
-    fmt::format_to(std::back_inserter(buffer), ",{},{},{},{:.6f},{:.6f}", x, t_x, T,
-                   clv::bg_p_alive(variant, p, x, t_x, T), expected);
-    if (spend) {
-      const double value = clv::gg_expected_value(*spend, x, in->monetary[i]).value_or(0.0);
-      const double discounted =
-          o.discount_rate == 0
-              ? expected
-              : clv::bg_discounted_expected(variant, p, o.horizon, o.discount_rate, x, t_x, T);
-      fmt::format_to(std::back_inserter(buffer), ",{:.2f},{:.2f}", value, value * discounted);
-    }
+    fmt::format_to(std::back_inserter(buffer), ",{},{},{},{:.6f},{:.6f}", in->rfm.x[i],
+                   in->rfm.t_x[i], in->rfm.T[i], alive[i], expected[i]);
+    if (spend) fmt::format_to(std::back_inserter(buffer), ",{:.2f},{:.2f}", value[i], clv[i]);
     buffer += '\n';
-    if (buffer.size() > (1 << 20) || i + 1 == in->rfm.size()) {
+    if (buffer.size() > (1 << 20) || i + 1 == n) {
       if (std::fwrite(buffer.data(), 1, buffer.size(), out) != buffer.size()) {
         if (out != stdout) std::fclose(out);
         return report(Error{ErrorCode::io, fmt::format("writing {} failed", o.out)});
@@ -358,11 +493,143 @@ int run_predict(const Options& o, const Context& context) {
   return kOk;
 }
 
+Result<std::vector<clv::PurchaseModel>> parse_model_list(std::string_view list) {
+  std::vector<clv::PurchaseModel> models;
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t comma = std::min(list.find(',', start), list.size());
+    const std::string_view name = trim(list.substr(start, comma - start));
+    auto m = clv::parse_purchase_model(name);
+    if (!m) {
+      return fail(ErrorCode::invalid_argument,
+                  "--models: '{}' is not a purchase model to validate (bgnbd, mbgnbd, pareto-nbd)",
+                  name);
+    }
+    if (std::find(models.begin(), models.end(), *m) == models.end()) models.push_back(*m);
+    start = comma + 1;
+  }
+  return models;
+}
+
+nlohmann::ordered_json increments(const std::vector<double>& cumulative) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  double before = 0;
+  for (double c : cumulative) {
+    out.push_back(c - before);
+    before = c;
+  }
+  return out;
+}
+
+int run_validate(const Options& o, const Context& context) {
+  if (!o.summary.empty()) {
+    return report(Error{ErrorCode::invalid_argument,
+                        "validate reads the store's orders: give --calibration-end and "
+                        "--holdout-end instead of --summary"});
+  }
+  if (o.calibration_end.empty() || o.holdout_end.empty()) {
+    return report(Error{ErrorCode::invalid_argument,
+                        "validate needs --calibration-end DATE and --holdout-end DATE"});
+  }
+  auto models = parse_model_list(o.models);
+  if (!models) return report(models.error());
+  auto in = read_inputs(o, context, false, false);
+  if (!in) return report(in.error());
+  auto v = clv::validate_models({in->rfm, in->holdout, in->holdout_by_unit, in->holdout_length},
+                                {.models = *models});
+  if (!v) return report(v.error());
+  const std::vector<std::string> groups = [&] {
+    std::vector<std::string> g;
+    for (std::size_t k = 0; k < v->group_customers.size(); ++k) g.push_back(std::to_string(k));
+    g.back() += "+";
+    return g;
+  }();
+  if (o.json) {
+    nlohmann::ordered_json out;
+    out["calibration_end"] = o.calibration_end;
+    out["holdout_end"] = o.holdout_end;
+    out["unit"] = in->unit;
+    out["holdout_length"] = v->points.back();
+    out["customers"] = in->rfm.size();
+    out["actual_purchases"] = v->actual_total;
+    out["best"] = v->best ? nlohmann::ordered_json(clv::to_string(v->models[*v->best].model))
+                          : nlohmann::ordered_json(nullptr);
+    out["models"] = nlohmann::ordered_json::array();
+    for (const auto& m : v->models) {
+      nlohmann::ordered_json j;
+      j["model"] = clv::to_string(m.model);
+      if (!m.fit) {
+        j["error"] = m.error;
+      } else {
+        j["params"] = params_json(*m.fit);
+        j["log_likelihood"] = m.fit->log_likelihood;
+        j["converged"] = m.fit->converged;
+        j["predicted_purchases"] = m.predicted_total;
+        j["mae"] = m.mae;
+        j["rmse"] = m.rmse;
+      }
+      out["models"].push_back(j);
+    }
+    auto& tracking = out["tracking"];
+    tracking["points"] = v->points;
+    tracking["actual_cumulative"] = v->actual_cumulative;
+    tracking["actual_incremental"] = increments(v->actual_cumulative);
+    auto& by_freq = out["by_frequency"];
+    by_freq["frequency"] = groups;
+    by_freq["customers"] = v->group_customers;
+    by_freq["actual"] = v->actual_by_frequency;
+    for (const auto& m : v->models) {
+      if (!m.fit) continue;
+      const std::string name(clv::to_string(m.model));
+      tracking["models"][name]["cumulative"] = m.cumulative;
+      tracking["models"][name]["incremental"] = increments(m.cumulative);
+      by_freq["models"][name] = m.by_frequency;
+    }
+    fmt::print("{}\n", out.dump(2));
+  } else {
+    fmt::print("holdout: {:.1f} {}s after {}, {} customers, {} purchases\n\n", v->points.back(),
+               in->unit, o.calibration_end, in->rfm.size(), v->actual_total);
+    fmt::print("{:<12} {:>15} {:>9} {:>12} {:>8} {:>8}\n", "model", "log-likelihood", "converged",
+               "predicted", "MAE", "RMSE");
+    for (const auto& m : v->models) {
+      if (!m.fit) {
+        fmt::print("{:<12} failed: {}\n", clv::to_string(m.model), m.error);
+        continue;
+      }
+      fmt::print("{:<12} {:>15.2f} {:>9} {:>12.1f} {:>8.4f} {:>8.4f}\n", clv::to_string(m.model),
+                 m.fit->log_likelihood, m.fit->converged ? "yes" : "NO", m.predicted_total, m.mae,
+                 m.rmse);
+    }
+    fmt::print("\nmean holdout purchases by calibration frequency\n{:<9} {:>9} {:>8}", "frequency",
+               "customers", "actual");
+    for (const auto& m : v->models) {
+      if (m.fit) fmt::print(" {:>10}", clv::to_string(m.model));
+    }
+    fmt::print("\n");
+    for (std::size_t k = 0; k < groups.size(); ++k) {
+      fmt::print("{:<9} {:>9} {:>8.3f}", groups[k], v->group_customers[k],
+                 v->actual_by_frequency[k]);
+      for (const auto& m : v->models) {
+        if (m.fit) fmt::print(" {:>10.3f}", m.by_frequency[k]);
+      }
+      fmt::print("\n");
+    }
+    if (v->best) {
+      fmt::print("\nbest: {} (lowest per-customer RMSE)\n",
+                 clv::to_string(v->models[*v->best].model));
+    } else {
+      fmt::print("\nno model converged\n");
+    }
+  }
+  return v->best ? kOk : kFailure;
+}
+
 void add_input_options(CLI::App* cmd, Options& o) {
-  cmd->add_option("--model", o.model, "bgnbd, mbgnbd or gamma-gamma")->capture_default_str();
+  cmd->add_option("--model", o.model, "bgnbd, pareto-nbd, mbgnbd, bgbb or gamma-gamma")
+      ->capture_default_str();
   cmd->add_option("--summary", o.summary,
-                  "CSV with frequency (or x), recency (or t_x), T [, monetary_value (or zbar), "
-                  "weights, id]");
+                  "CSV with frequency (or x), recency (or t_x), T (bgbb: periods) [, "
+                  "monetary_value (or zbar), weights, id]");
   cmd->add_option("--calibration-end", o.calibration_end,
                   "Use the store's orders up to this date (YYYY-MM-DD)");
   cmd->add_option("--unit", o.unit, "Time unit with the store: day, week, month, year")
@@ -396,8 +663,25 @@ void add_clv_command(CLI::App& app, const Context& context, Runner& runner) {
                    "Discount rate per unit of time for the CLV")
       ->capture_default_str();
   predict->add_option("--out", options->out, "CSV file to write (default: standard output)");
+  predict->add_flag("--store", options->to_store,
+                    "Write the predictions into the store (replacing the previous run's)");
   predict->callback([options, &context, &runner] {
     runner = [options, &context] { return run_predict(*options, context); };
+  });
+
+  CLI::App* validate = clv->add_subcommand(
+      "validate", "Fit on a calibration period, compare the models on the holdout after it");
+  validate->add_option("--calibration-end", options->calibration_end, "YYYY-MM-DD")->required();
+  validate->add_option("--holdout-end", options->holdout_end, "YYYY-MM-DD")->required();
+  validate->add_option("--unit", options->unit, "Time unit: day, week, month, year")
+      ->capture_default_str();
+  validate->add_option("--merge", options->merge, "Purchases that count once: 'day' or 'unit'")
+      ->capture_default_str();
+  validate->add_option("--models", options->models, "Comma-separated purchase models")
+      ->capture_default_str();
+  validate->add_flag("--json", options->json, "Print one JSON object");
+  validate->callback([options, &context, &runner] {
+    runner = [options, &context] { return run_validate(*options, context); };
   });
 }
 
