@@ -28,12 +28,15 @@ demo: build
 	$(VAFA) --db $(DEMO_DB) import orders    $(DEMO_DATA)/orders.csv
 	$(VAFA) --db $(DEMO_DB) import events    $(DEMO_DATA)/events.ndjson
 	$(VAFA) --db $(DEMO_DB) stats
-	@echo; echo "== CLV models fitted on orders up to 2025-06-30 (days) =="
-	@for m in bgnbd mbgnbd gamma-gamma; do \
-	  $(VAFA) --db $(DEMO_DB) clv fit --model $$m --calibration-end 2025-06-30 --unit day; echo; done
+	@echo; echo "== CLV: the purchase models fitted on orders up to 2025-06-30, compared on the rest of 2025 =="
+	@$(VAFA) --db $(DEMO_DB) clv validate --calibration-end 2025-06-30 --holdout-end 2025-12-31 --unit week
+	@echo; echo "== The spend model on the repeat customers' order values =="
+	@$(VAFA) --db $(DEMO_DB) clv fit --model gamma-gamma --calibration-end 2025-06-30 --unit week
 	@$(VAFA) --db $(DEMO_DB) clv predict --calibration-end 2025-06-30 --unit day --horizon 180 \
 	  --discount-rate 0.0003 --out $(DEMO_DATA)/clv.csv
-	@echo "== Top 10 customers by CLV over the next 180 days ($(DEMO_DATA)/clv.csv) =="
+	@$(VAFA) --db $(DEMO_DB) clv predict --calibration-end 2025-06-30 --unit day --horizon 180 \
+	  --discount-rate 0.0003 --store
+	@echo; echo "== Top 10 customers by BG/NBD CLV over the next 180 days ($(DEMO_DATA)/clv.csv) =="
 	@(head -1 $(DEMO_DATA)/clv.csv; tail -n +2 $(DEMO_DATA)/clv.csv | sort -t, -k8,8 -gr | head -10) \
 	  | awk -F, '{ printf "%-10s %9s %9s %9s %8s %18s %20s %10s\n", $$1, $$2, $$3, $$4, $$5, $$6, $$7, $$8 }'
 
