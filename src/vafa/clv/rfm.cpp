@@ -61,18 +61,30 @@ Status validate(const RfmRows& rows) {
 }
 
 RfmRows compress(const RfmRows& rows) {
-  std::vector<std::size_t> order(rows.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  auto key = [&](std::size_t i) { return std::tuple(rows.x[i], rows.t_x[i], rows.T[i]); };
-  std::sort(order.begin(), order.end(),
-            [&](std::size_t l, std::size_t r) { return key(l) < key(r); });
+  // Sorting the rows themselves (contiguous) is about twice as fast as sorting indices into
+  // the columns; sorted, equal rows are neighbours.
+  struct Row {
+    double x, t_x, T, weight;
+  };
+  std::vector<Row> sorted(rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    sorted[i] = {rows.x[i], rows.t_x[i], rows.T[i], rows.weight[i]};
+  }
+  std::sort(sorted.begin(), sorted.end(), [](const Row& l, const Row& r) {
+    if (l.x != r.x) return l.x < r.x;
+    if (l.t_x != r.t_x) return l.t_x < r.t_x;
+    return l.T < r.T;
+  });
   RfmRows out;
-  for (std::size_t i : order) {
-    if (!out.empty() && out.x.back() == rows.x[i] && out.t_x.back() == rows.t_x[i] &&
-        out.T.back() == rows.T[i]) {
-      out.weight.back() += rows.weight[i];
+  out.x.reserve(sorted.size());
+  out.t_x.reserve(sorted.size());
+  out.T.reserve(sorted.size());
+  out.weight.reserve(sorted.size());
+  for (const Row& r : sorted) {
+    if (!out.empty() && out.x.back() == r.x && out.t_x.back() == r.t_x && out.T.back() == r.T) {
+      out.weight.back() += r.weight;
     } else {
-      out.push(rows.x[i], rows.t_x[i], rows.T[i], rows.weight[i]);
+      out.push(r.x, r.t_x, r.T, r.weight);
     }
   }
   return out;
