@@ -273,16 +273,22 @@ Result<clv::FitResult> fit_model(const ModelChoice& model, const Inputs& in) {
   return fail(ErrorCode::internal, "unknown model");
 }
 
+nlohmann::ordered_json params_json(const clv::FitResult& fit) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::object();
+  for (std::size_t i = 0; i < fit.params.size(); ++i)
+    out[std::string(fit.names[i])] = fit.params[i];
+  return out;
+}
+
 nlohmann::ordered_json fit_json(std::string_view model, const clv::FitResult& fit) {
   nlohmann::ordered_json out;
   out["model"] = model;
-  out["params"] = nlohmann::ordered_json::object();
+  out["params"] = params_json(fit);
   out["std_errors"] = nlohmann::ordered_json::object();
   for (std::size_t i = 0; i < fit.params.size(); ++i) {
-    const std::string name(fit.names[i]);
-    out["params"][name] = fit.params[i];
-    out["std_errors"][name] = fit.std_errors[i] ? nlohmann::ordered_json(*fit.std_errors[i])
-                                                : nlohmann::ordered_json(nullptr);
+    out["std_errors"][std::string(fit.names[i])] = fit.std_errors[i]
+                                                       ? nlohmann::ordered_json(*fit.std_errors[i])
+                                                       : nlohmann::ordered_json(nullptr);
   }
   out["log_likelihood"] = fit.log_likelihood;
   out["aic"] = fit.aic;
@@ -325,14 +331,15 @@ int run_fit(const Options& o, const Context& context) {
   return fit->converged ? kOk : kFailure;
 }
 
-// One customer's predictions from whichever purchase model was fitted.
-struct Predictor {
-  std::function<double(double x, double t_x, double T)> p_alive;
-  std::function<double(double x, double t_x, double T)> expected;    // over the horizon
-  std::function<double(double x, double t_x, double T)> discounted;  // the same, discounted
+// One customer's predictions from whichever purchase model was fitted: P(alive), expected
+// purchases over the horizon, and the same discounted (computed only when `discounted` is asked).
+struct Prediction {
+  double alive, expected, discounted;
 };
+using Predictor = std::function<Prediction(double x, double t_x, double T, bool discounted)>;
 
 Result<Predictor> predictor(const ModelChoice& model, const clv::FitResult& fit, const Options& o) {
+  const double rate = o.discount_rate;
   if (model.kind == Kind::bgbb) {
     const clv::BgbbParams p{fit.params[0], fit.params[1], fit.params[2], fit.params[3]};
     if (o.horizon != std::floor(o.horizon)) {
@@ -340,39 +347,21 @@ Result<Predictor> predictor(const ModelChoice& model, const clv::FitResult& fit,
                   o.horizon);
     }
     const int periods = static_cast<int>(o.horizon);
-    const double rate = o.discount_rate;
-    return Predictor{
-        [p](double x, double t_x, double n) { return clv::bgbb_p_alive(p, x, t_x, n); },
-        [p, periods](double x, double t_x, double n) {
-          return clv::bgbb_conditional_expected(p, periods, x, t_x, n);
-        },
-        [p, periods, rate](double x, double t_x, double n) {
-          // Period k's transactions discounted by (1 + rate)^-k.
-          double total = 0, before = 0;
-          for (int k = 1; k <= periods; ++k) {
-            const double upto = clv::bgbb_conditional_expected(p, k, x, t_x, n);
-            total += (upto - before) * std::pow(1 + rate, -k);
-            before = upto;
-          }
-          return total;
-        }};
+    return Predictor([p, periods, rate](double x, double t_x, double n, bool discounted) {
+      const double expected = clv::bgbb_conditional_expected(p, periods, x, t_x, n);
+      return Prediction{
+          clv::bgbb_p_alive(p, x, t_x, n), expected,
+          discounted ? clv::bgbb_discounted_expected(p, periods, rate, x, t_x, n) : expected};
+    });
   }
   const clv::FittedModel m{model.purchase, fit.params};
-  const double horizon = o.horizon, rate = o.discount_rate;
-  return Predictor{[m](double x, double t_x, double T) { return m.p_alive(x, t_x, T); },
-                   [m, horizon](double x, double t_x, double T) {
-                     return m.conditional_expected(horizon, x, t_x, T);
-                   },
-                   [m, horizon, rate](double x, double t_x, double T) {
-                     return m.discounted_expected(horizon, rate, x, t_x, T);
-                   }};
-}
-
-nlohmann::ordered_json params_json(const clv::FitResult& fit) {
-  nlohmann::ordered_json out = nlohmann::ordered_json::object();
-  for (std::size_t i = 0; i < fit.params.size(); ++i)
-    out[std::string(fit.names[i])] = fit.params[i];
-  return out;
+  const double horizon = o.horizon;
+  return Predictor([m, horizon, rate](double x, double t_x, double T, bool discounted) {
+    const double alive = m.p_alive(x, t_x, T);
+    const double expected = alive * m.expected_if_alive(horizon, x, T);
+    if (!discounted || rate == 0) return Prediction{alive, expected, expected};
+    return Prediction{alive, expected, alive * m.discounted_if_alive(horizon, rate, x, T)};
+  });
 }
 
 int run_predict(const Options& o, const Context& context) {
@@ -425,12 +414,12 @@ int run_predict(const Options& o, const Context& context) {
 #pragma omp parallel for schedule(dynamic, 4096)
   for (std::size_t i = 0; i < n; ++i) {
     const double x = in->rfm.x[i], t_x = in->rfm.t_x[i], T = in->rfm.T[i];
-    alive[i] = predict->p_alive(x, t_x, T);
-    expected[i] = predict->expected(x, t_x, T);
+    const Prediction one = (*predict)(x, t_x, T, spend.has_value());
+    alive[i] = one.alive;
+    expected[i] = one.expected;
     if (spend) {
       value[i] = clv::gg_expected_value(*spend, x, in->monetary[i]).value_or(0.0);
-      const double discounted = o.discount_rate == 0 ? expected[i] : predict->discounted(x, t_x, T);
-      clv[i] = value[i] * discounted;
+      clv[i] = value[i] * one.discounted;
     }
   }
   if (o.to_store) {

@@ -104,21 +104,12 @@ double bg_log_likelihood(BgVariant variant, const BgParams& p, const RfmRows& ro
 }
 
 Result<FitResult> bg_fit(BgVariant variant, const RfmRows& rows, const FitOptions& options) {
-  VAFA_CHECK(validate(rows));
-  if (std::none_of(rows.x.begin(), rows.x.end(), [](double v) { return v > 0; })) {
-    return fail(ErrorCode::invalid_argument,
-                "every customer has frequency 0: with no repeat purchases the purchase and "
-                "dropout rates cannot be estimated");
-  }
-  const RfmRows data = compress(rows);
+  VAFA_TRY(const RfmRows data, rows_to_fit(rows));
   const DistinctValues xs = distinct_values(data.x, data.weight);
   std::vector<double> start = options.start;
   if (start.empty()) {
     // r = 1, alpha = the mean age (a rate of about one purchase per observed lifetime), a = b = 1.
-    double mean_t = 0;
-    for (std::size_t i = 0; i < data.size(); ++i) mean_t += data.weight[i] * data.T[i];
-    mean_t /= data.customers();
-    start = {1.0, std::max(mean_t, 1e-3), 1.0, 1.0};
+    start = {1.0, mean_age(data), 1.0, 1.0};
   }
   auto ll = [&](std::span<const double> q, std::span<double> g) {
     return log_likelihood(variant, BgParams{q[0], q[1], q[2], q[3]}, data, xs, g);
@@ -134,8 +125,7 @@ double bg_p_alive(BgVariant variant, const BgParams& p, double x, double t_x, do
   return 1.0 - softplus(d).sigmoid;  // 1 / (1 + e^d)
 }
 
-double bg_conditional_expected(BgVariant variant, const BgParams& p, double t, double x, double t_x,
-                               double T) {
+double bg_expected_if_alive(BgVariant variant, const BgParams& p, double t, double x, double T) {
   if (t <= 0) return 0.0;
   const double m = shift(variant);
   // FHL 2005 eq. 10 with Euler's transformation of the 2F1, which keeps it finite for large x:
@@ -146,17 +136,22 @@ double bg_conditional_expected(BgVariant variant, const BgParams& p, double t, d
   const double z = t / (p.alpha + T + t);
   const double l = std::log1p(-z);  // log(1 - z)
   const double am1 = p.a - 1;
-  const double first =
-      std::abs(am1 * l) < 1e-8 ? -l * (1 + 0.5 * am1 * l) : -std::expm1(am1 * l) / am1;
+  const double first = one_minus_exp_over(am1, -l);  // (1 - (1-z)^(a-1)) / (a-1)
   const double series = hyp2f1_minus_one_over_b(p.a + p.b - 1 + m - p.r, am1, c, z);
   const double bracket = first - std::exp(am1 * l) * series;
-  return c * bracket * bg_p_alive(variant, p, x, t_x, T);
+  return c * bracket;
+}
+
+double bg_conditional_expected(BgVariant variant, const BgParams& p, double t, double x, double t_x,
+                               double T) {
+  return bg_expected_if_alive(variant, p, t, x, T) * bg_p_alive(variant, p, x, t_x, T);
 }
 
 double bg_discounted_expected(BgVariant variant, const BgParams& p, double horizon, double rate,
                               double x, double t_x, double T) {
-  return discount_in_steps(
-      horizon, rate, [&](double t) { return bg_conditional_expected(variant, p, t, x, t_x, T); });
+  return bg_p_alive(variant, p, x, t_x, T) * discount_in_steps(horizon, rate, [&](double t) {
+           return bg_expected_if_alive(variant, p, t, x, T);
+         });
 }
 
 double bg_expected(BgVariant variant, const BgParams& p, double t) {

@@ -26,7 +26,10 @@ Result<FitResult> bg_fit(BgVariant variant, const RfmRows& rows, const FitOption
 
 // P(alive at T | x, t_x, T).
 double bg_p_alive(BgVariant variant, const BgParams& p, double x, double t_x, double T);
-// E[purchases in (T, T + t] | x, t_x, T].
+// E[purchases in (T, T + t] | x, T, alive at T]: the conditional expectation without the
+// factor P(alive), which callers that need both compute once.
+double bg_expected_if_alive(BgVariant variant, const BgParams& p, double t, double x, double T);
+// E[purchases in (T, T + t] | x, t_x, T] = bg_expected_if_alive * bg_p_alive.
 double bg_conditional_expected(BgVariant variant, const BgParams& p, double t, double x, double t_x,
                                double T);
 // E[purchases in (T, T + horizon] | x, t_x, T], each discounted at `rate` per unit of time: the

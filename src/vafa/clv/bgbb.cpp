@@ -8,12 +8,11 @@
 
 #include <fmt/core.h>
 
+#include "vafa/clv/rfm.hpp"
 #include "vafa/clv/special.hpp"
 
 namespace vafa::clv {
 namespace {
-
-bool whole(double v) { return std::isfinite(v) && v >= 0 && v == std::floor(v); }
 
 // The parameter-only parts of every term.
 struct Constants {
@@ -73,9 +72,9 @@ double row_log_likelihood(const BgbbParams& p, const Constants& c, double x, dou
 }  // namespace
 
 std::optional<std::string> check_discrete_row(double x, double t_x, double n, double weight) {
-  if (!whole(x)) return fmt::format("frequency must be a whole number >= 0 (got {})", x);
-  if (!whole(t_x)) return fmt::format("recency must be a whole number >= 0 (got {})", t_x);
-  if (!whole(n)) return fmt::format("periods must be a whole number >= 0 (got {})", n);
+  if (!is_count(x)) return fmt::format("frequency must be a whole number >= 0 (got {})", x);
+  if (!is_count(t_x)) return fmt::format("recency must be a whole number >= 0 (got {})", t_x);
+  if (!is_count(n)) return fmt::format("periods must be a whole number >= 0 (got {})", n);
   if (!(weight > 0) || !std::isfinite(weight)) {
     return fmt::format("weight must be a positive number (got {})", weight);
   }
@@ -142,15 +141,23 @@ double bgbb_p_alive(const BgbbParams& p, double x, double t_x, double n) {
   return std::exp(term(p, c, x, n - x, p.gamma, n + 1, nullptr) - ll);
 }
 
-double bgbb_conditional_expected(const BgbbParams& p, int future, double x, double t_x, double n) {
-  // Sum over k = 1 .. future of P(alive at n + k and transacts) =
+double bgbb_discounted_expected(const BgbbParams& p, int future, double rate, double x, double t_x,
+                                double n) {
+  // Sum over k = 1 .. future of P(alive at n + k and transacts) (1 + rate)^-k, where
+  // P(alive at n + k and transacts) =
   // B(alpha+x+1, beta+n-x)/B(alpha, beta) * B(gamma, delta+n+k)/B(gamma, delta) / L.
   const Constants c = constants(p);
   const double ll = row_log_likelihood(p, c, x, t_x, n, nullptr);
   double total = 0;
-  for (int k = 1; k <= future; ++k)
-    total += std::exp(term(p, c, x + 1, n - x, p.gamma, n + k, nullptr) - ll);
+  for (int k = 1; k <= future; ++k) {
+    total +=
+        std::exp(term(p, c, x + 1, n - x, p.gamma, n + k, nullptr) - ll) * std::pow(1 + rate, -k);
+  }
   return total;
+}
+
+double bgbb_conditional_expected(const BgbbParams& p, int future, double x, double t_x, double n) {
+  return bgbb_discounted_expected(p, future, 0.0, x, t_x, n);
 }
 
 double bgbb_expected(const BgbbParams& p, int n) {

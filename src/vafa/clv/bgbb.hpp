@@ -43,6 +43,9 @@ Result<FitResult> bgbb_fit(const DiscreteRows& rows, const FitOptions& options =
 double bgbb_p_alive(const BgbbParams& p, double x, double t_x, double n);
 // E[transactions in opportunities n+1 .. n+future | x, t_x, n].
 double bgbb_conditional_expected(const BgbbParams& p, int future, double x, double t_x, double n);
+// The same, the transactions of opportunity n + k discounted by (1 + rate)^-k.
+double bgbb_discounted_expected(const BgbbParams& p, int future, double rate, double x, double t_x,
+                                double n);
 // E[transactions in the first n opportunities] of a new customer.
 double bgbb_expected(const BgbbParams& p, int n);
 // P(X(n) = k) for a new customer.

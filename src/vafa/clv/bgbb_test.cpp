@@ -70,10 +70,8 @@ TEST(Bgbb, ReproducesThePublishedDonationsFit) {
 TEST(Bgbb, GradientMatchesFiniteDifferences) {
   const DiscreteRows rows = donations();
   std::mt19937_64 engine(44);
-  std::uniform_real_distribution<double> log_uniform(std::log(0.05), std::log(20.0));
   for (int trial = 0; trial < 10; ++trial) {
-    std::vector<double> at(4);
-    for (double& v : at) v = std::exp(log_uniform(engine));
+    const std::vector<double> at = random_params(engine, 4);
     expect_gradient_matches(
         [&](const std::vector<double>& q, std::vector<double>& g) {
           return bgbb_log_likelihood({q[0], q[1], q[2], q[3]}, rows, g);
@@ -118,6 +116,15 @@ TEST(Bgbb, PredictionsAgreeWithMonteCarlo) {
   }
   EXPECT_NEAR(total, 1.0, 1e-12);
   EXPECT_NEAR(bgbb_expected(kDonations, 6), mean / n, 0.01);
+}
+
+TEST(Bgbb, DiscountingLowersExpectedTransactionsAndZeroRateChangesNothing) {
+  const double plain = bgbb_conditional_expected(kDonations, 5, 3, 4, 6);
+  EXPECT_DOUBLE_EQ(bgbb_discounted_expected(kDonations, 5, 0.0, 3, 4, 6), plain);
+  const double discounted = bgbb_discounted_expected(kDonations, 5, 0.1, 3, 4, 6);
+  EXPECT_LT(discounted, plain);
+  // Every period is discounted by at least the last period's factor.
+  EXPECT_GT(discounted, plain * std::pow(1.1, -5.0));
 }
 
 TEST(Bgbb, PAliveFallsWithTimeSinceTheLastTransaction) {

@@ -2,6 +2,7 @@
 
 #include "vafa/clv/bg_family.hpp"
 #include "vafa/clv/pareto_nbd.hpp"
+#include "vafa/clv/special.hpp"
 
 namespace vafa::clv {
 namespace {
@@ -42,24 +43,13 @@ double FittedModel::p_alive(double x, double t_x, double T) const {
   return bg_p_alive(variant(model), bg(params), x, t_x, T);
 }
 
-double FittedModel::conditional_expected(double t, double x, double t_x, double T) const {
-  if (model == PurchaseModel::pareto_nbd) {
-    return pnbd_conditional_expected(pareto(params), t, x, t_x, T);
-  }
-  return bg_conditional_expected(variant(model), bg(params), t, x, t_x, T);
+double FittedModel::expected_if_alive(double t, double x, double T) const {
+  if (model == PurchaseModel::pareto_nbd) return pnbd_expected_if_alive(pareto(params), t, x, T);
+  return bg_expected_if_alive(variant(model), bg(params), t, x, T);
 }
 
-double FittedModel::discounted_expected(double horizon, double rate, double x, double t_x,
-                                        double T) const {
-  if (model == PurchaseModel::pareto_nbd) {
-    return pnbd_discounted_expected(pareto(params), horizon, rate, x, t_x, T);
-  }
-  return bg_discounted_expected(variant(model), bg(params), horizon, rate, x, t_x, T);
-}
-
-double FittedModel::expected(double t) const {
-  if (model == PurchaseModel::pareto_nbd) return pnbd_expected(pareto(params), t);
-  return bg_expected(variant(model), bg(params), t);
+double FittedModel::discounted_if_alive(double horizon, double rate, double x, double T) const {
+  return discount_in_steps(horizon, rate, [&](double t) { return expected_if_alive(t, x, T); });
 }
 
 }  // namespace vafa::clv

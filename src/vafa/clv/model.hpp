@@ -27,12 +27,11 @@ struct FittedModel {
   std::vector<double> params;
 
   double p_alive(double x, double t_x, double T) const;
-  // Purchases in (T, T + t] given the customer's history.
-  double conditional_expected(double t, double x, double t_x, double T) const;
-  // The same, discounted at `rate` per unit of time (see discount_in_steps).
-  double discounted_expected(double horizon, double rate, double x, double t_x, double T) const;
-  // Purchases in (0, t] of a new customer.
-  double expected(double t) const;
+  // Purchases in (T, T + t] if alive at T; times p_alive, the conditional expectation. Callers
+  // compute p_alive once and use it for every horizon.
+  double expected_if_alive(double t, double x, double T) const;
+  // The same over a horizon, discounted at `rate` per unit of time (see discount_in_steps).
+  double discounted_if_alive(double horizon, double rate, double x, double T) const;
 };
 
 }  // namespace vafa::clv

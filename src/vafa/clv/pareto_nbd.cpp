@@ -239,11 +239,6 @@ double log_likelihood(const ParetoParams& p, const RfmRows& rows, const Prepared
   return fixed[0] + sums[0];
 }
 
-// (1 - e^(-a l)) / a, with its limit l at a = 0.
-double one_minus_exp_over(double a, double l) {
-  return std::abs(a * l) < 1e-10 ? l * (1 - 0.5 * a * l) : -std::expm1(-a * l) / a;
-}
-
 }  // namespace
 
 double pnbd_log_likelihood(const ParetoParams& p, const RfmRows& rows, std::span<double> grad) {
@@ -251,20 +246,12 @@ double pnbd_log_likelihood(const ParetoParams& p, const RfmRows& rows, std::span
 }
 
 Result<FitResult> pnbd_fit(const RfmRows& rows, const FitOptions& options) {
-  VAFA_CHECK(validate(rows));
-  if (std::none_of(rows.x.begin(), rows.x.end(), [](double v) { return v > 0; })) {
-    return fail(ErrorCode::invalid_argument,
-                "every customer has frequency 0: with no repeat purchases the purchase and "
-                "dropout rates cannot be estimated");
-  }
-  const RfmRows data = compress(rows);
+  VAFA_TRY(const RfmRows data, rows_to_fit(rows));
   const Prepared prepared = prepare(data);
   std::vector<double> start = options.start;
   if (start.empty()) {
     // r = s = 1 and both scales the mean age: about one purchase and one death per lifetime.
-    double mean_t = 0;
-    for (std::size_t i = 0; i < data.size(); ++i) mean_t += data.weight[i] * data.T[i];
-    mean_t = std::max(mean_t / data.customers(), 1e-3);
+    const double mean_t = mean_age(data);
     start = {1.0, mean_t, 1.0, mean_t};
   }
   auto ll = [&](std::span<const double> q, std::span<double> g) {
@@ -277,20 +264,23 @@ double pnbd_p_alive(const ParetoParams& p, double x, double t_x, double T) {
   return row(p, x, t_x, T, coefficients_for(p, x, t_x), nullptr, nullptr).alive;
 }
 
-double pnbd_conditional_expected(const ParetoParams& p, double t, double x, double t_x, double T) {
+double pnbd_expected_if_alive(const ParetoParams& p, double t, double x, double T) {
   if (t <= 0) return 0.0;
   // Alive: rate ~ gamma(r+x, alpha+T), death rate ~ gamma(s, beta+T), so
-  // E = (r+x)/(alpha+T) * (beta+T) * (1 - ((beta+T)/(beta+T+t))^(s-1)) / (s-1) * P(alive).
+  // E = (r+x)/(alpha+T) * (beta+T) * (1 - ((beta+T)/(beta+T+t))^(s-1)) / (s-1).
   const double bt = p.beta + T;
-  const double l = std::log1p(t / bt);
-  return (p.r + x) / (p.alpha + T) * bt * one_minus_exp_over(p.s - 1, l) *
-         pnbd_p_alive(p, x, t_x, T);
+  return (p.r + x) / (p.alpha + T) * bt * one_minus_exp_over(p.s - 1, std::log1p(t / bt));
+}
+
+double pnbd_conditional_expected(const ParetoParams& p, double t, double x, double t_x, double T) {
+  return pnbd_expected_if_alive(p, t, x, T) * pnbd_p_alive(p, x, t_x, T);
 }
 
 double pnbd_discounted_expected(const ParetoParams& p, double horizon, double rate, double x,
                                 double t_x, double T) {
-  return discount_in_steps(horizon, rate,
-                           [&](double t) { return pnbd_conditional_expected(p, t, x, t_x, T); });
+  return pnbd_p_alive(p, x, t_x, T) * discount_in_steps(horizon, rate, [&](double t) {
+           return pnbd_expected_if_alive(p, t, x, T);
+         });
 }
 
 double pnbd_expected(const ParetoParams& p, double t) {

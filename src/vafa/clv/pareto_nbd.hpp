@@ -30,7 +30,10 @@ Result<FitResult> pnbd_fit(const RfmRows& rows, const FitOptions& options = {});
 
 // P(alive at T | x, t_x, T).
 double pnbd_p_alive(const ParetoParams& p, double x, double t_x, double T);
-// E[purchases in (T, T + t] | x, t_x, T].
+// E[purchases in (T, T + t] | x, T, alive at T]: the conditional expectation without the
+// factor P(alive).
+double pnbd_expected_if_alive(const ParetoParams& p, double t, double x, double T);
+// E[purchases in (T, T + t] | x, t_x, T] = pnbd_expected_if_alive * pnbd_p_alive.
 double pnbd_conditional_expected(const ParetoParams& p, double t, double x, double t_x, double T);
 // As pnbd_conditional_expected, discounted at `rate` per unit of time in the steps of
 // discount_in_steps (special.hpp).

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "vafa/clv/bg_family.hpp"
+#include "vafa/clv/model.hpp"
 #include "vafa/clv/pareto_nbd.hpp"
 #include "vafa/clv/test_support.hpp"
 #include "vafa/generate/btyd.hpp"
@@ -35,10 +37,8 @@ TEST(ParetoNbd, ReproducesThePublishedCdnowFit) {
 TEST(ParetoNbd, GradientMatchesFiniteDifferencesOnBothSidesOfAlphaEqualsBeta) {
   const RfmRows rows = cdnow_rfm();
   std::mt19937_64 engine(43);
-  std::uniform_real_distribution<double> log_uniform(std::log(0.05), std::log(20.0));
   for (int trial = 0; trial < 12; ++trial) {
-    std::vector<double> at(4);
-    for (double& v : at) v = std::exp(log_uniform(engine));
+    const std::vector<double> at = random_params(engine, 4);
     expect_gradient_matches(
         [&](const std::vector<double>& q, std::vector<double>& g) {
           return pnbd_log_likelihood({q[0], q[1], q[2], q[3]}, rows, g);
@@ -68,43 +68,46 @@ TEST(ParetoNbd, RecoversSimulatedParameters) {
 
 TEST(ParetoNbd, PredictionsAgreeWithMonteCarlo) {
   const ParetoParams p = kCdnow;
-  generate::BtydParams sim{.model = generate::DropoutModel::pareto,
-                           .r = p.r,
-                           .alpha = p.alpha,
-                           .a = p.s,
-                           .b = p.beta,
-                           .T_min = 26,
-                           .T_max = 78,
-                           .holdout = 39,
-                           .seed = 98};
-  const auto c = generate::simulate_btyd(sim, 200000);
-  const double n = static_cast<double>(c.x.size());
-  double predicted = 0, actual = 0, square = 0;
-  for (std::size_t i = 0; i < c.x.size(); ++i) {
-    predicted += pnbd_conditional_expected(p, 39, c.x[i], c.t_x[i], c.T[i]);
-    actual += c.holdout_x[i];
-    square += c.holdout_x[i] * c.holdout_x[i];
-  }
-  const double sd = std::sqrt(square / n - (actual / n) * (actual / n));
-  EXPECT_NEAR(predicted / n, actual / n, 4 * sd / std::sqrt(n));
+  const generate::BtydParams sim{.model = generate::DropoutModel::pareto,
+                                 .r = p.r,
+                                 .alpha = p.alpha,
+                                 .a = p.s,
+                                 .b = p.beta,
+                                 .T_min = 26,
+                                 .T_max = 78,
+                                 .holdout = 39,
+                                 .seed = 98};
+  expect_predictions_match_simulation(
+      sim, 6,
+      [&](double t, double x, double t_x, double T) {
+        return pnbd_conditional_expected(p, t, x, t_x, T);
+      },
+      [&](double t) { return pnbd_expected(p, t); },
+      [&](double t, int k) { return pnbd_probability_of_purchases(p, t, k); });
+}
 
-  sim.T_min = sim.T_max = 0;
-  sim.seed = 6;
-  const auto fresh = generate::simulate_btyd(sim, 200000);
-  std::vector<double> counts(6, 0.0);
-  double mean = 0, mean_square = 0;
-  for (double h : fresh.holdout_x) {
-    mean += h;
-    mean_square += h * h;
-    if (h < 6) counts[static_cast<std::size_t>(h)] += 1;
-  }
-  mean /= n;
-  EXPECT_NEAR(pnbd_expected(p, 39), mean, 4 * std::sqrt((mean_square / n - mean * mean) / n));
-  for (int k = 0; k < 6; ++k) {
-    const double share = counts[static_cast<std::size_t>(k)] / n;
-    EXPECT_NEAR(pnbd_probability_of_purchases(p, 39, k), share,
-                4 * std::sqrt(share * (1 - share) / n) + 1e-4)
-        << "P(X(39) = " << k << ")";
+TEST(ParetoNbd, DiscountingLowersExpectedPurchasesAndZeroRateChangesNothing) {
+  const double plain = pnbd_conditional_expected(kCdnow, 52, 2, 30.43, 38.86);
+  EXPECT_DOUBLE_EQ(pnbd_discounted_expected(kCdnow, 52, 0.0, 2, 30.43, 38.86), plain);
+  const double discounted = pnbd_discounted_expected(kCdnow, 52, 0.01, 2, 30.43, 38.86);
+  EXPECT_LT(discounted, plain);
+  EXPECT_GT(discounted, plain * std::pow(1.01, -52.0));
+}
+
+TEST(FittedModel, AgreesWithEachModelsOwnFunctions) {
+  const struct { double x, t_x, T; } customers[] = {{0, 0, 38.86}, {2, 30.43, 38.86}, {10, 35, 39}};
+  const FittedModel pareto{PurchaseModel::pareto_nbd, {0.553, 10.578, 0.606, 11.669}};
+  const FittedModel bg{PurchaseModel::mbgnbd, {0.525, 6.183, 0.891, 1.614}};
+  for (const auto& c : customers) {
+    EXPECT_DOUBLE_EQ(pareto.p_alive(c.x, c.t_x, c.T), pnbd_p_alive(kCdnow, c.x, c.t_x, c.T));
+    EXPECT_DOUBLE_EQ(pareto.p_alive(c.x, c.t_x, c.T) * pareto.expected_if_alive(39, c.x, c.T),
+                     pnbd_conditional_expected(kCdnow, 39, c.x, c.t_x, c.T));
+    EXPECT_DOUBLE_EQ(
+        pareto.p_alive(c.x, c.t_x, c.T) * pareto.discounted_if_alive(52, 0.01, c.x, c.T),
+        pnbd_discounted_expected(kCdnow, 52, 0.01, c.x, c.t_x, c.T));
+    const BgParams p{0.525, 6.183, 0.891, 1.614};
+    EXPECT_DOUBLE_EQ(bg.p_alive(c.x, c.t_x, c.T) * bg.expected_if_alive(39, c.x, c.T),
+                     bg_conditional_expected(BgVariant::mbgnbd, p, 39, c.x, c.t_x, c.T));
   }
 }
 

@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 
 namespace vafa::clv {
-namespace {
-
 bool is_count(double v) { return std::isfinite(v) && v >= 0 && v == std::floor(v); }
+
+namespace {
 
 std::optional<std::string> check_weight(double weight) {
   if (!std::isfinite(weight) || weight <= 0) {
@@ -88,6 +88,22 @@ RfmRows compress(const RfmRows& rows) {
     }
   }
   return out;
+}
+
+Result<RfmRows> rows_to_fit(const RfmRows& rows) {
+  VAFA_CHECK(validate(rows));
+  if (std::none_of(rows.x.begin(), rows.x.end(), [](double v) { return v > 0; })) {
+    return fail(ErrorCode::invalid_argument,
+                "every customer has frequency 0: with no repeat purchases the purchase and "
+                "dropout rates cannot be estimated");
+  }
+  return compress(rows);
+}
+
+double mean_age(const RfmRows& rows) {
+  double total = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) total += rows.weight[i] * rows.T[i];
+  return std::max(total / rows.customers(), 1e-3);
 }
 
 void SpendRows::push(double frequency, double mean_value, double count) {

@@ -24,6 +24,9 @@ struct RfmRows {
   double customers() const;
 };
 
+// A whole number >= 0 (frequencies, and BG/BB's periods).
+bool is_count(double v);
+
 // What is wrong with one (x, t_x, T, weight) row, or nothing. Used by every reader so the
 // message can name the row's own line.
 std::optional<std::string> check_rfm_row(double x, double t_x, double T, double weight = 1.0);
@@ -33,6 +36,12 @@ Status validate(const RfmRows& rows);
 // Merges identical (x, t_x, T) rows, adding their weights (sorted by x, then t_x, then T), so a
 // likelihood pass costs one row per distinct customer history.
 RfmRows compress(const RfmRows& rows);
+
+// What every purchase-model fit starts with: the rows validated, an error if no customer made a
+// repeat purchase (nothing to estimate the rates from), then compressed.
+Result<RfmRows> rows_to_fit(const RfmRows& rows);
+// The mean of T over customers (weighted), at least 1e-3: the models' default time scale.
+double mean_age(const RfmRows& rows);
 
 // Spend rows for the Gamma-Gamma model: x repeat purchases with mean value zbar (> 0).
 struct SpendRows {

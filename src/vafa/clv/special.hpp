@@ -20,6 +20,11 @@ inline Softplus softplus(double d) {
   return d >= 0 ? Softplus{d + l, 1.0 / (1.0 + e)} : Softplus{l, e / (1.0 + e)};
 }
 
+// (1 - e^(-a l)) / a, with its limit l (and the next term) near a = 0.
+inline double one_minus_exp_over(double a, double l) {
+  return std::abs(a * l) < 1e-10 ? l * (1 - 0.5 * a * l) : -std::expm1(-a * l) / a;
+}
+
 double log_gamma(double v);  // thread-safe lgamma
 double digamma(double v);
 double log_beta(double a, double b);

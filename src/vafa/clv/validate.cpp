@@ -70,8 +70,9 @@ Result<Validation> validate_models(const ValidationInput& in, const ValidationOp
         n, width, [&](std::size_t begin, std::size_t end, std::vector<double>& s) {
           for (std::size_t i = begin; i < end; ++i) {
             double at_end = 0;
+            const double alive = fitted.p_alive(c.x[i], c.t_x[i], c.T[i]);
             for (std::size_t k = 0; k < points; ++k) {
-              const double e = fitted.conditional_expected(out.points[k], c.x[i], c.t_x[i], c.T[i]);
+              const double e = alive * fitted.expected_if_alive(out.points[k], c.x[i], c.T[i]);
               s[3 + k] += e;
               at_end = e;
             }
