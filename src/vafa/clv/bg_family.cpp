@@ -7,6 +7,7 @@
 
 #include "vafa/clv/parallel.hpp"
 #include "vafa/clv/special.hpp"
+#include "vafa/clv/vector_math.hpp"
 
 namespace vafa::clv {
 namespace {
@@ -42,51 +43,86 @@ PerX per_x(BgVariant v, const BgParams& p, double x) {
   return t;
 }
 
+// The per-row part of the log-likelihood and its gradient, in one vectorised loop. Per distinct
+// x: c = log(a / (b + x - 1 + m)), inv_bxm = 1 / (b + x - 1 + m) and dropout = 1 or 0 (rows
+// without the dropout term get c = inv_bxm = 0, so the loop needs no branch).
+struct RowInputs {
+  const double *x, *t_x, *T, *w;
+  const std::uint32_t* xi;
+  const double *c, *inv_bxm, *dropout;
+  double r, alpha;
+};
+
+VAFA_VECTOR_CLONES
+void add_row_terms(const RowInputs& in, std::size_t begin, std::size_t end,
+                   std::array<double, 5>& sums) {
+  const double *x = in.x, *t_x = in.t_x, *T = in.T, *weight = in.w;
+  const std::uint32_t* xi = in.xi;
+  const double *c = in.c, *inv_bxm = in.inv_bxm, *dropout = in.dropout;
+  const double r = in.r, alpha = in.alpha;
+  double ll = 0, dr = 0, dalpha = 0, da = 0, db = 0;
+#pragma omp simd reduction(+ : ll, dr, dalpha, da, db)
+  for (std::size_t i = begin; i < end; ++i) {
+    const std::uint32_t k = xi[i];
+    const double rx = r + x[i];
+    const double at = alpha + T[i], ax = alpha + t_x[i];
+    const double lg = simd::log(at), lt = simd::log(ax);
+    // The dropout term log(1 + e^d), d = c + (r + x) log((alpha + T) / (alpha + t_x)), and its
+    // derivative's sigmoid, from one exp without overflow (as softplus() does; written without
+    // branches, which GCC would not vectorise: max(d, 0) = (d + |d|) / 2, and the sigmoid's
+    // numerator is 1 for d >= 0 and e^-|d| below).
+    const double d = c[k] + rx * (lg - lt);
+    const double e = simd::exp(-std::abs(d));
+    const double softplus = 0.5 * (d + std::abs(d)) + simd::log1p(e);
+    const double upper = 0.5 + std::copysign(0.5, d);  // 1 for d >= 0, else 0
+    const double pi = dropout[k] * (e + upper * (1.0 - e)) / (1.0 + e);
+    const double w = weight[i];
+    ll += w * (dropout[k] * softplus - rx * lg);
+    dr += w * (pi * (lg - lt) - lg);
+    dalpha += w * (pi * rx * (1.0 / at - 1.0 / ax) - rx / at);
+    da += w * pi;
+    db += w * pi * inv_bxm[k];
+  }
+  sums[0] += ll;
+  sums[1] += dr;
+  sums[2] += dalpha;
+  sums[3] += da;
+  sums[4] += db;
+}
+
 // xs: the distinct frequencies of rows, found once per fit rather than once per pass.
 double log_likelihood(BgVariant variant, const BgParams& p, const RfmRows& rows,
                       const DistinctValues& xs, std::span<double> grad) {
-  std::vector<PerX> table(xs.values.size());
+  const std::size_t n = xs.values.size();
+  std::vector<double> c(n, 0.0), inv_bxm(n, 0.0), dropout(n, 0.0);
   std::array<double, 5> fixed{};  // the per-x parts: ll, d/dr, d/dalpha, d/da, d/db
-  for (std::size_t k = 0; k < table.size(); ++k) {
-    table[k] = per_x(variant, p, xs.values[k]);
+  for (std::size_t k = 0; k < n; ++k) {
+    const PerX t = per_x(variant, p, xs.values[k]);
+    if (t.dropout) {
+      c[k] = t.c;
+      inv_bxm[k] = t.inv_bxm;
+      dropout[k] = 1.0;
+    }
     const double w = xs.weight[k];
-    fixed[0] += w * table[k].k0;
-    fixed[1] += w * table[k].kr;
+    fixed[0] += w * t.k0;
+    fixed[1] += w * t.kr;
     fixed[2] += w * p.r / p.alpha;
-    fixed[3] += w * table[k].ka;
-    fixed[4] += w * table[k].kb;
+    fixed[3] += w * t.ka;
+    fixed[4] += w * t.kb;
   }
-  const double* x = rows.x.data();
-  const double* t_x = rows.t_x.data();
-  const double* T = rows.T.data();
-  const double* w = rows.weight.data();
-  const std::uint32_t* xi = xs.index.data();
-  const PerX* per = table.data();
-  const double alpha = p.alpha, r = p.r;
+  const RowInputs in{rows.x.data(),
+                     rows.t_x.data(),
+                     rows.T.data(),
+                     rows.weight.data(),
+                     xs.index.data(),
+                     c.data(),
+                     inv_bxm.data(),
+                     dropout.data(),
+                     p.r,
+                     p.alpha};
   const auto sums = internal::block_sums<5>(
-      rows.size(), [&](std::size_t b, std::size_t e, std::array<double, 5>& s) {
-        for (std::size_t i = b; i < e; ++i) {
-          const PerX& q = per[xi[i]];
-          const double rx = r + x[i];
-          const double at = alpha + T[i];
-          const double lg = std::log(at);
-          double ll = -rx * lg, dr = -lg, da = -rx / at, pi = 0.0, lt = lg, ax = at;
-          if (q.dropout) {
-            ax = alpha + t_x[i];
-            lt = std::log(ax);
-            const Softplus sp = softplus(q.c + rx * (lg - lt));
-            ll += sp.value;
-            pi = sp.sigmoid;
-            dr += pi * (lg - lt);
-            da += pi * rx * (1.0 / at - 1.0 / ax);
-          }
-          s[0] += w[i] * ll;
-          s[1] += w[i] * dr;
-          s[2] += w[i] * da;
-          s[3] += w[i] * pi;
-          s[4] += w[i] * pi * q.inv_bxm;
-        }
-      });
+      rows.size(),
+      [&](std::size_t b, std::size_t e, std::array<double, 5>& s) { add_row_terms(in, b, e, s); });
   if (!grad.empty()) {
     grad[0] = fixed[1] + sums[1];
     grad[1] = fixed[2] + sums[2];

@@ -228,6 +228,28 @@ TEST(BgFamily, RejectsUnusableInput) {
   }
 }
 
+TEST(Rfm, CompressMergesEqualHistoriesInFirstSeenOrder) {
+  RfmRows rows;
+  rows.push(2, 5, 10);
+  rows.push(0, 0, 10);
+  rows.push(2, 5, 10, 2.5);
+  rows.push(0, -0.0, 10);  // the same history as row 2
+  rows.push(2, 5, 11);
+  const RfmRows merged = compress(rows);
+  ASSERT_EQ(merged.size(), 3u);
+  EXPECT_EQ(merged.x, (std::vector<double>{2, 0, 2}));
+  EXPECT_EQ(merged.T, (std::vector<double>{10, 10, 11}));
+  EXPECT_EQ(merged.weight, (std::vector<double>{3.5, 2, 1}));
+  // A likelihood pass over the merged rows is the pass over the original ones.
+  for (BgVariant v : {BgVariant::bgnbd, BgVariant::mbgnbd}) {
+    const BgParams p{0.3, 4.0, 0.8, 2.5};
+    std::vector<double> g_rows(4), g_merged(4);
+    EXPECT_NEAR(bg_log_likelihood(v, p, rows, g_rows), bg_log_likelihood(v, p, merged, g_merged),
+                1e-12);
+    for (int i = 0; i < 4; ++i) EXPECT_NEAR(g_rows[i], g_merged[i], 1e-12);
+  }
+}
+
 TEST(Special, Hyp2f1SeriesMatchesClosedForms) {
   // 2F1(1, 1; 2; z) = -log(1 - z) / z, so (2F1 - 1) / B with B = 1.
   for (double z : {0.0, 0.1, 0.5, 0.9, 0.99}) {

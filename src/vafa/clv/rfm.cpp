@@ -1,7 +1,10 @@
 #include "vafa/clv/rfm.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -61,30 +64,37 @@ Status validate(const RfmRows& rows) {
 }
 
 RfmRows compress(const RfmRows& rows) {
-  // Sorting the rows themselves (contiguous) is about twice as fast as sorting indices into
-  // the columns; sorted, equal rows are neighbours.
-  struct Row {
-    double x, t_x, T, weight;
-  };
-  std::vector<Row> sorted(rows.size());
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    sorted[i] = {rows.x[i], rows.t_x[i], rows.T[i], rows.weight[i]};
-  }
-  std::sort(sorted.begin(), sorted.end(), [](const Row& l, const Row& r) {
-    if (l.x != r.x) return l.x < r.x;
-    if (l.t_x != r.t_x) return l.t_x < r.t_x;
-    return l.T < r.T;
-  });
+  // Equal rows are found with an open-addressing hash table of indices into the output (at most
+  // half full): one pass in the input's order, about three times faster than sorting 1,000,000
+  // rows, and the output keeps the order in which each history first appears.
+  const std::size_t n = rows.size();
+  const std::size_t capacity = std::bit_ceil(2 * n + 2);
+  constexpr std::uint32_t kEmpty = std::numeric_limits<std::uint32_t>::max();
+  std::vector<std::uint32_t> slots(capacity, kEmpty);
   RfmRows out;
-  out.x.reserve(sorted.size());
-  out.t_x.reserve(sorted.size());
-  out.T.reserve(sorted.size());
-  out.weight.reserve(sorted.size());
-  for (const Row& r : sorted) {
-    if (!out.empty() && out.x.back() == r.x && out.t_x.back() == r.t_x && out.T.back() == r.T) {
-      out.weight.back() += r.weight;
-    } else {
-      out.push(r.x, r.t_x, r.T, r.weight);
+  out.x.reserve(n);
+  out.t_x.reserve(n);
+  out.T.reserve(n);
+  out.weight.reserve(n);
+  auto bits = [](double v) { return std::bit_cast<std::uint64_t>(v + 0.0); };  // -0 as +0
+  for (std::size_t i = 0; i < n; ++i) {
+    const double x = rows.x[i], t_x = rows.t_x[i], T = rows.T[i];
+    std::uint64_t h = bits(x) * 0x9e3779b97f4a7c15ULL ^ bits(t_x) * 0xc2b2ae3d27d4eb4fULL ^
+                      bits(T) * 0x165667b19e3779f9ULL;
+    h ^= h >> 29;  // the multiplications leave the low bits poorly mixed
+    h *= 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 32;
+    for (std::size_t s = h & (capacity - 1);; s = (s + 1) & (capacity - 1)) {
+      const std::uint32_t k = slots[s];
+      if (k == kEmpty) {
+        slots[s] = static_cast<std::uint32_t>(out.size());
+        out.push(x, t_x, T, rows.weight[i]);
+        break;
+      }
+      if (out.x[k] == x && out.t_x[k] == t_x && out.T[k] == T) {
+        out.weight[k] += rows.weight[i];
+        break;
+      }
     }
   }
   return out;

@@ -33,8 +33,8 @@ std::optional<std::string> check_rfm_row(double x, double t_x, double T, double 
 // Checks every row, and that there is at least one; errors name the 1-based row.
 Status validate(const RfmRows& rows);
 
-// Merges identical (x, t_x, T) rows, adding their weights (sorted by x, then t_x, then T), so a
-// likelihood pass costs one row per distinct customer history.
+// Merges identical (x, t_x, T) rows, adding their weights (in the order each row first appears),
+// so a likelihood pass costs one row per distinct customer history.
 RfmRows compress(const RfmRows& rows);
 
 // What every purchase-model fit starts with: the rows validated, an error if no customer made a
