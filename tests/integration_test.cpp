@@ -184,19 +184,22 @@ TEST_F(Integration, KillDuringImportThenReimportEqualsCleanImport) {
             "--batch-rows", "5000", static_cast<char*>(nullptr));
       _exit(127);
     }
-    // Watch the committed totals from outside (WAL lets a reader in) and kill mid-import.
+    // Watch the committed totals from outside (WAL lets a reader in) and kill mid-import. The
+    // import is paused (SIGSTOP) while it is looked at, so a slow look on a busy machine cannot
+    // let it run to the end between the look and the signal.
     int status = 0;
     bool finished = false;
     while (!finished) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
       finished = waitpid(pid, &status, WNOHANG) == pid;
-      if (!finished && fs::exists(path(db)) &&
-          stats(db)["order_lines"].get<int>() >= total / fraction) {
-        break;
-      }
+      if (finished || !fs::exists(path(db))) continue;
+      ::kill(pid, SIGSTOP);
+      if (stats(db)["order_lines"].get<int>() >= total / fraction) break;
+      ::kill(pid, SIGCONT);
     }
     ASSERT_FALSE(finished) << "the import finished before it could be stopped";
     ::kill(pid, signal);
+    ::kill(pid, SIGCONT);  // a stopped process acts on SIGINT once it runs again
     waitpid(pid, &status, 0);
     if (signal == SIGKILL) {
       ASSERT_TRUE(WIFSIGNALED(status));
