@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <functional>
 #include <map>
 #include <optional>
 
@@ -331,14 +330,16 @@ int run_fit(const Options& o, const Context& context) {
   return fit->converged ? kOk : kFailure;
 }
 
-// One customer's predictions from whichever purchase model was fitted: P(alive), expected
+// Every customer's predictions from whichever purchase model was fitted: P(alive), expected
 // purchases over the horizon, and the same discounted (computed only when `discounted` is asked).
-struct Prediction {
-  double alive, expected, discounted;
+struct Predictions {
+  std::vector<double> alive, expected, discounted;
 };
-using Predictor = std::function<Prediction(double x, double t_x, double T, bool discounted)>;
 
-Result<Predictor> predictor(const ModelChoice& model, const clv::FitResult& fit, const Options& o) {
+Result<Predictions> predict_all(const ModelChoice& model, const clv::FitResult& fit,
+                                const Options& o, const clv::RfmRows& rows, bool discounted) {
+  const std::size_t n = rows.size();
+  Predictions out{std::vector<double>(n), std::vector<double>(n), {}};
   const double rate = o.discount_rate;
   if (model.kind == Kind::bgbb) {
     const clv::BgbbParams p{fit.params[0], fit.params[1], fit.params[2], fit.params[3]};
@@ -347,21 +348,29 @@ Result<Predictor> predictor(const ModelChoice& model, const clv::FitResult& fit,
                   o.horizon);
     }
     const int periods = static_cast<int>(o.horizon);
-    return Predictor([p, periods, rate](double x, double t_x, double n, bool discounted) {
-      const double expected = clv::bgbb_conditional_expected(p, periods, x, t_x, n);
-      return Prediction{
-          clv::bgbb_p_alive(p, x, t_x, n), expected,
-          discounted ? clv::bgbb_discounted_expected(p, periods, rate, x, t_x, n) : expected};
-    });
+    if (discounted) out.discounted.resize(n);
+    const auto count = static_cast<std::ptrdiff_t>(n);
+#pragma omp parallel for schedule(dynamic, 4096)
+    for (std::ptrdiff_t i = 0; i < count; ++i) {
+      const double x = rows.x[i], t_x = rows.t_x[i], periods_seen = rows.T[i];
+      out.alive[i] = clv::bgbb_p_alive(p, x, t_x, periods_seen);
+      out.expected[i] = clv::bgbb_conditional_expected(p, periods, x, t_x, periods_seen);
+      if (discounted) {
+        out.discounted[i] = clv::bgbb_discounted_expected(p, periods, rate, x, t_x, periods_seen);
+      }
+    }
+    return out;
   }
+  // P(alive) once per customer, times the expectations if alive.
   const clv::FittedModel m{model.purchase, fit.params};
-  const double horizon = o.horizon;
-  return Predictor([m, horizon, rate](double x, double t_x, double T, bool discounted) {
-    const double alive = m.p_alive(x, t_x, T);
-    const double expected = alive * m.expected_if_alive(horizon, x, T);
-    if (!discounted || rate == 0) return Prediction{alive, expected, expected};
-    return Prediction{alive, expected, alive * m.discounted_if_alive(horizon, rate, x, T)};
-  });
+  m.predict(o.horizon, rows, out.alive, out.expected);
+  if (discounted && rate > 0) out.discounted = m.discounted_if_alive(o.horizon, rate, rows);
+  for (std::size_t i = 0; i < n; ++i) {
+    out.expected[i] *= out.alive[i];
+    if (!out.discounted.empty()) out.discounted[i] *= out.alive[i];
+  }
+  if (discounted && out.discounted.empty()) out.discounted = out.expected;
+  return out;
 }
 
 int run_predict(const Options& o, const Context& context) {
@@ -395,8 +404,6 @@ int run_predict(const Options& o, const Context& context) {
     fmt::print(stderr, "vafa: warning: the {} fit did not converge; predictions may be off\n",
                o.model);
   }
-  auto predict = predictor(*model, *fit, o);
-  if (!predict) return report(predict.error());
   std::optional<clv::GammaGammaParams> spend;
   if (!in->monetary.empty()) {
     const clv::SpendRows rows = spend_rows(*in);
@@ -409,17 +416,16 @@ int run_predict(const Options& o, const Context& context) {
       fmt::print(stderr, "vafa: warning: the spend model could not be fitted; no CLV column\n");
     }
   }
+  auto predicted = predict_all(*model, *fit, o, in->rfm, spend.has_value());
+  if (!predicted) return report(predicted.error());
   const std::size_t n = in->rfm.size();
-  std::vector<double> alive(n), expected(n), value(n, 0.0), clv(n, 0.0);
-#pragma omp parallel for schedule(dynamic, 4096)
-  for (std::size_t i = 0; i < n; ++i) {
-    const double x = in->rfm.x[i], t_x = in->rfm.t_x[i], T = in->rfm.T[i];
-    const Prediction one = (*predict)(x, t_x, T, spend.has_value());
-    alive[i] = one.alive;
-    expected[i] = one.expected;
-    if (spend) {
-      value[i] = clv::gg_expected_value(*spend, x, in->monetary[i]).value_or(0.0);
-      clv[i] = value[i] * one.discounted;
+  const std::vector<double>& alive = predicted->alive;
+  const std::vector<double>& expected = predicted->expected;
+  std::vector<double> value(n, 0.0), clv(n, 0.0);
+  if (spend) {
+    for (std::size_t i = 0; i < n; ++i) {
+      value[i] = clv::gg_expected_value(*spend, in->rfm.x[i], in->monetary[i]).value_or(0.0);
+      clv[i] = value[i] * predicted->discounted[i];
     }
   }
   if (o.to_store) {

@@ -4,6 +4,7 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include "vafa/clv/parallel.hpp"
 #include "vafa/clv/special.hpp"
@@ -188,6 +189,113 @@ double bg_discounted_expected(BgVariant variant, const BgParams& p, double horiz
   return bg_p_alive(variant, p, x, t_x, T) * discount_in_steps(horizon, rate, [&](double t) {
            return bg_expected_if_alive(variant, p, t, x, T);
          });
+}
+
+namespace {
+
+// One run of customers with the same frequency x (rows idx[0..count)), in blocks that stay in
+// L1: the 2F1 series by Horner's rule over the run's coefficients, then P(alive) and the
+// expectation with the vectorised log/exp.
+struct RunInputs {
+  BgVariant variant;
+  BgParams p;
+  double t, x;
+  const double *t_x, *T;
+  const std::uint32_t* idx;
+  std::size_t count;
+  const std::vector<double>* coef;  // of z^1..z^N for C = a + b + x - 1 + m
+  double *alive, *expected;
+};
+
+VAFA_VECTOR_CLONES
+void predict_run(const RunInputs& in) {
+  constexpr std::size_t kBlock = 256;
+  const double m = shift(in.variant);
+  const double r = in.p.r, alpha = in.p.alpha, t = in.t, am1 = in.p.a - 1;
+  const double C = in.p.a + in.p.b + in.x - 1 + m;
+  // Uniform choices as factors, not branches, which GCC would not vectorise.
+  const bool has_dropout = has_dropout_term(in.variant, in.x);
+  const double dropout = has_dropout ? 1.0 : 0.0;
+  const double c = has_dropout ? std::log(in.p.a / (in.p.b + in.x - 1 + m)) : 0.0;
+  const double inv_am1 = am1 == 0 ? 0.0 : 1.0 / am1, am1_is_zero = am1 == 0 ? 1.0 : 0.0;
+  const double rx = r + in.x;
+  const double* coef = in.coef->data();
+  const std::size_t terms = in.coef->size();
+  const double *t_x = in.t_x, *T = in.T;
+  double z[kBlock], acc[kBlock];
+  for (std::size_t begin = 0; begin < in.count; begin += kBlock) {
+    const std::size_t n = std::min(kBlock, in.count - begin);
+    const std::uint32_t* idx = in.idx + begin;
+#pragma omp simd
+    for (std::size_t j = 0; j < n; ++j) {
+      z[j] = t / (alpha + T[idx[j]] + t);
+      acc[j] = coef[terms - 1];
+    }
+    for (std::size_t k = terms - 1; k-- > 0;) {
+      const double ck = coef[k];
+#pragma omp simd
+      for (std::size_t j = 0; j < n; ++j) acc[j] = acc[j] * z[j] + ck;
+    }
+#pragma omp simd
+    for (std::size_t j = 0; j < n; ++j) {
+      const std::uint32_t i = idx[j];
+      // As bg_expected_if_alive: C [(1 - (1-z)^(a-1)) / (a-1) - (1-z)^(a-1) series].
+      const double l = simd::log1p(-z[j]);
+      const double em = simd::expm1(am1 * l);                  // (1-z)^(a-1) - 1
+      const double first = -(em * inv_am1 + am1_is_zero * l);  // a = 1: em = 0, first = -l
+      in.expected[i] = C * (first - (1 + em) * acc[j] * z[j]);
+      // As bg_p_alive: 1 / (1 + e^d), from e^-|d| (see add_row_terms).
+      const double d = c + rx * (simd::log(alpha + T[i]) - simd::log(alpha + t_x[i]));
+      const double e = simd::exp(-std::abs(d));
+      const double upper = 0.5 + std::copysign(0.5, d);
+      in.alive[i] = 1.0 - dropout * (e + upper * (1.0 - e)) / (1.0 + e);
+    }
+  }
+}
+
+}  // namespace
+
+void bg_predict(BgVariant variant, const BgParams& p, double t, const RfmRows& rows,
+                std::span<double> alive, std::span<double> expected_if_alive) {
+  const std::size_t n = rows.size();
+  if (n == 0) return;
+  if (!(t > 0)) {
+    for (std::size_t i = 0; i < n; ++i)
+      alive[i] = bg_p_alive(variant, p, rows.x[i], rows.t_x[i], rows.T[i]);
+    std::fill(expected_if_alive.begin(), expected_if_alive.end(), 0.0);
+    return;
+  }
+  // Customers ordered by frequency (a counting sort), so each run shares its series
+  // coefficients; the runs are cut into chunks that the cores share.
+  const DistinctValues xs = distinct_values(rows.x, rows.weight);
+  std::vector<std::size_t> start(xs.values.size() + 1, 0);
+  for (std::uint32_t k : xs.index) ++start[k + 1];
+  for (std::size_t k = 1; k < start.size(); ++k) start[k] += start[k - 1];
+  std::vector<std::uint32_t> order(n);
+  {
+    std::vector<std::size_t> next(start.begin(), start.end() - 1);
+    for (std::size_t i = 0; i < n; ++i) order[next[xs.index[i]]++] = static_cast<std::uint32_t>(i);
+  }
+  constexpr std::size_t kChunk = 8192;
+  const std::size_t chunks = (n + kChunk - 1) / kChunk;
+  const double m = shift(variant);
+#pragma omp parallel for schedule(dynamic)
+  for (std::size_t chunk = 0; chunk < chunks; ++chunk) {
+    std::vector<double> coef;
+    const std::size_t end = std::min(n, (chunk + 1) * kChunk);
+    for (std::size_t b = chunk * kChunk; b < end;) {
+      const std::uint32_t k = xs.index[order[b]];
+      const std::size_t e = std::min(end, start[k + 1]);
+      double T_min = std::numeric_limits<double>::infinity();
+      for (std::size_t j = b; j < e; ++j) T_min = std::min(T_min, rows.T[order[j]]);
+      const double x = xs.values[k];
+      hyp2f1_coefficients(p.a + p.b - 1 + m - p.r, p.a - 1, p.a + p.b + x - 1 + m,
+                          t / (p.alpha + T_min + t), coef);
+      predict_run(RunInputs{variant, p, t, x, rows.t_x.data(), rows.T.data(), order.data() + b,
+                            e - b, &coef, alive.data(), expected_if_alive.data()});
+      b = e;
+    }
+  }
 }
 
 double bg_expected(BgVariant variant, const BgParams& p, double t) {

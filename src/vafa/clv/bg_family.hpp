@@ -37,6 +37,10 @@ double bg_conditional_expected(BgVariant variant, const BgParams& p, double t, d
 // rate = 0 gives bg_conditional_expected.
 double bg_discounted_expected(BgVariant variant, const BgParams& p, double horizon, double rate,
                               double x, double t_x, double T);
+// bg_p_alive and bg_expected_if_alive for every row (weights are ignored) at once, vectorised
+// and on all cores: alive and expected_if_alive have one element per row.
+void bg_predict(BgVariant variant, const BgParams& p, double t, const RfmRows& rows,
+                std::span<double> alive, std::span<double> expected_if_alive);
 // E[X(t)]: purchases in (0, t] of a customer who has just made a first purchase.
 double bg_expected(BgVariant variant, const BgParams& p, double t);
 // P(X(t) = k) for a new customer.

@@ -32,6 +32,12 @@ struct FittedModel {
   double expected_if_alive(double t, double x, double T) const;
   // The same over a horizon, discounted at `rate` per unit of time (see discount_in_steps).
   double discounted_if_alive(double horizon, double rate, double x, double T) const;
+
+  // The same for every customer of rows at once (vectorised for BG/NBD and MBG/NBD, on all
+  // cores; weights are ignored): one element per row.
+  void predict(double t, const RfmRows& rows, std::span<double> alive,
+               std::span<double> expected) const;
+  std::vector<double> discounted_if_alive(double horizon, double rate, const RfmRows& rows) const;
 };
 
 }  // namespace vafa::clv

@@ -33,6 +33,11 @@ double log_beta(double a, double b);
 // Written without the factor B so that B -> 0 loses nothing. Converges for every C > 0.
 double hyp2f1_minus_one_over_b(double A, double B, double C, double z);
 
+// The same series as coefficients of z^1, z^2, ... (into coef, replacing what was there), as many
+// as hyp2f1_minus_one_over_b would use at z_max; evaluated by Horner's rule they give the series
+// for any 0 <= z <= z_max with no division per term, for many z at once.
+void hyp2f1_coefficients(double A, double B, double C, double z_max, std::vector<double>& coef);
+
 // The distinct values of a column of whole numbers, and each row's index into them; the models
 // compute their per-frequency terms once per distinct value.
 struct DistinctValues {
@@ -44,16 +49,20 @@ DistinctValues distinct_values(std::span<const double> column, std::span<const d
 
 // Purchases in (0, horizon], each discounted at `rate` per unit of time, from a model's cumulative
 // expectation E(t): the horizon is cut into at most 24 equal steps, each step's purchases
-// discounted from its midpoint. rate = 0 gives E(horizon).
+// discounted from its midpoint. rate = 0 gives E(horizon). discount_steps lists the step ends
+// and their discount factors, so batch callers compute E(t) for many customers per step.
+struct DiscountStep {
+  double upto, factor;
+};
+std::vector<DiscountStep> discount_steps(double horizon, double rate);
+
 template <typename Cumulative>
 double discount_in_steps(double horizon, double rate, const Cumulative& cumulative) {
   if (rate == 0) return cumulative(horizon);
-  const int steps = static_cast<int>(std::clamp(std::ceil(horizon), 1.0, 24.0));
-  const double step = horizon / steps;
   double total = 0, before = 0;
-  for (int k = 1; k <= steps; ++k) {
-    const double upto = cumulative(k * step);
-    total += (upto - before) * std::pow(1 + rate, -(k - 0.5) * step);
+  for (const DiscountStep& step : discount_steps(horizon, rate)) {
+    const double upto = cumulative(step.upto);
+    total += (upto - before) * step.factor;
     before = upto;
   }
   return total;
