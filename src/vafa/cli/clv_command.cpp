@@ -363,13 +363,12 @@ Result<Predictions> predict_all(const ModelChoice& model, const clv::FitResult& 
   }
   // P(alive) once per customer, times the expectations if alive.
   const clv::FittedModel m{model.purchase, fit.params};
-  m.predict(o.horizon, rows, out.alive, out.expected);
-  if (discounted && rate > 0) out.discounted = m.discounted_if_alive(o.horizon, rate, rows);
+  if (discounted) out.discounted.resize(n);
+  m.predict(o.horizon, rate, rows, out.alive, out.expected, out.discounted);
   for (std::size_t i = 0; i < n; ++i) {
     out.expected[i] *= out.alive[i];
-    if (!out.discounted.empty()) out.discounted[i] *= out.alive[i];
+    if (discounted) out.discounted[i] *= out.alive[i];
   }
-  if (discounted && out.discounted.empty()) out.discounted = out.expected;
   return out;
 }
 

@@ -194,24 +194,27 @@ double bg_discounted_expected(BgVariant variant, const BgParams& p, double horiz
 namespace {
 
 // One run of customers with the same frequency x (rows idx[0..count)), in blocks that stay in
-// L1: the 2F1 series by Horner's rule over the run's coefficients, then P(alive) and the
-// expectation with the vectorised log/exp.
+// L1: P(alive) with the vectorised log/exp, then for each step end t_s the 2F1 series by
+// Horner's rule over the run's coefficients (valid up to the last, largest t) and the
+// expectation E(t_s); E at the last step goes to `expected`, and with `discounted` the
+// increments times the steps' factors are summed there.
 struct RunInputs {
   BgVariant variant;
   BgParams p;
-  double t, x;
+  std::span<const DiscountStep> steps;
+  double x;
   const double *t_x, *T;
   const std::uint32_t* idx;
   std::size_t count;
   const std::vector<double>* coef;  // of z^1..z^N for C = a + b + x - 1 + m
-  double *alive, *expected;
+  double *alive, *expected, *discounted;
 };
 
 VAFA_VECTOR_CLONES
 void predict_run(const RunInputs& in) {
   constexpr std::size_t kBlock = 256;
   const double m = shift(in.variant);
-  const double r = in.p.r, alpha = in.p.alpha, t = in.t, am1 = in.p.a - 1;
+  const double r = in.p.r, alpha = in.p.alpha, am1 = in.p.a - 1;
   const double C = in.p.a + in.p.b + in.x - 1 + m;
   // Uniform choices as factors, not branches, which GCC would not vectorise.
   const bool has_dropout = has_dropout_term(in.variant, in.x);
@@ -222,47 +225,63 @@ void predict_run(const RunInputs& in) {
   const double* coef = in.coef->data();
   const std::size_t terms = in.coef->size();
   const double *t_x = in.t_x, *T = in.T;
-  double z[kBlock], acc[kBlock];
+  double z[kBlock], acc[kBlock], before[kBlock], total[kBlock];
   for (std::size_t begin = 0; begin < in.count; begin += kBlock) {
     const std::size_t n = std::min(kBlock, in.count - begin);
     const std::uint32_t* idx = in.idx + begin;
 #pragma omp simd
     for (std::size_t j = 0; j < n; ++j) {
-      z[j] = t / (alpha + T[idx[j]] + t);
-      acc[j] = coef[terms - 1];
-    }
-    for (std::size_t k = terms - 1; k-- > 0;) {
-      const double ck = coef[k];
-#pragma omp simd
-      for (std::size_t j = 0; j < n; ++j) acc[j] = acc[j] * z[j] + ck;
-    }
-#pragma omp simd
-    for (std::size_t j = 0; j < n; ++j) {
       const std::uint32_t i = idx[j];
-      // As bg_expected_if_alive: C [(1 - (1-z)^(a-1)) / (a-1) - (1-z)^(a-1) series].
-      const double l = simd::log1p(-z[j]);
-      const double em = simd::expm1(am1 * l);                  // (1-z)^(a-1) - 1
-      const double first = -(em * inv_am1 + am1_is_zero * l);  // a = 1: em = 0, first = -l
-      in.expected[i] = C * (first - (1 + em) * acc[j] * z[j]);
       // As bg_p_alive: 1 / (1 + e^d), from e^-|d| (see add_row_terms).
       const double d = c + rx * (simd::log(alpha + T[i]) - simd::log(alpha + t_x[i]));
       const double e = simd::exp(-std::abs(d));
       const double upper = 0.5 + std::copysign(0.5, d);
       in.alive[i] = 1.0 - dropout * (e + upper * (1.0 - e)) / (1.0 + e);
+      before[j] = total[j] = 0.0;
+    }
+    for (const DiscountStep& step : in.steps) {
+      const double t = step.upto, factor = step.factor;
+#pragma omp simd
+      for (std::size_t j = 0; j < n; ++j) {
+        z[j] = t / (alpha + T[idx[j]] + t);
+        acc[j] = coef[terms - 1];
+      }
+      for (std::size_t k = terms - 1; k-- > 0;) {
+        const double ck = coef[k];
+#pragma omp simd
+        for (std::size_t j = 0; j < n; ++j) acc[j] = acc[j] * z[j] + ck;
+      }
+#pragma omp simd
+      for (std::size_t j = 0; j < n; ++j) {
+        // As bg_expected_if_alive: C [(1 - (1-z)^(a-1)) / (a-1) - (1-z)^(a-1) series].
+        const double l = simd::log1p(-z[j]);
+        const double em = simd::expm1(am1 * l);                  // (1-z)^(a-1) - 1
+        const double first = -(em * inv_am1 + am1_is_zero * l);  // a = 1: em = 0, first = -l
+        const double upto = C * (first - (1 + em) * acc[j] * z[j]);
+        total[j] += (upto - before[j]) * factor;
+        before[j] = upto;
+      }
+    }
+    for (std::size_t j = 0; j < n; ++j) {
+      in.expected[idx[j]] = before[j];
+      if (in.discounted != nullptr) in.discounted[idx[j]] = total[j];
     }
   }
 }
 
-}  // namespace
-
-void bg_predict(BgVariant variant, const BgParams& p, double t, const RfmRows& rows,
-                std::span<double> alive, std::span<double> expected_if_alive) {
+// bg_predict and bg_predict_discounted: discounted may be empty.
+void predict_rows(BgVariant variant, const BgParams& p, std::span<const DiscountStep> steps,
+                  const RfmRows& rows, std::span<double> alive, std::span<double> expected,
+                  std::span<double> discounted) {
   const std::size_t n = rows.size();
   if (n == 0) return;
-  if (!(t > 0)) {
-    for (std::size_t i = 0; i < n; ++i)
+  const double horizon = steps.back().upto;
+  if (!(horizon > 0)) {
+    for (std::size_t i = 0; i < n; ++i) {
       alive[i] = bg_p_alive(variant, p, rows.x[i], rows.t_x[i], rows.T[i]);
-    std::fill(expected_if_alive.begin(), expected_if_alive.end(), 0.0);
+    }
+    std::fill(expected.begin(), expected.end(), 0.0);
+    std::fill(discounted.begin(), discounted.end(), 0.0);
     return;
   }
   // Customers ordered by frequency (a counting sort), so each run shares its series
@@ -290,12 +309,31 @@ void bg_predict(BgVariant variant, const BgParams& p, double t, const RfmRows& r
       for (std::size_t j = b; j < e; ++j) T_min = std::min(T_min, rows.T[order[j]]);
       const double x = xs.values[k];
       hyp2f1_coefficients(p.a + p.b - 1 + m - p.r, p.a - 1, p.a + p.b + x - 1 + m,
-                          t / (p.alpha + T_min + t), coef);
-      predict_run(RunInputs{variant, p, t, x, rows.t_x.data(), rows.T.data(), order.data() + b,
-                            e - b, &coef, alive.data(), expected_if_alive.data()});
+                          horizon / (p.alpha + T_min + horizon), coef);
+      predict_run(RunInputs{variant, p, steps, x, rows.t_x.data(), rows.T.data(), order.data() + b,
+                            e - b, &coef, alive.data(), expected.data(),
+                            discounted.empty() ? nullptr : discounted.data()});
       b = e;
     }
   }
+}
+
+}  // namespace
+
+void bg_predict(BgVariant variant, const BgParams& p, double t, const RfmRows& rows,
+                std::span<double> alive, std::span<double> expected_if_alive) {
+  const DiscountStep whole{t, 1.0};
+  predict_rows(variant, p, {&whole, 1}, rows, alive, expected_if_alive, {});
+}
+
+void bg_predict_discounted(BgVariant variant, const BgParams& p, double horizon, double rate,
+                           const RfmRows& rows, std::span<double> alive,
+                           std::span<double> expected_if_alive,
+                           std::span<double> discounted_if_alive) {
+  const auto steps = rate == 0 || discounted_if_alive.empty()
+                         ? std::vector<DiscountStep>{{horizon, 1.0}}
+                         : discount_steps(horizon, rate);
+  predict_rows(variant, p, steps, rows, alive, expected_if_alive, discounted_if_alive);
 }
 
 double bg_expected(BgVariant variant, const BgParams& p, double t) {

@@ -41,6 +41,12 @@ double bg_discounted_expected(BgVariant variant, const BgParams& p, double horiz
 // and on all cores: alive and expected_if_alive have one element per row.
 void bg_predict(BgVariant variant, const BgParams& p, double t, const RfmRows& rows,
                 std::span<double> alive, std::span<double> expected_if_alive);
+// The same plus bg_discounted_expected / bg_p_alive (purchases over the horizon if alive, each
+// discounted at `rate`) in the same pass.
+void bg_predict_discounted(BgVariant variant, const BgParams& p, double horizon, double rate,
+                           const RfmRows& rows, std::span<double> alive,
+                           std::span<double> expected_if_alive,
+                           std::span<double> discounted_if_alive);
 // E[X(t)]: purchases in (0, t] of a customer who has just made a first purchase.
 double bg_expected(BgVariant variant, const BgParams& p, double t);
 // P(X(t) = k) for a new customer.

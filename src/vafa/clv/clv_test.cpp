@@ -274,6 +274,13 @@ TEST(BgFamily, BatchPredictionsEqualTheOneCustomerFunctions) {
               << "x " << rows.x[i] << " T " << rows.T[i] << " t " << t;
         }
       }
+      std::vector<double> alive(rows.size()), expected(rows.size()), discounted(rows.size());
+      bg_predict_discounted(v, p, 52, 0.01, rows, alive, expected, discounted);
+      for (std::size_t i = 0; i < rows.size(); i += 7) {
+        const double d = bg_discounted_expected(v, p, 52, 0.01, rows.x[i], rows.t_x[i], rows.T[i]);
+        ASSERT_NEAR(alive[i] * discounted[i], d, 1e-13 + 2e-9 * d) << "x " << rows.x[i];
+        ASSERT_LT(discounted[i], expected[i]);
+      }
     }
   }
 }

@@ -52,36 +52,21 @@ double FittedModel::discounted_if_alive(double horizon, double rate, double x, d
   return discount_in_steps(horizon, rate, [&](double t) { return expected_if_alive(t, x, T); });
 }
 
-void FittedModel::predict(double t, const RfmRows& rows, std::span<double> alive,
-                          std::span<double> expected) const {
+void FittedModel::predict(double horizon, double rate, const RfmRows& rows, std::span<double> alive,
+                          std::span<double> expected, std::span<double> discounted) const {
   if (model != PurchaseModel::pareto_nbd) {
-    bg_predict(variant(model), bg(params), t, rows, alive, expected);
+    bg_predict_discounted(variant(model), bg(params), horizon, rate, rows, alive, expected,
+                          discounted);
     return;
   }
-  const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(rows.size());
+  const auto n = static_cast<std::ptrdiff_t>(rows.size());
 #pragma omp parallel for schedule(dynamic, 1024)
   for (std::ptrdiff_t i = 0; i < n; ++i) {
-    alive[i] = p_alive(rows.x[i], rows.t_x[i], rows.T[i]);
-    expected[i] = expected_if_alive(t, rows.x[i], rows.T[i]);
+    const double x = rows.x[i], T = rows.T[i];
+    alive[i] = p_alive(x, rows.t_x[i], T);
+    expected[i] = expected_if_alive(horizon, x, T);
+    if (!discounted.empty()) discounted[i] = discounted_if_alive(horizon, rate, x, T);
   }
-}
-
-std::vector<double> FittedModel::discounted_if_alive(double horizon, double rate,
-                                                     const RfmRows& rows) const {
-  const std::size_t n = rows.size();
-  std::vector<double> total(n, 0.0), before(n, 0.0), upto(n), alive(n);
-  if (rate == 0) {
-    predict(horizon, rows, alive, total);
-    return total;
-  }
-  for (const DiscountStep& step : discount_steps(horizon, rate)) {
-    predict(step.upto, rows, alive, upto);
-    for (std::size_t i = 0; i < n; ++i) {
-      total[i] += (upto[i] - before[i]) * step.factor;
-      before[i] = upto[i];
-    }
-  }
-  return total;
 }
 
 }  // namespace vafa::clv

@@ -34,10 +34,10 @@ struct FittedModel {
   double discounted_if_alive(double horizon, double rate, double x, double T) const;
 
   // The same for every customer of rows at once (vectorised for BG/NBD and MBG/NBD, on all
-  // cores; weights are ignored): one element per row.
-  void predict(double t, const RfmRows& rows, std::span<double> alive,
-               std::span<double> expected) const;
-  std::vector<double> discounted_if_alive(double horizon, double rate, const RfmRows& rows) const;
+  // cores; weights are ignored), one element per row: P(alive), purchases over the horizon if
+  // alive, and when `discounted` is not empty the same discounted at `rate`.
+  void predict(double horizon, double rate, const RfmRows& rows, std::span<double> alive,
+               std::span<double> expected, std::span<double> discounted = {}) const;
 };
 
 }  // namespace vafa::clv
