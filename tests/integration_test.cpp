@@ -184,15 +184,20 @@ TEST_F(Integration, KillDuringImportThenReimportEqualsCleanImport) {
             "--batch-rows", "5000", static_cast<char*>(nullptr));
       _exit(127);
     }
-    // Watch the committed totals from outside (WAL lets a reader in) and kill mid-import. The
+    // Watch the committed totals from outside (WAL lets a reader in) and kill mid-import. Once
+    // lines are arriving (the new store is set up: a reader waits for its migrations), the
     // import is paused (SIGSTOP) while it is looked at, so a slow look on a busy machine cannot
     // let it run to the end between the look and the signal.
     int status = 0;
-    bool finished = false;
+    bool finished = false, importing = false;
     while (!finished) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
       finished = waitpid(pid, &status, WNOHANG) == pid;
       if (finished || !fs::exists(path(db))) continue;
+      if (!importing) {
+        importing = stats(db)["order_lines"].get<int>() > 0;
+        continue;
+      }
       ::kill(pid, SIGSTOP);
       if (stats(db)["order_lines"].get<int>() >= total / fraction) break;
       ::kill(pid, SIGCONT);
