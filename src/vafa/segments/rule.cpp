@@ -1,0 +1,652 @@
+#include "vafa/segments/rule.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <variant>
+
+#include <fmt/format.h>
+
+namespace vafa::segments {
+
+std::string_view to_string(ValueType type) {
+  switch (type) {
+    case ValueType::number: return "number";
+    case ValueType::text: return "text";
+    case ValueType::boolean: return "true/false";
+  }
+  return "?";
+}
+
+Error RuleError::to_error() const {
+  return Error{ErrorCode::invalid_argument, fmt::format("column {}: {}", column, message)};
+}
+
+// ---- Syntax tree -------------------------------------------------------------------------------
+
+enum class Op { eq, ne, lt, le, gt, ge };
+
+struct Operand {
+  ValueType type = ValueType::number;
+  std::size_t column = 0;
+  std::string feature;  // empty: a literal
+  double number = 0;
+  std::string text;
+  bool flag = false;
+};
+
+struct Rule::Node {
+  enum class Kind { any, all, negate, compare, in, test } kind;
+  std::vector<std::shared_ptr<const Node>> children;  // any, all, negate
+  Operand lhs, rhs;                                   // compare (lhs only for in and test)
+  Op op = Op::eq;
+  std::vector<Operand> list;  // in
+  bool negated_in = false;
+  bool parenthesised = false;
+};
+
+namespace {
+
+using Node = Rule::Node;
+using NodePtr = std::shared_ptr<const Node>;
+
+// ---- Tokens ------------------------------------------------------------------------------------
+
+enum class Tok { end, name, number, text, lparen, rparen, comma, dot, op };
+
+struct Token {
+  Tok kind = Tok::end;
+  std::string text;  // name (as written), string contents, operator, number literal
+  double number = 0;
+  std::size_t column = 0;
+};
+
+bool is_name_start(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
+bool is_name_char(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+
+// 1-based character column of byte offset `at` (UTF-8 continuation bytes do not count).
+std::size_t column_of(std::string_view text, std::size_t at) {
+  std::size_t column = 1;
+  for (std::size_t i = 0; i < at && i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++column;
+  }
+  return column;
+}
+
+std::expected<std::vector<Token>, RuleError> tokenize(std::string_view s) {
+  std::vector<Token> out;
+  std::size_t i = 0;
+  auto error = [&](std::size_t at, std::string message) {
+    return std::unexpected(RuleError{column_of(s, at), std::move(message)});
+  };
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (std::isspace(c)) {
+      ++i;
+      continue;
+    }
+    Token t;
+    t.column = column_of(s, i);
+    const std::size_t start = i;
+    if (c == '(' || c == ')' || c == ',' || c == '.') {
+      t.kind = c == '(' ? Tok::lparen : c == ')' ? Tok::rparen : c == ',' ? Tok::comma : Tok::dot;
+      // A dot followed by a digit starts a number (".5").
+      if (c == '.' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1]))) {
+        return error(i, "write numbers with a leading digit (0.5, not .5)");
+      }
+      t.text = std::string(1, static_cast<char>(c));
+      ++i;
+    } else if (c == '"' || c == '\'') {
+      t.kind = Tok::text;
+      ++i;
+      while (true) {
+        if (i >= s.size()) return error(start, "this string is not closed");
+        if (s[i] == '\\' && i + 1 < s.size() &&
+            (s[i + 1] == static_cast<char>(c) || s[i + 1] == '\\')) {
+          t.text += s[i + 1];
+          i += 2;
+        } else if (s[i] == static_cast<char>(c)) {
+          ++i;
+          break;
+        } else {
+          t.text += s[i++];
+        }
+      }
+    } else if (std::isdigit(c) || (c == '-' && i + 1 < s.size() &&
+                                   std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
+      t.kind = Tok::number;
+      std::size_t j = i + 1;
+      while (j < s.size() && (std::isdigit(static_cast<unsigned char>(s[j])) || s[j] == '.')) ++j;
+      const auto [end, ec] = std::from_chars(s.data() + i, s.data() + j, t.number);
+      if (ec != std::errc() || end != s.data() + j || !std::isfinite(t.number)) {
+        return error(i, fmt::format("'{}' is not a number", s.substr(i, j - i)));
+      }
+      if (j < s.size() && is_name_char(static_cast<unsigned char>(s[j]))) {
+        return error(j, fmt::format("unexpected '{}' after the number", s[j]));
+      }
+      t.text = std::string(s.substr(i, j - i));
+      i = j;
+    } else if (is_name_start(c)) {
+      t.kind = Tok::name;
+      std::size_t j = i + 1;
+      while (j < s.size() && is_name_char(static_cast<unsigned char>(s[j]))) ++j;
+      t.text = std::string(s.substr(i, j - i));
+      i = j;
+    } else if (c == '=' || c == '!' || c == '<' || c == '>') {
+      t.kind = Tok::op;
+      const bool two = i + 1 < s.size() && s[i + 1] == '=';
+      t.text = std::string(s.substr(i, two ? 2 : 1));
+      if (t.text == "!") return error(i, "'!' alone is not an operator: use != or not");
+      i += two ? 2 : 1;
+    } else {
+      return error(i, fmt::format("unexpected character '{}'", s.substr(i, 1)));
+    }
+    out.push_back(std::move(t));
+  }
+  out.push_back(Token{Tok::end, "", 0, column_of(s, s.size())});
+  return out;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& ch : out) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return out;
+}
+
+bool is_keyword(const Token& t, std::string_view word) {
+  return t.kind == Tok::name && lower(t.text) == word;
+}
+
+// Edit distance, for "did you mean".
+std::size_t distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// ---- Parser ------------------------------------------------------------------------------------
+
+class Parser {
+ public:
+  Parser(std::vector<Token> tokens, const Schema& schema, std::vector<Feature>& features)
+      : t_(std::move(tokens)), schema_(schema), features_(features) {}
+
+  std::expected<NodePtr, RuleError> rule() {
+    if (peek().kind == Tok::end) return fail_at(peek(), "the rule is empty");
+    auto node = any();
+    if (!node) return node;
+    if (peek().kind != Tok::end) {
+      return fail_at(peek(), fmt::format("expected 'and', 'or' or the end of the rule, found {}",
+                                         describe(peek())));
+    }
+    return node;
+  }
+
+ private:
+  const Token& peek() const { return t_[pos_]; }
+  const Token& next() { return t_[pos_ == t_.size() - 1 ? pos_ : pos_++]; }
+
+  static std::string describe(const Token& t) {
+    switch (t.kind) {
+      case Tok::end: return "the end of the rule";
+      case Tok::text: return fmt::format("\"{}\"", t.text);
+      default: return fmt::format("'{}'", t.text);
+    }
+  }
+  static std::unexpected<RuleError> fail_at(const Token& t, std::string message) {
+    return std::unexpected(RuleError{t.column, std::move(message)});
+  }
+
+  std::expected<NodePtr, RuleError> list(Node::Kind kind, std::string_view keyword) {
+    auto first = kind == Node::Kind::any ? list(Node::Kind::all, "and") : unary();
+    if (!first) return first;
+    if (!is_keyword(peek(), keyword)) return first;
+    auto node = std::make_shared<Node>(Node{kind});
+    node->children.push_back(*first);
+    while (is_keyword(peek(), keyword)) {
+      next();
+      auto more = kind == Node::Kind::any ? list(Node::Kind::all, "and") : unary();
+      if (!more) return more;
+      node->children.push_back(*more);
+    }
+    return node;
+  }
+  std::expected<NodePtr, RuleError> any() { return list(Node::Kind::any, "or"); }
+
+  std::expected<NodePtr, RuleError> unary() {
+    if (is_keyword(peek(), "not")) {
+      next();
+      auto inner = unary();
+      if (!inner) return inner;
+      auto node = std::make_shared<Node>(Node{Node::Kind::negate});
+      node->children.push_back(*inner);
+      return node;
+    }
+    return atom();
+  }
+
+  std::expected<NodePtr, RuleError> atom() {
+    if (peek().kind == Tok::lparen) {
+      const Token open = next();
+      auto inner = any();
+      if (!inner) return inner;
+      if (peek().kind != Tok::rparen) {
+        return fail_at(peek(), fmt::format("expected ')' to close the '(' at column {}, found {}",
+                                           open.column, describe(peek())));
+      }
+      next();
+      auto copy = std::make_shared<Node>(**inner);
+      copy->parenthesised = true;
+      return copy;
+    }
+    auto lhs = operand();
+    if (!lhs) return std::unexpected(lhs.error());
+    // operand in (...), operand not in (...)
+    const bool negated = is_keyword(peek(), "not") && is_keyword(t_[pos_ + 1], "in");
+    if (negated || is_keyword(peek(), "in")) {
+      if (negated) next();
+      next();
+      return in_list(*lhs, negated);
+    }
+    if (peek().kind != Tok::op) {
+      if (lhs->type != ValueType::boolean) {
+        return std::unexpected(RuleError{
+            lhs->column,
+            fmt::format("{} is a {}, not a condition: compare it (for example with >= or =)",
+                        lhs->feature.empty() ? "this value" : "'" + lhs->feature + "'",
+                        to_string(lhs->type))});
+      }
+      auto node = std::make_shared<Node>(Node{Node::Kind::test});
+      node->lhs = *lhs;
+      return node;
+    }
+    const Token op = next();
+    auto rhs = operand();
+    if (!rhs) return std::unexpected(rhs.error());
+    if (lhs->type != rhs->type) {
+      return fail_at(op, fmt::format("cannot compare a {} with a {}", to_string(lhs->type),
+                                     to_string(rhs->type)));
+    }
+    auto node = std::make_shared<Node>(Node{Node::Kind::compare});
+    static constexpr std::pair<std::string_view, Op> kOps[] = {
+        {"=", Op::eq},  {"==", Op::eq}, {"!=", Op::ne}, {"<", Op::lt},
+        {"<=", Op::le}, {">", Op::gt},  {">=", Op::ge}};
+    for (const auto& [text, value] : kOps) {
+      if (op.text == text) node->op = value;
+    }
+    if (node->op != Op::eq && node->op != Op::ne && lhs->type != ValueType::number) {
+      return fail_at(op, fmt::format("'{}' orders numbers; {} values can only be compared with = "
+                                     "or !=",
+                                     op.text, to_string(lhs->type)));
+    }
+    node->lhs = *lhs;
+    node->rhs = *rhs;
+    return node;
+  }
+
+  std::expected<NodePtr, RuleError> in_list(const Operand& lhs, bool negated) {
+    if (peek().kind != Tok::lparen) {
+      return fail_at(peek(), fmt::format("expected '(' and a list of values after 'in', found {}",
+                                         describe(peek())));
+    }
+    next();
+    auto node = std::make_shared<Node>(Node{Node::Kind::in});
+    node->lhs = lhs;
+    node->negated_in = negated;
+    while (true) {
+      auto value = operand();
+      if (!value) return std::unexpected(value.error());
+      if (!value->feature.empty()) {
+        return std::unexpected(
+            RuleError{value->column, "the list after 'in' holds values, not attributes"});
+      }
+      if (value->type != lhs.type) {
+        return std::unexpected(RuleError{
+            value->column, fmt::format("this list is compared with a {}, but this value is a {}",
+                                       to_string(lhs.type), to_string(value->type))});
+      }
+      node->list.push_back(*value);
+      if (peek().kind == Tok::comma) {
+        next();
+        continue;
+      }
+      if (peek().kind == Tok::rparen) {
+        next();
+        return node;
+      }
+      return fail_at(peek(),
+                     fmt::format("expected ',' or ')' in the list, found {}", describe(peek())));
+    }
+  }
+
+  std::expected<Operand, RuleError> operand() {
+    const Token& t = peek();
+    Operand out;
+    out.column = t.column;
+    if (t.kind == Tok::number) {
+      next();
+      out.type = ValueType::number;
+      out.number = t.number;
+      return out;
+    }
+    if (t.kind == Tok::text) {
+      next();
+      out.type = ValueType::text;
+      out.text = t.text;
+      return out;
+    }
+    if (t.kind != Tok::name) {
+      return std::unexpected(
+          RuleError{t.column, fmt::format("expected a name or a value, found {}", describe(t))});
+    }
+    if (is_keyword(t, "true") || is_keyword(t, "false")) {
+      next();
+      out.type = ValueType::boolean;
+      out.flag = is_keyword(t, "true");
+      return out;
+    }
+    for (std::string_view reserved : {"and", "or", "not", "in"}) {
+      if (is_keyword(t, reserved)) {
+        return std::unexpected(RuleError{
+            t.column, fmt::format("expected a name or a value, found the keyword '{}'", reserved)});
+      }
+    }
+    if (is_keyword(t, "events") && t_[pos_ + 1].kind == Tok::lparen) return events();
+    std::string name = next().text;
+    while (peek().kind == Tok::dot) {
+      next();
+      if (peek().kind != Tok::name) {
+        return fail_at(peek(),
+                       fmt::format("expected a name after '.', found {}", describe(peek())));
+      }
+      name += "." + next().text;
+    }
+    const auto found = schema_.attributes.find(name);
+    if (found == schema_.attributes.end()) {
+      std::string best;
+      std::size_t best_distance = 3;  // suggest only close names
+      for (const auto& [known, type] : schema_.attributes) {
+        const std::size_t d = distance(lower(name), lower(known));
+        if (d < best_distance) {
+          best_distance = d;
+          best = known;
+        }
+      }
+      return std::unexpected(RuleError{
+          t.column, best.empty()
+                        ? fmt::format("unknown name '{}'", name)
+                        : fmt::format("unknown name '{}' (did you mean '{}'?)", name, best)});
+    }
+    out.type = found->second;
+    out.feature = name;
+    add_feature(Feature{name, out.type, "", 0});
+    return out;
+  }
+
+  std::expected<Operand, RuleError> events() {
+    const Token& start = next();
+    next();  // (
+    if (peek().kind != Tok::text) {
+      return fail_at(peek(), fmt::format("events( takes the event type as a string, as in "
+                                         "events(\"review\", 90); found {}",
+                                         describe(peek())));
+    }
+    const std::string type = next().text;
+    if (type.empty()) return fail_at(start, "the event type is empty");
+    int days = 0;
+    if (peek().kind == Tok::comma) {
+      next();
+      const Token& d = peek();
+      if (d.kind != Tok::number || d.number < 1 || d.number != std::floor(d.number) ||
+          d.number > 36500) {
+        return fail_at(d, "the window is a whole number of days from 1 to 36500");
+      }
+      days = static_cast<int>(next().number);
+    }
+    if (peek().kind != Tok::rparen) {
+      return fail_at(peek(),
+                     fmt::format("expected ')' after events(...), found {}", describe(peek())));
+    }
+    next();
+    Operand out;
+    out.column = start.column;
+    out.type = ValueType::number;
+    out.feature = fmt::format("events:{}:{}", type, days);
+    add_feature(Feature{out.feature, ValueType::number, type, days});
+    return out;
+  }
+
+  void add_feature(Feature f) {
+    const bool seen = std::any_of(features_.begin(), features_.end(),
+                                  [&](const Feature& g) { return g.key == f.key; });
+    if (!seen) features_.push_back(std::move(f));
+  }
+
+  std::vector<Token> t_;
+  std::size_t pos_ = 0;
+  const Schema& schema_;
+  std::vector<Feature>& features_;
+};
+
+// ---- Printing ----------------------------------------------------------------------------------
+
+std::string quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string print(const Operand& o) {
+  if (o.feature.rfind("events:", 0) == 0) {
+    const std::size_t colon = o.feature.rfind(':');
+    const std::string type = o.feature.substr(7, colon - 7);
+    const std::string days = o.feature.substr(colon + 1);
+    return days == "0" ? fmt::format("events({})", quote(type))
+                       : fmt::format("events({}, {})", quote(type), days);
+  }
+  if (!o.feature.empty()) return o.feature;
+  switch (o.type) {
+    case ValueType::number: return fmt::format("{}", o.number);
+    case ValueType::text: return quote(o.text);
+    case ValueType::boolean: return o.flag ? "true" : "false";
+  }
+  return "?";
+}
+
+std::string print(const Node& n) {
+  std::string out;
+  switch (n.kind) {
+    case Node::Kind::any:
+    case Node::Kind::all:
+      for (std::size_t i = 0; i < n.children.size(); ++i) {
+        if (i > 0) out += n.kind == Node::Kind::any ? " or " : " and ";
+        out += print(*n.children[i]);
+      }
+      break;
+    case Node::Kind::negate: out = "not " + print(*n.children[0]); break;
+    case Node::Kind::test: out = print(n.lhs); break;
+    case Node::Kind::compare: {
+      static constexpr std::string_view kText[] = {"=", "!=", "<", "<=", ">", ">="};
+      out = fmt::format("{} {} {}", print(n.lhs), kText[static_cast<int>(n.op)], print(n.rhs));
+      break;
+    }
+    case Node::Kind::in: {
+      out = print(n.lhs) + (n.negated_in ? " not in (" : " in (");
+      for (std::size_t i = 0; i < n.list.size(); ++i) out += (i ? ", " : "") + print(n.list[i]);
+      out += ")";
+      break;
+    }
+  }
+  return n.parenthesised ? "(" + out + ")" : out;
+}
+
+// ---- Evaluation --------------------------------------------------------------------------------
+
+using Flags = std::vector<std::uint8_t>;
+
+struct Evaluator {
+  const Table& table;
+
+  Result<const Column*> column(const Operand& o) const {
+    const auto it = table.columns.find(o.feature);
+    if (it == table.columns.end()) {
+      return fail(ErrorCode::not_found, "no input column for '{}'", o.feature);
+    }
+    const Column& c = it->second;
+    const std::size_t size = c.type == ValueType::number ? c.numbers.size()
+                             : c.type == ValueType::text ? c.texts.size()
+                                                         : c.flags.size();
+    if (c.type != o.type || size != table.rows ||
+        (!c.missing.empty() && c.missing.size() != table.rows)) {
+      return fail(ErrorCode::internal, "the input column for '{}' has the wrong type or length",
+                  o.feature);
+    }
+    return &c;
+  }
+
+  bool missing(const Column* c, std::size_t i) const {
+    if (c == nullptr) return false;
+    if (c->type == ValueType::number) return std::isnan(c->numbers[i]);
+    return !c->missing.empty() && c->missing[i] != 0;
+  }
+
+  // Calls body(i, value_of_lhs, value_of_rhs...) via typed accessors for every row that has
+  // all its values.
+  Result<Flags> compare(const Node& n) const {
+    Flags out(table.rows, 0);
+    const Column* l = nullptr;
+    const Column* r = nullptr;
+    if (!n.lhs.feature.empty()) {
+      VAFA_TRY(l, column(n.lhs));
+    }
+    if (!n.rhs.feature.empty()) {
+      VAFA_TRY(r, column(n.rhs));
+    }
+    auto test = [&](auto value_l, auto value_r) {
+      for (std::size_t i = 0; i < table.rows; ++i) {
+        if (missing(l, i) || missing(r, i)) continue;
+        const auto a = value_l(i);
+        const auto b = value_r(i);
+        bool hit = false;
+        switch (n.op) {
+          case Op::eq: hit = a == b; break;
+          case Op::ne: hit = a != b; break;
+          case Op::lt: hit = a < b; break;
+          case Op::le: hit = a <= b; break;
+          case Op::gt: hit = a > b; break;
+          case Op::ge: hit = a >= b; break;
+        }
+        out[i] = hit ? 1 : 0;
+      }
+    };
+    switch (n.lhs.type) {
+      case ValueType::number:
+        test([&](std::size_t i) { return l ? l->numbers[i] : n.lhs.number; },
+             [&](std::size_t i) { return r ? r->numbers[i] : n.rhs.number; });
+        break;
+      case ValueType::text:
+        test([&](std::size_t i) -> std::string_view { return l ? l->texts[i] : n.lhs.text; },
+             [&](std::size_t i) -> std::string_view { return r ? r->texts[i] : n.rhs.text; });
+        break;
+      case ValueType::boolean:
+        test([&](std::size_t i) { return l ? l->flags[i] != 0 : n.lhs.flag; },
+             [&](std::size_t i) { return r ? r->flags[i] != 0 : n.rhs.flag; });
+        break;
+    }
+    return out;
+  }
+
+  Result<Flags> in(const Node& n) const {
+    Flags out(table.rows, 0);
+    const Column* c = nullptr;
+    if (!n.lhs.feature.empty()) {
+      VAFA_TRY(c, column(n.lhs));
+    }
+    for (std::size_t i = 0; i < table.rows; ++i) {
+      if (missing(c, i)) continue;
+      bool hit = false;
+      for (const Operand& v : n.list) {
+        switch (n.lhs.type) {
+          case ValueType::number:
+            hit = hit || (c ? c->numbers[i] : n.lhs.number) == v.number;
+            break;
+          case ValueType::text:
+            hit =
+                hit || (c ? std::string_view(c->texts[i]) : std::string_view(n.lhs.text)) == v.text;
+            break;
+          case ValueType::boolean:
+            hit = hit || ((c ? c->flags[i] != 0 : n.lhs.flag) == v.flag);
+            break;
+        }
+      }
+      out[i] = hit != n.negated_in ? 1 : 0;
+    }
+    return out;
+  }
+
+  Result<Flags> eval(const Node& n) const {
+    switch (n.kind) {
+      case Node::Kind::any:
+      case Node::Kind::all: {
+        VAFA_TRY(Flags out, eval(*n.children[0]));
+        for (std::size_t k = 1; k < n.children.size(); ++k) {
+          VAFA_TRY(const Flags more, eval(*n.children[k]));
+          for (std::size_t i = 0; i < out.size(); ++i) {
+            out[i] = n.kind == Node::Kind::any ? (out[i] | more[i]) : (out[i] & more[i]);
+          }
+        }
+        return out;
+      }
+      case Node::Kind::negate: {
+        VAFA_TRY(Flags out, eval(*n.children[0]));
+        for (auto& f : out) f = f ? 0 : 1;
+        return out;
+      }
+      case Node::Kind::test: {
+        if (n.lhs.feature.empty()) return Flags(table.rows, n.lhs.flag ? 1 : 0);
+        VAFA_TRY(const Column* c, column(n.lhs));
+        Flags out(table.rows, 0);
+        for (std::size_t i = 0; i < table.rows; ++i) out[i] = !missing(c, i) && c->flags[i] ? 1 : 0;
+        return out;
+      }
+      case Node::Kind::compare: return compare(n);
+      case Node::Kind::in: return in(n);
+    }
+    return fail(ErrorCode::internal, "unknown rule node");
+  }
+};
+
+}  // namespace
+
+std::expected<Rule, RuleError> Rule::parse(std::string_view text, const Schema& schema) {
+  auto tokens = tokenize(text);
+  if (!tokens) return std::unexpected(tokens.error());
+  Rule rule;
+  Parser parser(std::move(*tokens), schema, rule.features_);
+  auto root = parser.rule();
+  if (!root) return std::unexpected(root.error());
+  rule.root_ = *root;
+  return rule;
+}
+
+std::string Rule::to_string() const { return root_ ? print(*root_) : ""; }
+
+Result<std::vector<std::uint8_t>> Rule::evaluate(const Table& table) const {
+  if (!root_) return fail(ErrorCode::internal, "evaluating an empty rule");
+  return Evaluator{table}.eval(*root_);
+}
+
+}  // namespace vafa::segments

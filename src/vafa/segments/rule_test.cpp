@@ -1,0 +1,173 @@
+#include "vafa/segments/rule.hpp"
+
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+namespace vafa::segments {
+namespace {
+
+Schema shop() {
+  Schema s;
+  s.attributes = {{"orders", ValueType::number},      {"last_order_days", ValueType::number},
+                  {"clv", ValueType::number},         {"country", ValueType::text},
+                  {"stage", ValueType::text},         {"consent.email", ValueType::boolean},
+                  {"consent.sms", ValueType::boolean}};
+  return s;
+}
+
+// Five customers:     0      1      2      3      4
+Table customers() {
+  Table t;
+  t.rows = 5;
+  t.columns["orders"] = Column{ValueType::number, {5, 1, 3, 0, 12}};
+  t.columns["last_order_days"] = Column{ValueType::number, {10, 200, 90, NAN, 30}};
+  t.columns["clv"] = Column{ValueType::number, {120.5, 8, NAN, 0, 900}};
+  t.columns["country"] =
+      Column{ValueType::text, {}, {"IR", "AM", "DE", "", "AM"}, {}, {0, 0, 0, 1, 0}};
+  t.columns["stage"] =
+      Column{ValueType::text, {}, {"active", "lapsed", "active", "prospect", "vip"}};
+  t.columns["consent.email"] = Column{ValueType::boolean, {}, {}, {1, 1, 0, 1, 1}};
+  t.columns["consent.sms"] = Column{ValueType::boolean, {}, {}, {0, 1, 0, 0, 1}, {0, 0, 0, 0, 1}};
+  t.columns["events:review:90"] = Column{ValueType::number, {0, 2, 1, 0, 0}};
+  return t;
+}
+
+std::vector<std::uint8_t> members(std::string_view text) {
+  auto rule = Rule::parse(text, shop());
+  EXPECT_TRUE(rule) << text << ": " << (rule ? "" : rule.error().message);
+  if (!rule) return {};
+  auto flags = rule->evaluate(customers());
+  EXPECT_TRUE(flags) << text << ": " << (flags ? "" : flags.error().message);
+  return flags ? *flags : std::vector<std::uint8_t>{};
+}
+
+using Flags = std::vector<std::uint8_t>;
+
+TEST(Rule, ValidRulesSelectTheRightCustomers) {
+  const struct {
+    const char* rule;
+    Flags expected;
+  } cases[] = {
+      {"orders >= 3 and last_order_days <= 90 and consent.email and country in (\"IR\", \"AM\")",
+       {1, 0, 0, 0, 1}},
+      {"orders >= 3", {1, 0, 1, 0, 1}},
+      {"orders = 3", {0, 0, 1, 0, 0}},
+      {"orders == 3", {0, 0, 1, 0, 0}},
+      {"orders != 3", {1, 1, 0, 1, 1}},
+      {"orders < 3 or orders > 10", {0, 1, 0, 1, 1}},
+      // Missing values make comparisons false, "!=" included; "not" negates the result.
+      {"last_order_days <= 90", {1, 0, 1, 0, 1}},
+      {"last_order_days != 90", {1, 1, 0, 0, 1}},
+      {"not (last_order_days <= 90)", {0, 1, 0, 1, 0}},
+      {"clv > 100", {1, 0, 0, 0, 1}},
+      {"country = \"AM\"", {0, 1, 0, 0, 1}},
+      {"country != 'AM'", {1, 0, 1, 0, 0}},
+      {"country not in ('AM', 'IR')", {0, 0, 1, 0, 0}},
+      {"stage in (\"active\", \"vip\")", {1, 0, 1, 0, 1}},
+      {"consent.sms", {0, 1, 0, 0, 0}},
+      {"not consent.email", {0, 0, 1, 0, 0}},
+      {"consent.email = false", {0, 0, 1, 0, 0}},
+      {"events(\"review\", 90) >= 1", {0, 1, 1, 0, 0}},
+      {"orders >= 3 and (country = 'IR' or country = 'DE')", {1, 0, 1, 0, 0}},
+      {"orders >= 3 and country = 'IR' or country = 'DE'", {1, 0, 1, 0, 0}},
+      {"orders >= 1 or orders >= 5 and clv > 500", {1, 1, 1, 0, 1}},  // and binds tighter
+      {"orders >= -1", {1, 1, 1, 1, 1}},
+      {"clv >= 120.5", {1, 0, 0, 0, 1}},
+      {"true", {1, 1, 1, 1, 1}},
+      {"3 <= orders", {1, 0, 1, 0, 1}},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(members(c.rule), c.expected) << c.rule;
+  }
+}
+
+TEST(Rule, KeywordsAreCaseInsensitive) {
+  EXPECT_EQ(members("orders >= 3 AND consent.email OR NOT consent.email"), (Flags{1, 0, 1, 0, 1}));
+  EXPECT_EQ(members("country NOT IN ('AM')"), (Flags{1, 0, 1, 0, 0}));
+}
+
+TEST(Rule, InvalidRulesSayWhatAndWhere) {
+  const struct {
+    const char* rule;
+    std::size_t column;
+    const char* says;
+  } cases[] = {
+      {"", 1, "empty"},
+      {"ordrs >= 3", 1, "did you mean 'orders'"},
+      {"orders >= 3 and contry = 'IR'", 17, "did you mean 'country'"},
+      {"ORDERS >= 3", 1, "unknown name 'ORDERS'"},
+      {"orders >= 'three'", 8, "cannot compare a number with a text"},
+      {"country > 'AM'", 9, "only be compared with = or !="},
+      {"orders", 1, "is a number, not a condition"},
+      {"orders >= 3 and", 16, "expected a name or a value, found the end"},
+      {"orders >= 3 and and", 17, "keyword 'and'"},
+      {"(orders >= 3", 13, "expected ')' to close the '(' at column 1"},
+      {"orders >= 3)", 12, "expected 'and', 'or' or the end"},
+      {"country = 'IR", 11, "not closed"},
+      {"orders >= 3 & clv > 1", 13, "unexpected character '&'"},
+      {"orders ! 3", 8, "use != or not"},
+      {"country in 'IR'", 12, "expected '('"},
+      {"country in ('IR', 3)", 19, "this value is a number"},
+      {"country in ('IR', stage)", 19, "values, not attributes"},
+      {"events(review, 90) > 1", 8, "event type as a string"},
+      {"events('review', 0) > 1", 18, "whole number of days"},
+      {"events('review', 1.5) > 1", 18, "whole number of days"},
+      {"orders >= 3x", 12, "after the number"},
+      {"consent. >= 1", 10, "expected a name after '.'"},
+      // Columns count characters, not bytes: "کشور" is 4 characters, 8 bytes.
+      {"country = 'ایران' and کشور = 'IR'", 23, "unknown name 'کشور'"},
+  };
+  for (const auto& c : cases) {
+    auto rule = Rule::parse(c.rule, shop());
+    ASSERT_FALSE(rule) << c.rule;
+    EXPECT_EQ(rule.error().column, c.column) << c.rule << ": " << rule.error().message;
+    EXPECT_NE(rule.error().message.find(c.says), std::string::npos)
+        << c.rule << ": " << rule.error().message;
+    EXPECT_EQ(rule.error().to_error().code, ErrorCode::invalid_argument);
+    EXPECT_EQ(rule.error().to_error().message.rfind("column ", 0), 0u);
+  }
+}
+
+TEST(Rule, ListsTheFeaturesItReadsOnce) {
+  auto rule = Rule::parse(
+      "orders > 1 and (orders < 9 or events('review', 90) > 0) and "
+      "events('open') > 2 and consent.email",
+      shop());
+  ASSERT_TRUE(rule);
+  std::vector<std::string> keys;
+  for (const Feature& f : rule->features()) keys.push_back(f.key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"orders", "events:review:90", "events:open:0",
+                                            "consent.email"}));
+  EXPECT_EQ(rule->features()[1].event_type, "review");
+  EXPECT_EQ(rule->features()[1].days, 90);
+}
+
+TEST(Rule, CanonicalTextParsesToTheSameRule) {
+  for (const char* text :
+       {"orders >= 3 AND last_order_days <= 90 and consent.email and country in ('IR', \"AM\")",
+        "not (stage = \"lapsed\") or events('review', 90) >= 1", "country = 'say \\'hi\\''",
+        "orders >= 1 or (orders >= 5 and clv > 500)"}) {
+    auto rule = Rule::parse(text, shop());
+    ASSERT_TRUE(rule) << text;
+    auto again = Rule::parse(rule->to_string(), shop());
+    ASSERT_TRUE(again) << rule->to_string();
+    EXPECT_EQ(again->to_string(), rule->to_string());
+  }
+  EXPECT_EQ(Rule::parse("orders>=3 AND country IN ('IR','AM')", shop())->to_string(),
+            "orders >= 3 and country in (\"IR\", \"AM\")");
+}
+
+TEST(Rule, EvaluationChecksItsInputs) {
+  auto rule = Rule::parse("orders >= 3 and events('click', 7) > 0", shop());
+  ASSERT_TRUE(rule);
+  Table t = customers();
+  auto missing = rule->evaluate(t);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("events:click:7"), std::string::npos);
+  t.columns["events:click:7"] = Column{ValueType::number, {1, 2}};  // wrong length
+  EXPECT_FALSE(rule->evaluate(t));
+}
+
+}  // namespace
+}  // namespace vafa::segments
