@@ -174,6 +174,7 @@ TEST_F(Integration, KillDuringImportThenReimportEqualsCleanImport) {
   // must stop cleanly with exit code 130.
   for (const auto& [fraction, signal] : {std::pair{20, SIGKILL}, {2, SIGKILL}, {3, SIGINT}}) {
     const std::string db = "killed" + std::to_string(fraction) + ".db";
+    ASSERT_EQ(stats(db)["order_lines"].get<int>(), 0);  // creates the store
     const pid_t pid = fork();
     ASSERT_GE(pid, 0);
     if (pid == 0) {
@@ -184,20 +185,16 @@ TEST_F(Integration, KillDuringImportThenReimportEqualsCleanImport) {
             "--batch-rows", "5000", static_cast<char*>(nullptr));
       _exit(127);
     }
-    // Watch the committed totals from outside (WAL lets a reader in) and kill mid-import. Once
-    // lines are arriving (the new store is set up: a reader waits for its migrations), the
+    // Watch the committed totals from outside (WAL lets a reader in) and kill mid-import. The
     // import is paused (SIGSTOP) while it is looked at, so a slow look on a busy machine cannot
-    // let it run to the end between the look and the signal.
+    // let it run to the end between the look and the signal. The store is created first: an
+    // import stopped while migrating a new store would lock the reader out.
     int status = 0;
-    bool finished = false, importing = false;
+    bool finished = false;
     while (!finished) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
       finished = waitpid(pid, &status, WNOHANG) == pid;
-      if (finished || !fs::exists(path(db))) continue;
-      if (!importing) {
-        importing = stats(db)["order_lines"].get<int>() > 0;
-        continue;
-      }
+      if (finished) continue;
       ::kill(pid, SIGSTOP);
       if (stats(db)["order_lines"].get<int>() >= total / fraction) break;
       ::kill(pid, SIGCONT);
