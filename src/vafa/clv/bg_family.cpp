@@ -69,14 +69,12 @@ void add_row_terms(const RowInputs& in, std::size_t begin, std::size_t end,
     const double at = alpha + T[i], ax = alpha + t_x[i];
     const double lg = simd::log(at), lt = simd::log(ax);
     // The dropout term log(1 + e^d), d = c + (r + x) log((alpha + T) / (alpha + t_x)), and its
-    // derivative's sigmoid, from one exp without overflow (as softplus() does; written without
-    // branches, which GCC would not vectorise: max(d, 0) = (d + |d|) / 2, and the sigmoid's
-    // numerator is 1 for d >= 0 and e^-|d| below).
+    // derivative's sigmoid, from one exp without overflow (as softplus() does, without
+    // branches: max(d, 0) = (d + |d|) / 2).
     const double d = c[k] + rx * (lg - lt);
     const double e = simd::exp(-std::abs(d));
     const double softplus = 0.5 * (d + std::abs(d)) + simd::log1p(e);
-    const double upper = 0.5 + std::copysign(0.5, d);  // 1 for d >= 0, else 0
-    const double pi = dropout[k] * (e + upper * (1.0 - e)) / (1.0 + e);
+    const double pi = dropout[k] * simd::logistic(d, e);
     const double w = weight[i];
     ll += w * (dropout[k] * softplus - rx * lg);
     dr += w * (pi * (lg - lt) - lg);
@@ -232,11 +230,9 @@ void predict_run(const RunInputs& in) {
 #pragma omp simd
     for (std::size_t j = 0; j < n; ++j) {
       const std::uint32_t i = idx[j];
-      // As bg_p_alive: 1 / (1 + e^d), from e^-|d| (see add_row_terms).
+      // As bg_p_alive: 1 / (1 + e^d).
       const double d = c + rx * (simd::log(alpha + T[i]) - simd::log(alpha + t_x[i]));
-      const double e = simd::exp(-std::abs(d));
-      const double upper = 0.5 + std::copysign(0.5, d);
-      in.alive[i] = 1.0 - dropout * (e + upper * (1.0 - e)) / (1.0 + e);
+      in.alive[i] = 1.0 - dropout * simd::logistic(d, simd::exp(-std::abs(d)));
       before[j] = total[j] = 0.0;
     }
     for (const DiscountStep& step : in.steps) {
@@ -269,7 +265,7 @@ void predict_run(const RunInputs& in) {
   }
 }
 
-// bg_predict and bg_predict_discounted: discounted may be empty.
+// bg_predict over the given steps (a single step {horizon, 1} when not discounting).
 void predict_rows(BgVariant variant, const BgParams& p, std::span<const DiscountStep> steps,
                   const RfmRows& rows, std::span<double> alive, std::span<double> expected,
                   std::span<double> discounted) {
@@ -320,16 +316,9 @@ void predict_rows(BgVariant variant, const BgParams& p, std::span<const Discount
 
 }  // namespace
 
-void bg_predict(BgVariant variant, const BgParams& p, double t, const RfmRows& rows,
-                std::span<double> alive, std::span<double> expected_if_alive) {
-  const DiscountStep whole{t, 1.0};
-  predict_rows(variant, p, {&whole, 1}, rows, alive, expected_if_alive, {});
-}
-
-void bg_predict_discounted(BgVariant variant, const BgParams& p, double horizon, double rate,
-                           const RfmRows& rows, std::span<double> alive,
-                           std::span<double> expected_if_alive,
-                           std::span<double> discounted_if_alive) {
+void bg_predict(BgVariant variant, const BgParams& p, double horizon, double rate,
+                const RfmRows& rows, std::span<double> alive, std::span<double> expected_if_alive,
+                std::span<double> discounted_if_alive) {
   const auto steps = rate == 0 || discounted_if_alive.empty()
                          ? std::vector<DiscountStep>{{horizon, 1.0}}
                          : discount_steps(horizon, rate);

@@ -263,7 +263,7 @@ TEST(BgFamily, BatchPredictionsEqualTheOneCustomerFunctions) {
                               BgParams{2.0, 30, 3.0, 0.5}, BgParams{1e-3, 1e3, 1e-3, 1e3}}) {
       for (double t : {0.0, 1.0, 52.0, 400.0}) {
         std::vector<double> alive(rows.size()), expected(rows.size());
-        bg_predict(v, p, t, rows, alive, expected);
+        bg_predict(v, p, t, 0.0, rows, alive, expected);
         for (std::size_t i = 0; i < rows.size(); ++i) {
           const double a = bg_p_alive(v, p, rows.x[i], rows.t_x[i], rows.T[i]);
           const double e = bg_expected_if_alive(v, p, t, rows.x[i], rows.T[i]);
@@ -275,7 +275,7 @@ TEST(BgFamily, BatchPredictionsEqualTheOneCustomerFunctions) {
         }
       }
       std::vector<double> alive(rows.size()), expected(rows.size()), discounted(rows.size());
-      bg_predict_discounted(v, p, 52, 0.01, rows, alive, expected, discounted);
+      bg_predict(v, p, 52, 0.01, rows, alive, expected, discounted);
       for (std::size_t i = 0; i < rows.size(); i += 7) {
         const double d = bg_discounted_expected(v, p, 52, 0.01, rows.x[i], rows.t_x[i], rows.T[i]);
         ASSERT_NEAR(alive[i] * discounted[i], d, 1e-13 + 2e-9 * d) << "x " << rows.x[i];

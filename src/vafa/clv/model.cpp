@@ -55,8 +55,7 @@ double FittedModel::discounted_if_alive(double horizon, double rate, double x, d
 void FittedModel::predict(double horizon, double rate, const RfmRows& rows, std::span<double> alive,
                           std::span<double> expected, std::span<double> discounted) const {
   if (model != PurchaseModel::pareto_nbd) {
-    bg_predict_discounted(variant(model), bg(params), horizon, rate, rows, alive, expected,
-                          discounted);
+    bg_predict(variant(model), bg(params), horizon, rate, rows, alive, expected, discounted);
     return;
   }
   const auto n = static_cast<std::ptrdiff_t>(rows.size());

@@ -38,4 +38,11 @@ inline double exp(double v) { return vafa_simd_exp(v); }
 inline double log1p(double v) { return vafa_simd_log1p(v); }
 inline double expm1(double v) { return vafa_simd_expm1(v); }
 
+// e^d / (1 + e^d) given e = e^-|d|, without overflow, as softplus() in special.hpp computes it
+// but without a branch, which GCC would not vectorise: the numerator is 1 for d >= 0, e below.
+inline double logistic(double d, double e) {
+  const double upper = 0.5 + std::copysign(0.5, d);  // 1 for d >= 0, else 0
+  return (e + upper * (1.0 - e)) / (1.0 + e);
+}
+
 }  // namespace vafa::clv::simd

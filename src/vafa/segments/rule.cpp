@@ -30,7 +30,9 @@ enum class Op { eq, ne, lt, le, gt, ge };
 struct Operand {
   ValueType type = ValueType::number;
   std::size_t column = 0;
-  std::string feature;  // empty: a literal
+  std::string feature;     // empty: a literal
+  std::string event_type;  // events(type, days): the feature "events:type:days"
+  int days = 0;
   double number = 0;
   std::string text;
   bool flag = false;
@@ -422,6 +424,8 @@ class Parser {
     out.column = start.column;
     out.type = ValueType::number;
     out.feature = fmt::format("events:{}:{}", type, days);
+    out.event_type = type;
+    out.days = days;
     add_feature(Feature{out.feature, ValueType::number, type, days});
     return out;
   }
@@ -450,12 +454,9 @@ std::string quote(std::string_view s) {
 }
 
 std::string print(const Operand& o) {
-  if (o.feature.rfind("events:", 0) == 0) {
-    const std::size_t colon = o.feature.rfind(':');
-    const std::string type = o.feature.substr(7, colon - 7);
-    const std::string days = o.feature.substr(colon + 1);
-    return days == "0" ? fmt::format("events({})", quote(type))
-                       : fmt::format("events({}, {})", quote(type), days);
+  if (!o.event_type.empty()) {
+    return o.days == 0 ? fmt::format("events({})", quote(o.event_type))
+                       : fmt::format("events({}, {})", quote(o.event_type), o.days);
   }
   if (!o.feature.empty()) return o.feature;
   switch (o.type) {
@@ -523,8 +524,7 @@ struct Evaluator {
     return !c->missing.empty() && c->missing[i] != 0;
   }
 
-  // Calls body(i, value_of_lhs, value_of_rhs...) via typed accessors for every row that has
-  // all its values.
+  // lhs op rhs for every row, each side a column or a literal; rows missing a value stay 0.
   Result<Flags> compare(const Node& n) const {
     Flags out(table.rows, 0);
     const Column* l = nullptr;
