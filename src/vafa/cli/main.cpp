@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   add_stats_command(app, context, runner);
   add_generate_command(app, context, runner);
   add_clv_command(app, context, runner);
+  add_analytics_commands(app, context, runner);
+  add_segments_command(app, context, runner);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

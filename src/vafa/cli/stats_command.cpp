@@ -3,27 +3,12 @@
 #include <nlohmann/json.hpp>
 
 #include "vafa/cli/command.hpp"
+#include "vafa/cli/output.hpp"
 #include "vafa/core/money.hpp"
 
 namespace vafa::cli {
 
 namespace {
-
-std::string decimal(const std::string& currency, std::int64_t minor) {
-  auto parsed = Currency::parse(currency);
-  return format_minor_units(minor, parsed ? parsed->exponent() : 2);
-}
-
-// 1234567 -> "1,234,567", for the human-readable table.
-std::string grouped(std::int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return n < 0 ? "-" + out : out;
-}
 
 int run_stats(bool json, const Context& context) {
   auto store = context.open_store();

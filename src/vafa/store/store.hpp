@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,9 +21,6 @@
 
 namespace vafa {
 
-// A row a reader or validator refused, with where and why. `line` is the 1-based physical line
-// at which the record starts; `column` names the field (header name or 1-based index), or is
-// empty when the whole record is at fault.
 // A placed (neither cancelled nor returned) order of a known customer: what the CLV models and
 // the analytics read. `currency` is valid during the visit only.
 struct PurchaseRecord {
@@ -54,6 +52,96 @@ struct ClvPrediction {
   std::optional<std::int64_t> clv_minor;
 };
 
+// ---- analytics inputs and derived state (docs/analytics.md) ---------------------------------
+
+// An order of a known customer, any status; text fields are valid during the visit only.
+struct OrderRecord {
+  std::int64_t customer = 0;  // row id
+  std::string_view id;        // the order's external id
+  std::int64_t placed_at = 0;
+  std::int64_t total_minor = 0;  // negative for a refund document
+  std::string_view currency;
+  std::string_view channel;
+  OrderStatus status = OrderStatus::placed;
+};
+
+// An event of a known customer; text fields are valid during the visit only.
+struct EventRecord {
+  std::int64_t customer = 0;  // row id
+  std::string_view id;
+  std::int64_t occurred_at = 0;
+  std::string_view type;
+  std::string_view channel;
+  std::string_view properties;  // JSON object
+};
+
+// A customer's profile fields as the segments read them; consent as bit masks indexed by
+// Channel (bit 1 << static_cast<int>(channel)). Text fields are valid during the visit only.
+struct CustomerRecord {
+  std::int64_t row = 0;
+  std::string_view id;
+  std::int64_t created_at = 0;
+  std::string_view name;
+  std::string_view country;
+  std::string_view locale;
+  std::uint32_t consent_asked = 0;
+  std::uint32_t consent_granted = 0;
+};
+
+// One customer's derived row (table customer_metrics). Money in the analytics currency.
+struct CustomerMetrics {
+  std::int64_t customer = 0;  // row id
+  std::int64_t as_of = 0;
+  std::int64_t orders = 0;
+  std::optional<std::int64_t> first_order_at, last_order_at;
+  std::int64_t revenue_minor = 0;
+  std::int64_t net_revenue_minor = 0;
+  std::int64_t returns = 0;
+  std::optional<double> cycle_days;
+  std::optional<std::int64_t> recency_score, frequency_score, monetary_score;
+  std::string rfm_group;  // empty for a customer without orders
+  std::string stage;
+  double score = 0;
+  std::string components_json = "{}";
+  std::string advocacy;
+  std::int64_t engagement_events = 0;
+  std::optional<std::int64_t> nps;
+  double churn_risk = 0;
+
+  bool operator==(const CustomerMetrics&) const = default;
+};
+
+struct Segment {
+  std::int64_t id = 0;
+  std::string name;
+  std::string rule;
+  std::string description;
+  std::int64_t created_at = 0;
+  std::int64_t members = 0;
+  std::optional<std::int64_t> evaluated_at;
+};
+
+// An entry into or exit from a segment.
+struct SegmentChange {
+  std::int64_t id = 0;  // increasing: read the history "after id N"
+  std::int64_t segment = 0;
+  std::int64_t customer = 0;
+  bool entered = true;
+  std::int64_t at = 0;
+};
+
+// Marketing spend of one day, channel and campaign.
+struct SpendRecord {
+  std::int64_t day = 0;  // Unix seconds of the day's start (UTC)
+  std::string channel;
+  std::string campaign;
+  std::string currency;
+  std::int64_t amount_minor = 0;
+};
+
+// A row a reader or validator refused, with where and why. `line` is the 1-based physical line
+// at which the record starts; `column` names the field (header name or 1-based index), or is
+// empty when the whole record is at fault.
 struct RejectedRow {
   std::string source;
   std::int64_t line = 0;
@@ -149,6 +237,68 @@ class Store {
   // A customer's stored prediction (by external id) and its run; nullopt when there is none.
   virtual Result<std::optional<std::pair<ClvRun, ClvPrediction>>> get_clv_prediction(
       std::string_view customer_id) = 0;
+  // ---- analytics inputs. With `customer` (a row id), that customer's rows only; otherwise
+  // every known customer's, ordered by customer row id and then time.
+  virtual Status scan_orders(std::optional<std::int64_t> customer,
+                             const std::function<Status(const OrderRecord&)>& visit) = 0;
+  virtual Status scan_events(std::optional<std::int64_t> customer,
+                             const std::function<Status(const EventRecord&)>& visit) = 0;
+  virtual Status scan_customer_records(
+      std::optional<std::int64_t> customer,
+      const std::function<Status(const CustomerRecord&)>& visit) = 0;
+  // Stored CLV predictions (latest run), by customer row id.
+  virtual Status scan_clv_predictions(std::optional<std::int64_t> customer,
+                                      const std::function<Status(const ClvPrediction&)>& visit) = 0;
+  // The run behind the stored CLV predictions; nullopt when there are none.
+  virtual Result<std::optional<ClvRun>> latest_clv_run() = 0;
+  // The row id of a customer by external id.
+  virtual Result<std::optional<std::int64_t>> customer_row(std::string_view id) = 0;
+
+  // ---- derived state. Writes join the open transaction (begin/commit) or make their own.
+  virtual Status put_customer_metrics(const CustomerMetrics& row) = 0;
+  virtual Result<std::optional<CustomerMetrics>> get_customer_metrics(std::int64_t customer) = 0;
+  virtual Status scan_customer_metrics(
+      const std::function<Status(const CustomerMetrics&)>& visit) = 0;
+  // Named values of the analytics state (JSON text).
+  virtual Status put_state(std::string_view name, std::string_view value) = 0;
+  virtual Result<std::optional<std::string>> get_state(std::string_view name) = 0;
+
+  // Customers whose orders, events or profile changed since their derived rows were written,
+  // as (seq, row id) in seq order. Every write of such data marks the customer (a later change
+  // takes a later seq); clear_changes(S) removes the marks with seq <= S.
+  virtual Result<std::vector<std::pair<std::int64_t, std::int64_t>>> changed_customers() = 0;
+  virtual Status clear_changes(std::int64_t up_to_seq) = 0;
+  // The highest seq handed out so far (0 when none).
+  virtual Result<std::int64_t> last_change_seq() = 0;
+
+  // ---- segments
+  // Creates a segment; conflict when the name is taken. Returns its id.
+  virtual Result<std::int64_t> create_segment(const Segment& segment) = 0;
+  // Deletes a segment with its members and history; not_found when there is none.
+  virtual Status delete_segment(std::string_view name) = 0;
+  virtual Result<std::vector<Segment>> segments() = 0;
+  virtual Result<std::optional<Segment>> get_segment(std::string_view name) = 0;
+  // Members of a segment by customer row id: (row, since).
+  virtual Status scan_segment_members(
+      std::int64_t segment,
+      const std::function<Status(std::int64_t customer, std::int64_t since)>& visit) = 0;
+  // The ids of the segments a customer is in.
+  virtual Result<std::vector<std::int64_t>> customer_segments(std::int64_t customer) = 0;
+  // Adds `entered` to and removes `exited` from the members, records each change in the history
+  // at `at`, updates the member count and records the size at `at`.
+  virtual Status apply_segment_changes(std::int64_t segment, std::span<const std::int64_t> entered,
+                                       std::span<const std::int64_t> exited, std::int64_t at) = 0;
+  // History of a segment (or, with segment 0, of every segment) after change id `after`.
+  virtual Result<std::vector<SegmentChange>> segment_history(std::int64_t segment,
+                                                             std::int64_t after,
+                                                             std::size_t limit) = 0;
+  // Size of a segment after each evaluation: (at, members).
+  virtual Result<std::vector<std::pair<std::int64_t, std::int64_t>>> segment_sizes(
+      std::int64_t segment) = 0;
+
+  // ---- marketing spend: a row with the same day, channel, campaign and currency is replaced.
+  virtual Status put_spend(const SpendRecord& row) = 0;
+  virtual Status scan_spend(const std::function<Status(const SpendRecord&)>& visit) = 0;
 };
 
 // Opens (creating if needed) the store at `location`: a file path or "sqlite:PATH" for the

@@ -55,6 +55,7 @@ SqliteStore::SqliteStore(sqlite3* db, std::string path)
 SqliteStore::~SqliteStore() {
   if (in_transaction_) (void)rollback();
   st_.reset();  // finalize statements before closing
+  cached_.clear();
   for (auto& insert : line_inserts_) insert.reset();
   sqlite3_close_v2(db_);
 }
@@ -277,6 +278,7 @@ Status SqliteStore::begin() {
 Status SqliteStore::commit() {
   if (!in_transaction_) return fail(ErrorCode::internal, "no transaction to commit");
   VAFA_CHECK(flush_totals());
+  VAFA_CHECK(flush_changes());
   VAFA_CHECK(st_->commit.run());
   in_transaction_ = false;
   return {};
@@ -287,6 +289,7 @@ Status SqliteStore::rollback() {
   in_transaction_ = false;
   forget_caches();  // rows created inside the transaction are gone
   totals_ = Totals{};
+  changed_.clear();
   return st_->rollback.run();
 }
 
@@ -344,6 +347,7 @@ Result<std::int64_t> SqliteStore::next_occurrence(std::uint64_t key) {
 Result<std::int64_t> SqliteStore::ensure_customer(std::string_view external_id, Timestamp seen_at) {
   const std::int64_t seen = seconds_of(seen_at);
   if (CachedCustomer* known = customer_ids_.find(external_id)) {
+    changed_.push_back(known->id);
     if (seen < known->created_at) {
       VAFA_CHECK(st_->move_customer_created.bind(1, known->id).bind(2, seen).run());
       known->created_at = seen;
@@ -368,6 +372,7 @@ Result<std::int64_t> SqliteStore::ensure_customer(std::string_view external_id, 
     ++totals_.customers;
   }
   customer_ids_.put(external_id, cached);
+  changed_.push_back(cached.id);
   return cached.id;
 }
 
@@ -446,6 +451,7 @@ Status SqliteStore::upsert_customer_now(const Customer& customer) {
   }
   if (!existed) ++totals_.customers;
   customer_ids_.put(customer.id, cached);
+  changed_.push_back(cached.id);
   return {};
 }
 
@@ -629,18 +635,6 @@ Status SqliteStore::put_rejected_now(std::int64_t run, const RejectedRow& row) {
 }
 
 // ---- running totals --------------------------------------------------------------------------
-
-template <typename F>
-Status SqliteStore::in_transaction(F&& body) {
-  if (in_transaction_) return body();
-  VAFA_CHECK(begin());
-  Status done = body();
-  if (!done) {
-    (void)rollback();
-    return done;
-  }
-  return commit();
-}
 
 Status SqliteStore::upsert_customer(const Customer& customer) {
   return in_transaction([&] { return upsert_customer_now(customer); });

@@ -56,6 +56,41 @@ class SqliteStore final : public Store {
   Result<std::optional<std::pair<ClvRun, ClvPrediction>>> get_clv_prediction(
       std::string_view customer_id) override;
 
+  Status scan_orders(std::optional<std::int64_t> customer,
+                     const std::function<Status(const OrderRecord&)>& visit) override;
+  Status scan_events(std::optional<std::int64_t> customer,
+                     const std::function<Status(const EventRecord&)>& visit) override;
+  Status scan_customer_records(std::optional<std::int64_t> customer,
+                               const std::function<Status(const CustomerRecord&)>& visit) override;
+  Status scan_clv_predictions(std::optional<std::int64_t> customer,
+                              const std::function<Status(const ClvPrediction&)>& visit) override;
+  Result<std::optional<std::int64_t>> customer_row(std::string_view id) override;
+  Result<std::optional<ClvRun>> latest_clv_run() override;
+  Status put_customer_metrics(const CustomerMetrics& row) override;
+  Result<std::optional<CustomerMetrics>> get_customer_metrics(std::int64_t customer) override;
+  Status scan_customer_metrics(const std::function<Status(const CustomerMetrics&)>& visit) override;
+  Status put_state(std::string_view name, std::string_view value) override;
+  Result<std::optional<std::string>> get_state(std::string_view name) override;
+  Result<std::vector<std::pair<std::int64_t, std::int64_t>>> changed_customers() override;
+  Status clear_changes(std::int64_t up_to_seq) override;
+  Result<std::int64_t> last_change_seq() override;
+  Result<std::int64_t> create_segment(const Segment& segment) override;
+  Status delete_segment(std::string_view name) override;
+  Result<std::vector<Segment>> segments() override;
+  Result<std::optional<Segment>> get_segment(std::string_view name) override;
+  Status scan_segment_members(
+      std::int64_t segment,
+      const std::function<Status(std::int64_t customer, std::int64_t since)>& visit) override;
+  Result<std::vector<std::int64_t>> customer_segments(std::int64_t customer) override;
+  Status apply_segment_changes(std::int64_t segment, std::span<const std::int64_t> entered,
+                               std::span<const std::int64_t> exited, std::int64_t at) override;
+  Result<std::vector<SegmentChange>> segment_history(std::int64_t segment, std::int64_t after,
+                                                     std::size_t limit) override;
+  Result<std::vector<std::pair<std::int64_t, std::int64_t>>> segment_sizes(
+      std::int64_t segment) override;
+  Status put_spend(const SpendRecord& row) override;
+  Status scan_spend(const std::function<Status(const SpendRecord&)>& visit) override;
+
   // The same figures as stats(), counted by scanning every table: for tests and checks that the
   // maintained totals are right.
   Result<StoreStats> recount();
@@ -75,6 +110,10 @@ class SqliteStore final : public Store {
   void count_order(std::string_view currency, std::string_view status, bool guest,
                    std::int64_t total, std::int64_t lines, int sign);
   Status flush_totals();
+  // Marks the customers touched by the open transaction as changed (table customer_changes).
+  Status flush_changes();
+  // A statement prepared once and kept (for the analytics reads and writes).
+  Result<sqlite::Statement*> cached(const char* sql);
   Status upsert_customer_now(const Customer& customer);
   Status upsert_product_now(const Product& product);
   Status put_order_now(const Order& order, std::int64_t run);
@@ -82,7 +121,16 @@ class SqliteStore final : public Store {
   Status put_rejected_now(std::int64_t run, const RejectedRow& row);
   // Runs `body` in a transaction of its own unless one is open.
   template <typename F>
-  Status in_transaction(F&& body);
+  Status in_transaction(F&& body) {
+    if (in_transaction_) return body();
+    VAFA_CHECK(begin());
+    Status done = body();
+    if (!done) {
+      (void)rollback();
+      return done;
+    }
+    return commit();
+  }
 
   struct CachedCustomer {
     std::int64_t id;
@@ -111,6 +159,8 @@ class SqliteStore final : public Store {
   std::string path_;
   bool in_transaction_ = false;
   Totals totals_;
+  std::vector<std::int64_t> changed_;  // customer rows touched by the open transaction
+  std::unordered_map<const char*, sqlite::Statement> cached_;
   std::unique_ptr<Statements> st_;
   // Caches of external key -> row id, so bulk writes do not look each key up every time.
   // Bounded: cleared when they grow past kCacheLimit, and on rollback.

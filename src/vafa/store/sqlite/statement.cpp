@@ -96,6 +96,11 @@ std::optional<std::int64_t> Statement::column_optional_int(int index) const {
   return sqlite3_column_int64(stmt_, index);
 }
 
+std::optional<double> Statement::column_optional_double(int index) const {
+  if (sqlite3_column_type(stmt_, index) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_column_double(stmt_, index);
+}
+
 std::string_view Statement::column_text(int index) const {
   const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, index));
   if (text == nullptr) return {};

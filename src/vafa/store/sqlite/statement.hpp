@@ -45,6 +45,7 @@ class Statement {
   std::int64_t column_int(int index) const;
   std::optional<std::int64_t> column_optional_int(int index) const;
   double column_double(int index) const;
+  std::optional<double> column_optional_double(int index) const;
   std::string_view column_text(int index) const;
 
  private:

@@ -1,0 +1,1 @@
+#include "vafa/analytics/customer.hpp"

@@ -1,0 +1,444 @@
+// vafa refresh | rfm | customers show|rank: recomputing and reading the derived customer figures.
+#include <algorithm>
+#include <map>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "vafa/cli/command.hpp"
+#include "vafa/cli/output.hpp"
+#include "vafa/core/clock.hpp"
+#include "vafa/segments/refresh.hpp"
+
+namespace vafa::cli {
+
+using nlohmann::ordered_json;
+
+Result<std::int64_t> parse_time_flag(std::string_view flag, std::string_view text) {
+  if (auto date = parse_date(text))
+    return std::chrono::sys_days(*date).time_since_epoch().count() * 86'400;
+  if (auto time = parse_iso8601(text)) return time->time_since_epoch().count();
+  return fail(ErrorCode::invalid_argument,
+              "{}: '{}' is not a date (YYYY-MM-DD) or an ISO 8601 time", flag, text);
+}
+
+std::int64_t clock_now() { return SystemClock{}.now().time_since_epoch().count(); }
+
+namespace {
+
+std::string date_of(std::int64_t seconds) {
+  return format_date(Timestamp{std::chrono::seconds{seconds}});
+}
+
+ordered_json optional_json(const auto& value) {
+  return value ? ordered_json(*value) : ordered_json(nullptr);
+}
+
+// ---- vafa refresh -----------------------------------------------------------------------------
+
+struct RefreshFlags {
+  std::string as_of, currency, settings;
+  bool changed = false, keep_population = false;
+  Format format = Format::table;
+};
+
+int run_refresh(const RefreshFlags& flags, const Context& context) {
+  auto store = context.open_store();
+  if (!store) return report(store.error());
+  const std::int64_t now = clock_now();
+  Result<segments::RefreshReport> done;
+  if (flags.changed) {
+    if (!flags.as_of.empty() || !flags.currency.empty() || !flags.settings.empty()) {
+      return report(Error{ErrorCode::invalid_argument,
+                          "--changed uses the settings of the last full refresh; drop --as-of, "
+                          "--currency and --settings"});
+    }
+    done = segments::update_changed(**store, now);
+  } else {
+    segments::RefreshOptions options{.as_of = now, .now = now};
+    if (!flags.as_of.empty()) {
+      auto as_of = parse_time_flag("--as-of", flags.as_of);
+      if (!as_of) return report(as_of.error());
+      options.as_of = *as_of;
+      options.as_of_fixed = true;
+    }
+    if (!flags.currency.empty()) {
+      auto currency = Currency::parse(flags.currency);
+      if (!currency) return report(currency.error().with_context("--currency"));
+      options.currency = std::string(currency->code());
+    }
+    if (!flags.settings.empty()) {
+      auto config = analytics::Config::from_json(flags.settings);
+      if (!config) return report(config.error().with_context("--settings"));
+      options.config = *config;
+    }
+    options.keep_population = flags.keep_population;
+    done = segments::refresh_all(**store, options);
+  }
+  if (!done) return report(done.error());
+  for (const std::string& warning : done->warnings)
+    fmt::print(stderr, "vafa: warning: {}\n", warning);
+  const analytics::Population& p = done->population;
+  if (flags.format == Format::json) {
+    ordered_json out = {{"customers", done->customers},
+                        {"buyers", done->buyers},
+                        {"as_of", format_iso8601(Timestamp{std::chrono::seconds{p.as_of}})},
+                        {"currency", p.currency},
+                        {"cycle_days", p.cycle_days},
+                        {"segments", ordered_json::array()}};
+    for (const auto& s : done->segments) {
+      out["segments"].push_back(
+          {{"name", s.name}, {"members", s.members}, {"entered", s.entered}, {"exited", s.exited}});
+    }
+    fmt::print("{}\n", out.dump(2));
+    return kOk;
+  }
+  fmt::print("{} {} customers ({} buyers) as of {}; purchase cycle {:.1f} days, currency {}\n",
+             flags.changed ? "updated" : "refreshed", grouped(done->customers),
+             grouped(done->buyers), date_of(p.as_of), p.cycle_days, p.currency);
+  for (const auto& s : done->segments) {
+    fmt::print("  segment {:<24} {:>10} members  (+{} -{})\n", s.name, grouped(s.members),
+               s.entered, s.exited);
+  }
+  return kOk;
+}
+
+// ---- vafa rfm ---------------------------------------------------------------------------------
+
+struct Group {
+  std::int64_t customers = 0, orders = 0, net = 0;
+  double days = 0;
+};
+
+int run_rfm(Format format, const Context& context) {
+  auto store = context.open_store();
+  if (!store) return report(store.error());
+  auto population_text = (*store)->get_state("population");
+  if (!population_text) return report(population_text.error());
+  if (!*population_text) {
+    return report(Error{ErrorCode::not_found, "nothing derived yet: run `vafa refresh` first"});
+  }
+  auto population = analytics::Population::from_json(**population_text);
+  if (!population) return report(population.error());
+  std::map<std::string, Group> groups;
+  std::int64_t buyers = 0;
+  const Status scanned = (*store)->scan_customer_metrics([&](const CustomerMetrics& m) -> Status {
+    if (m.rfm_group.empty()) return {};
+    Group& g = groups[m.rfm_group];
+    ++g.customers;
+    ++buyers;
+    g.orders += m.orders;
+    g.net += m.net_revenue_minor;
+    g.days += static_cast<double>(m.as_of - *m.last_order_at) / analytics::kDay;
+    return {};
+  });
+  if (!scanned) return report(scanned.error());
+  static constexpr std::string_view kOrder[] = {"champions",
+                                                "loyal",
+                                                "potential_loyalist",
+                                                "new",
+                                                "promising",
+                                                "need_attention",
+                                                "about_to_sleep",
+                                                "at_risk",
+                                                "cant_lose_them",
+                                                "hibernating",
+                                                "lost"};
+  std::vector<ordered_json> rows;
+  for (const std::string_view name : kOrder) {
+    const Group g = groups[std::string(name)];
+    const double n = static_cast<double>(std::max<std::int64_t>(g.customers, 1));
+    rows.push_back(
+        {{"group", name},
+         {"customers", g.customers},
+         {"share", buyers ? static_cast<double>(g.customers) / static_cast<double>(buyers) : 0.0},
+         {"mean_days_since_order", g.customers ? ordered_json(g.days / n) : ordered_json()},
+         {"mean_orders",
+          g.customers ? ordered_json(static_cast<double>(g.orders) / n) : ordered_json()},
+         {"net_revenue", decimal(population->currency, g.net)}});
+  }
+  if (format == Format::table) {
+    fmt::print("RFM groups of {} buyers as of {} (net revenue in {})\n", grouped(buyers),
+               date_of(population->as_of), population->currency);
+  }
+  print_rows(rows, format);
+  return kOk;
+}
+
+// ---- vafa customers show | rank ---------------------------------------------------------------
+
+int run_customer_show(const std::string& id, Format format, const Context& context) {
+  auto store = context.open_store();
+  if (!store) return report(store.error());
+  Store& s = **store;
+  auto customer = s.get_customer(id);
+  if (!customer) return report(customer.error());
+  if (!*customer) return report(Error{ErrorCode::not_found, fmt::format("no customer '{}'", id)});
+  auto row = s.customer_row(id);
+  if (!row) return report(row.error());
+  const Customer& c = **customer;
+
+  ordered_json out = {
+      {"id", c.id},
+      {"name", c.name},
+      {"created_at", format_iso8601(c.created_at)},
+      {"country", c.country},
+      {"locale", c.locale},
+      {"time_zone", c.time_zone},
+      {"birthday", c.birthday ? ordered_json(format_date(*c.birthday)) : ordered_json()}};
+  out["identities"] = ordered_json::array();
+  for (const Identity& identity : c.identities) out["identities"].push_back(identity.key());
+  out["consent"] = ordered_json::object();
+  for (const auto& [channel, granted] : c.consent)
+    out["consent"][std::string(to_string(channel))] = granted;
+
+  auto currency = s.get_state("population");
+  std::string money = "USD";
+  if (currency && *currency) {
+    if (auto p = analytics::Population::from_json(**currency)) money = p->currency;
+  }
+  auto metrics = s.get_customer_metrics(**row);
+  if (!metrics) return report(metrics.error());
+  if (*metrics) {
+    const CustomerMetrics& m = **metrics;
+    out["metrics"] = {
+        {"as_of", date_of(m.as_of)},
+        {"orders", m.orders},
+        {"first_order",
+         m.first_order_at ? ordered_json(date_of(*m.first_order_at)) : ordered_json()},
+        {"last_order", m.last_order_at ? ordered_json(date_of(*m.last_order_at)) : ordered_json()},
+        {"revenue", decimal(money, m.revenue_minor)},
+        {"net_revenue", decimal(money, m.net_revenue_minor)},
+        {"currency", money},
+        {"returns", m.returns},
+        {"cycle_days", optional_json(m.cycle_days)},
+        {"rfm", m.recency_score ? ordered_json(fmt::format("{}{}{}", *m.recency_score,
+                                                           *m.frequency_score, *m.monetary_score))
+                                : ordered_json()},
+        {"rfm_group", m.rfm_group.empty() ? ordered_json() : ordered_json(m.rfm_group)},
+        {"stage", m.stage},
+        {"advocacy", m.advocacy},
+        {"engagement_events", m.engagement_events},
+        {"nps", optional_json(m.nps)},
+        {"churn_risk", m.churn_risk},
+        {"score", m.score},
+        {"score_components", ordered_json::parse(m.components_json)}};
+  } else {
+    out["metrics"] = nullptr;
+  }
+  auto clv = s.get_clv_prediction(id);
+  if (clv && *clv) {
+    const auto& [run, p] = **clv;
+    out["clv"] = {
+        {"model", run.model},
+        {"horizon", fmt::format("{} {}s", run.horizon, run.unit)},
+        {"p_alive", p.p_alive},
+        {"expected_purchases", p.expected_purchases},
+        {"clv", p.clv_minor ? ordered_json(decimal(run.currency, *p.clv_minor)) : ordered_json()}};
+  }
+  out["segments"] = ordered_json::array();
+  auto in = s.customer_segments(**row);
+  auto all = s.segments();
+  if (in && all) {
+    for (const Segment& segment : *all) {
+      if (std::ranges::binary_search(*in, segment.id)) out["segments"].push_back(segment.name);
+    }
+  }
+  // One timeline: orders and events, latest first.
+  std::vector<std::pair<std::int64_t, ordered_json>> timeline;
+  (void)s.scan_orders(**row, [&](const OrderRecord& o) -> Status {
+    timeline.emplace_back(
+        o.placed_at,
+        ordered_json{
+            {"time", format_iso8601(Timestamp{std::chrono::seconds{o.placed_at}})},
+            {"kind", "order"},
+            {"what", fmt::format("{} {} {} {}", o.id, to_string(o.status),
+                                 decimal(std::string(o.currency), o.total_minor), o.currency)},
+            {"channel", o.channel}});
+    return {};
+  });
+  (void)s.scan_events(**row, [&](const EventRecord& e) -> Status {
+    timeline.emplace_back(
+        e.occurred_at,
+        ordered_json{{"time", format_iso8601(Timestamp{std::chrono::seconds{e.occurred_at}})},
+                     {"kind", "event"},
+                     {"what", e.properties == "{}" ? std::string(e.type)
+                                                   : fmt::format("{} {}", e.type, e.properties)},
+                     {"channel", e.channel}});
+    return {};
+  });
+  std::ranges::stable_sort(timeline, std::greater<>{}, [](const auto& t) { return t.first; });
+  out["timeline"] = ordered_json::array();
+  for (auto& [at, item] : timeline) out["timeline"].push_back(std::move(item));
+
+  if (format == Format::json) {
+    fmt::print("{}\n", out.dump(2));
+    return kOk;
+  }
+  fmt::print("customer   {}  {}\n", c.id, c.name);
+  fmt::print("since      {}   country {}   locale {}\n", format_date(c.created_at),
+             c.country.empty() ? "-" : c.country, c.locale.empty() ? "-" : c.locale);
+  std::string ids;
+  for (const auto& i : out["identities"]) ids += (ids.empty() ? "" : ", ") + i.get<std::string>();
+  fmt::print("identities {}\n", ids.empty() ? "-" : ids);
+  std::string consent;
+  for (const auto& [k, v] : out["consent"].items())
+    consent += fmt::format("{}{}={}", consent.empty() ? "" : ", ", k, v.get<bool>() ? "yes" : "no");
+  fmt::print("consent    {}\n", consent.empty() ? "-" : consent);
+  if (*metrics) {
+    const auto& m = out["metrics"];
+    fmt::print("\nas of {}: {} orders, revenue {} (net {}) {}, {} returns\n",
+               m["as_of"].get<std::string>(), m["orders"].get<std::int64_t>(),
+               m["revenue"].get<std::string>(), m["net_revenue"].get<std::string>(), money,
+               m["returns"].get<std::int64_t>());
+    fmt::print("stage {}   RFM {} ({})   advocacy {}   churn risk {:.2f}\n",
+               m["stage"].get<std::string>(),
+               m["rfm"].is_null() ? "-" : m["rfm"].get<std::string>(),
+               m["rfm_group"].is_null() ? "-" : m["rfm_group"].get<std::string>(),
+               m["advocacy"].get<std::string>(), m["churn_risk"].get<double>());
+    fmt::print("loyalty score {:.1f} / 100:", m["score"].get<double>());
+    for (const auto& [name, part] : m["score_components"].items()) {
+      fmt::print("  {} {:.1f}", name, part["points"].get<double>());
+    }
+    fmt::print("\n");
+  } else {
+    fmt::print("\n(no derived metrics yet: run `vafa refresh`)\n");
+  }
+  if (out.contains("clv")) {
+    const auto& v = out["clv"];
+    fmt::print("CLV ({}, {}): P(alive) {:.3f}, expected purchases {:.2f}, CLV {}\n",
+               v["model"].get<std::string>(), v["horizon"].get<std::string>(),
+               v["p_alive"].get<double>(), v["expected_purchases"].get<double>(),
+               v["clv"].is_null() ? "-" : v["clv"].get<std::string>());
+  }
+  std::string names;
+  for (const auto& n : out["segments"]) names += (names.empty() ? "" : ", ") + n.get<std::string>();
+  fmt::print("segments   {}\n\ntimeline (latest first)\n", names.empty() ? "-" : names);
+  std::vector<ordered_json> rows(out["timeline"].begin(), out["timeline"].end());
+  if (rows.size() > 30) rows.resize(30);
+  print_rows(rows, Format::table);
+  if (out["timeline"].size() > 30)
+    fmt::print("... {} more (--json for all)\n", out["timeline"].size() - 30);
+  return kOk;
+}
+
+int run_customer_rank(const std::string& by, std::size_t limit, Format format,
+                      const Context& context) {
+  auto store = context.open_store();
+  if (!store) return report(store.error());
+  Store& s = **store;
+  // cross-sell: the loyalty score among customers still buying; risk: net revenue at stake,
+  // weighted by churn risk, among buyers not yet lapsed.
+  struct Ranked {
+    double key;
+    CustomerMetrics m;
+  };
+  std::vector<Ranked> ranked;
+  const Status scanned = s.scan_customer_metrics([&](const CustomerMetrics& m) -> Status {
+    if (m.orders == 0) return {};
+    if (by == "score" && (m.stage == "lapsed" || m.stage == "at_risk")) return {};
+    if (by == "risk" && m.stage == "lapsed") return {};
+    const double key =
+        by == "score"
+            ? m.score
+            : m.churn_risk * static_cast<double>(std::max<std::int64_t>(m.net_revenue_minor, 0));
+    ranked.push_back({key, m});
+    return {};
+  });
+  if (!scanned) return report(scanned.error());
+  const std::size_t n = std::min(limit, ranked.size());
+  std::ranges::partial_sort(ranked, ranked.begin() + static_cast<std::ptrdiff_t>(n),
+                            [](const Ranked& a, const Ranked& b) {
+                              return a.key > b.key ||
+                                     (a.key == b.key && a.m.customer < b.m.customer);
+                            });
+  ranked.resize(n);
+  std::map<std::int64_t, std::string> ids;
+  (void)s.scan_customers([&](std::int64_t row, std::string_view id) -> Status {
+    if (std::ranges::any_of(ranked, [&](const Ranked& r) { return r.m.customer == row; }))
+      ids[row] = std::string(id);
+    return {};
+  });
+  std::string money = "USD";
+  if (auto text = s.get_state("population"); text && *text) {
+    if (auto p = analytics::Population::from_json(**text)) money = p->currency;
+  }
+  std::vector<ordered_json> rows;
+  for (const Ranked& r : ranked) {
+    rows.push_back({{"customer", ids[r.m.customer]},
+                    {"score", r.m.score},
+                    {"churn_risk", r.m.churn_risk},
+                    {"stage", r.m.stage},
+                    {"rfm_group", r.m.rfm_group},
+                    {"orders", r.m.orders},
+                    {"net_revenue", decimal(money, r.m.net_revenue_minor)}});
+  }
+  print_rows(rows, format);
+  return kOk;
+}
+
+}  // namespace
+
+void add_analytics_commands(CLI::App& app, const Context& context, Runner& runner) {
+  auto refresh = std::make_shared<RefreshFlags>();
+  CLI::App* r = app.add_subcommand(
+      "refresh", "Recompute every customer's metrics, RFM, stage, score and the segments' members");
+  r->add_option("--as-of", refresh->as_of, "Compute as of this date or time (default: now)");
+  r->add_option("--currency", refresh->currency,
+                "Analytics currency (default: the store's main one)");
+  r->add_option("--settings", refresh->settings,
+                "Analytics settings as JSON (docs/analytics.md); kept for later refreshes");
+  r->add_flag("--changed", refresh->changed,
+              "Only the customers changed since the last refresh (fast)");
+  r->add_flag("--keep-population", refresh->keep_population,
+              "Keep the stored quintile boundaries and purchase cycle");
+  add_format_flags(*r, refresh->format);
+  r->callback([refresh, &context, &runner] {
+    runner = [refresh, &context] { return run_refresh(*refresh, context); };
+  });
+
+  auto rfm_format = std::make_shared<Format>(Format::table);
+  CLI::App* rfm = app.add_subcommand("rfm", "RFM groups: how many customers, how recent, how much");
+  add_format_flags(*rfm, *rfm_format);
+  rfm->callback([rfm_format, &context, &runner] {
+    runner = [rfm_format, &context] { return run_rfm(*rfm_format, context); };
+  });
+
+  CLI::App* customers =
+      app.add_subcommand("customers", "One customer's profile, or customers ranked");
+  customers->require_subcommand(1);
+  struct ShowFlags {
+    std::string id;
+    Format format = Format::table;
+  };
+  auto show = std::make_shared<ShowFlags>();
+  CLI::App* s = customers->add_subcommand(
+      "show", "Profile, identities, metrics, score, segments and timeline");
+  s->add_option("id", show->id, "The customer's id")->required();
+  add_format_flags(*s, show->format);
+  s->callback([show, &context, &runner] {
+    runner = [show, &context] { return run_customer_show(show->id, show->format, context); };
+  });
+  struct RankFlags {
+    std::string by = "score";
+    std::size_t limit = 20;
+    Format format = Format::table;
+  };
+  auto rank = std::make_shared<RankFlags>();
+  CLI::App* k = customers->add_subcommand(
+      "rank", "Customers ranked for cross-sell (score) or retention risk (risk)");
+  k->add_option("--by", rank->by, "score (cross-sell readiness) or risk (revenue at risk)")
+      ->check(CLI::IsMember({"score", "risk"}))
+      ->capture_default_str();
+  k->add_option("--limit", rank->limit, "How many")
+      ->check(CLI::Range(1, 1'000'000))
+      ->capture_default_str();
+  add_format_flags(*k, rank->format);
+  k->callback([rank, &context, &runner] {
+    runner = [rank, &context] {
+      return run_customer_rank(rank->by, rank->limit, rank->format, context);
+    };
+  });
+}
+
+}  // namespace vafa::cli

@@ -1,0 +1,1 @@
+#include "vafa/segments/refresh.hpp"
