@@ -96,7 +96,7 @@ Result<Config> Config::from_json(std::string_view text) {
       "at_risk_cycles",   "lapsed_cycles",      "cycle_prior_weight",
       "min_cycle_days",   "default_cycle_days", "vip_share",
       "window_days",      "tenure_full_days",   "weights",
-      "engagement_types", "advocacy_types"};
+      "engagement_types", "advocacy_types",     "p_alive_max_age_days"};
   for (const auto& [key, value] : j.items()) {
     if (std::ranges::find(kKnown, key) == std::end(kKnown)) {
       return fail(ErrorCode::invalid_argument, "unknown analytics setting '{}'", key);

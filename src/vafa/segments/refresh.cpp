@@ -468,6 +468,7 @@ Result<RefreshReport> update_customers(Store& store, std::span<const std::int64_
   const auto [first, last] = std::ranges::unique(sorted);
   sorted.erase(first, last);
   Loaded loaded;
+  loaded.event_counts.resize(rules.event_features.size());
   for (const std::int64_t row : sorted) {
     VAFA_CHECK(load(store, row, context, rules.event_features, loaded));
   }
