@@ -1,10 +1,12 @@
 // vafa refresh | rfm | customers show|rank: recomputing and reading the derived customer figures.
 #include <algorithm>
+#include <cmath>
 #include <map>
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
+#include "vafa/analytics/metrics.hpp"
 #include "vafa/cli/command.hpp"
 #include "vafa/cli/output.hpp"
 #include "vafa/core/clock.hpp"
@@ -438,6 +440,212 @@ void add_analytics_commands(CLI::App& app, const Context& context, Runner& runne
     runner = [rank, &context] {
       return run_customer_rank(rank->by, rank->limit, rank->format, context);
     };
+  });
+}
+
+}  // namespace vafa::cli
+
+// ---- vafa metrics | cohorts ------------------------------------------------------------------
+
+namespace vafa::cli {
+namespace {
+
+struct MetricsFlags {
+  std::string period = "month", calendar = "gregorian", time_zone = "UTC", from, to, currency,
+              channel, segment, show = "retention";
+  Format format = Format::table;
+};
+
+Result<analytics::MetricsQuery> metrics_query(const MetricsFlags& f, Store& store) {
+  analytics::MetricsQuery q;
+  VAFA_TRY(q.unit, analytics::parse_period_unit(f.period));
+  VAFA_TRY(q.calendar, analytics::parse_calendar(f.calendar));
+  q.time_zone = f.time_zone;
+  if (!f.from.empty()) {
+    VAFA_TRY(q.from, parse_time_flag("--from", f.from));
+  }
+  if (!f.to.empty()) {
+    VAFA_TRY(q.to, parse_time_flag("--to", f.to));
+  }
+  if (q.from && q.to && *q.from >= *q.to) {
+    return fail(ErrorCode::invalid_argument, "--from must be before --to");
+  }
+  if (!f.channel.empty()) {
+    VAFA_TRY(const Channel channel, parse_channel(f.channel));
+    q.channel = std::string(to_string(channel));
+  }
+  if (!f.currency.empty()) {
+    VAFA_TRY(const Currency currency, Currency::parse(f.currency));
+    q.currency = std::string(currency.code());
+  } else {
+    VAFA_TRY(StoreStats stats, store.stats());
+    std::int64_t most = -1;
+    for (const auto& [code, revenue] : stats.revenue_minor) {
+      if (revenue > most) {
+        most = revenue;
+        q.currency = code;
+      }
+    }
+  }
+  if (!f.segment.empty()) {
+    VAFA_TRY(std::optional<Segment> segment, store.get_segment(f.segment));
+    if (!segment) return fail(ErrorCode::not_found, "no segment named '{}'", f.segment);
+    q.segment = segment->id;
+  }
+  return q;
+}
+
+ordered_json number_or_null(const std::optional<double>& v) {
+  return v ? ordered_json(std::round(*v * 10'000) / 10'000) : ordered_json();
+}
+
+int run_metrics(const MetricsFlags& f, const Context& context) {
+  auto store = context.open_store();
+  if (!store) return report(store.error());
+  auto q = metrics_query(f, **store);
+  if (!q) return report(q.error());
+  auto m = analytics::compute_metrics(**store, *q);
+  if (!m) return report(m.error());
+  const std::string& c = m->currency;
+  std::vector<ordered_json> rows;
+  for (const auto& p : m->periods) {
+    ordered_json row = {{"period", p.period.label},
+                        {"active", p.active},
+                        {"new", p.new_customers},
+                        {"returning", p.returning}};
+    if (f.format != Format::table) row["start_customers"] = p.start_customers;
+    if (f.format != Format::table) row["retained"] = p.retained;
+    row["retention"] = number_or_null(p.retention);
+    row["churn"] = number_or_null(p.churn);
+    row["repeat_rate"] = number_or_null(p.repeat_rate);
+    row["orders"] = p.orders;
+    if (f.format != Format::table) row["frequency"] = number_or_null(p.frequency);
+    row["aov"] = p.aov_minor ? ordered_json(decimal(c, *p.aov_minor)) : ordered_json();
+    row["revenue"] = decimal(c, p.revenue_minor);
+    if (f.format != Format::table) row["refunds"] = decimal(c, p.refunds_minor);
+    row["net_revenue"] = decimal(c, p.net_revenue_minor);
+    if (f.format != Format::table) row["top1_share"] = number_or_null(p.top1_share);
+    row["top10_share"] = number_or_null(p.top10_share);
+    if (f.format != Format::table) row["top20_share"] = number_or_null(p.top20_share);
+    if (f.format != Format::table) row["nps_answers"] = p.nps_answers;
+    row["nps"] = number_or_null(p.nps);
+    rows.push_back(std::move(row));
+  }
+  if (f.format == Format::json) {
+    ordered_json out = {
+        {"currency", c},
+        {"customers", m->customers},
+        {"average_clv", m->average_clv_minor
+                            ? ordered_json(decimal(c, std::llround(*m->average_clv_minor)))
+                            : ordered_json()},
+        {"clv_customers", m->clv_customers},
+        {"periods", rows}};
+    fmt::print("{}\n", out.dump(2));
+    return kOk;
+  }
+  if (f.format == Format::table) {
+    fmt::print("{} customers in scope; money in {}", grouped(m->customers), c);
+    if (m->average_clv_minor) {
+      fmt::print("; average CLV {} over {} customers",
+                 decimal(c, std::llround(*m->average_clv_minor)), grouped(m->clv_customers));
+    }
+    fmt::print("\n");
+  }
+  print_rows(rows, f.format);
+  return kOk;
+}
+
+int run_cohorts(const MetricsFlags& f, const Context& context) {
+  auto store = context.open_store();
+  if (!store) return report(store.error());
+  auto q = metrics_query(f, **store);
+  if (!q) return report(q.error());
+  auto cohorts = analytics::compute_cohorts(**store, *q);
+  if (!cohorts) return report(cohorts.error());
+  if (f.format == Format::json) {
+    ordered_json out = ordered_json::array();
+    for (const auto& row : *cohorts) {
+      auto rounded = [](const std::vector<double>& v, double scale) {
+        ordered_json a = ordered_json::array();
+        for (const double x : v) a.push_back(std::round(x * scale) / scale);
+        return a;
+      };
+      out.push_back({{"cohort", row.cohort.label},
+                     {"customers", row.customers},
+                     {"retention", rounded(row.retention, 1e6)},
+                     {"revenue_per_customer_minor", rounded(row.revenue_per_customer, 100)},
+                     {"cumulative_per_customer_minor", rounded(row.cumulative_per_customer, 100)}});
+    }
+    fmt::print("{}\n", out.dump(2));
+    return kOk;
+  }
+  // One matrix: cohort x periods since acquisition, of the chosen measure.
+  const auto& currency = q->currency;
+  std::size_t width = 0;
+  for (const auto& row : *cohorts) width = std::max(width, row.retention.size());
+  width = std::min<std::size_t>(width, f.format == Format::table ? 13 : width);
+  std::vector<ordered_json> rows;
+  for (const auto& row : *cohorts) {
+    ordered_json r = {{"cohort", row.cohort.label}, {"customers", row.customers}};
+    const auto& values = f.show == "revenue"      ? row.revenue_per_customer
+                         : f.show == "cumulative" ? row.cumulative_per_customer
+                                                  : row.retention;
+    for (std::size_t k = 0; k < width; ++k) {
+      const std::string key = fmt::format("+{}", k);
+      if (k >= values.size()) {
+        r[key] = nullptr;
+      } else if (f.show == "retention") {
+        r[key] = f.format == Format::table ? ordered_json(fmt::format("{:.1f}%", 100 * values[k]))
+                                           : ordered_json(values[k]);
+      } else {
+        r[key] = decimal(currency, std::llround(values[k]));
+      }
+    }
+    rows.push_back(std::move(r));
+  }
+  if (f.format == Format::table) {
+    fmt::print("{} by acquisition {} ({} periods since; {})\n",
+               f.show == "retention" ? "share of customers buying"
+               : f.show == "revenue" ? "revenue per customer"
+                                     : "cumulative revenue per customer",
+               f.period, width, currency);
+  }
+  print_rows(rows, f.format);
+  return kOk;
+}
+
+void add_period_flags(CLI::App& cmd, MetricsFlags& f) {
+  cmd.add_option("--period", f.period, "day, week, month, quarter or year")->capture_default_str();
+  cmd.add_option("--calendar", f.calendar, "gregorian or persian (Jalali)")->capture_default_str();
+  cmd.add_option("--time-zone", f.time_zone, "IANA time zone for period boundaries")
+      ->capture_default_str();
+  cmd.add_option("--from", f.from, "First date (default: the first order)");
+  cmd.add_option("--to", f.to, "End date, exclusive (default: after the last order)");
+  cmd.add_option("--currency", f.currency, "Currency (default: the store's main one)");
+  cmd.add_option("--channel", f.channel, "Only orders and answers through this channel");
+  cmd.add_option("--segment", f.segment, "Only the members of this segment");
+  add_format_flags(cmd, f.format);
+}
+
+}  // namespace
+
+void add_metrics_commands(CLI::App& app, const Context& context, Runner& runner) {
+  auto metrics = std::make_shared<MetricsFlags>();
+  CLI::App* m = app.add_subcommand(
+      "metrics", "Retention metrics per period: active, new, retention, churn, AOV, revenue, NPS");
+  add_period_flags(*m, *metrics);
+  m->callback([metrics, &context, &runner] {
+    runner = [metrics, &context] { return run_metrics(*metrics, context); };
+  });
+  auto cohorts = std::make_shared<MetricsFlags>();
+  CLI::App* c = app.add_subcommand(
+      "cohorts", "Acquisition cohorts x periods since: retention and revenue per customer");
+  add_period_flags(*c, *cohorts);
+  c->add_option("--show", cohorts->show, "retention, revenue or cumulative (table and CSV)")
+      ->check(CLI::IsMember({"retention", "revenue", "cumulative"}))
+      ->capture_default_str();
+  c->callback([cohorts, &context, &runner] {
+    runner = [cohorts, &context] { return run_cohorts(*cohorts, context); };
   });
 }
 

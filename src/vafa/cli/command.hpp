@@ -40,6 +40,7 @@ void add_stats_command(CLI::App& app, const Context& context, Runner& runner);
 void add_generate_command(CLI::App& app, const Context& context, Runner& runner);
 void add_clv_command(CLI::App& app, const Context& context, Runner& runner);
 void add_analytics_commands(CLI::App& app, const Context& context, Runner& runner);
+void add_metrics_commands(CLI::App& app, const Context& context, Runner& runner);
 void add_segments_command(CLI::App& app, const Context& context, Runner& runner);
 
 }  // namespace vafa::cli

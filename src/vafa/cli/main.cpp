@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   add_generate_command(app, context, runner);
   add_clv_command(app, context, runner);
   add_analytics_commands(app, context, runner);
+  add_metrics_commands(app, context, runner);
   add_segments_command(app, context, runner);
   try {
     app.parse(argc, argv);

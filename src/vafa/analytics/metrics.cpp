@@ -1,0 +1,245 @@
+#include "vafa/analytics/metrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+
+#include "vafa/analytics/customer.hpp"
+
+namespace vafa::analytics {
+
+namespace {
+
+// One customer's orders in the analytics currency, as read from the store.
+struct Fact {
+  std::int64_t at = 0;
+  std::int64_t amount = 0;
+  bool purchase = true;  // otherwise a refund (negative total) counted in refunds
+  bool in_channel = true;
+};
+
+Result<std::vector<std::int64_t>> members_of(Store& store, std::optional<std::int64_t> segment) {
+  std::vector<std::int64_t> rows;
+  if (!segment) return rows;
+  VAFA_CHECK(store.scan_segment_members(*segment, [&](std::int64_t row, std::int64_t) -> Status {
+    rows.push_back(row);
+    return {};
+  }));
+  return rows;
+}
+
+// Calls `visit(customer, facts)` for each customer in scope with at least one order.
+Status each_customer(Store& store, const MetricsQuery& q, const std::vector<std::int64_t>& members,
+                     const std::function<void(std::int64_t, const std::vector<Fact>&)>& visit) {
+  std::vector<Fact> facts;
+  std::int64_t current = -1;
+  auto flush = [&] {
+    if (current >= 0 && !facts.empty() &&
+        (!q.segment || std::ranges::binary_search(members, current))) {
+      visit(current, facts);
+    }
+    facts.clear();
+  };
+  VAFA_CHECK(store.scan_orders(std::nullopt, [&](const OrderRecord& o) -> Status {
+    if (o.customer != current) {
+      flush();
+      current = o.customer;
+    }
+    if (o.currency != q.currency) return {};
+    const bool in_channel = !q.channel || o.channel == *q.channel;
+    if (o.status == OrderStatus::placed && o.total_minor >= 0) {
+      facts.push_back({o.placed_at, o.total_minor, true, in_channel});
+    } else if (o.total_minor < 0) {
+      facts.push_back({o.placed_at, -o.total_minor, false, in_channel});
+    }
+    return {};
+  }));
+  flush();
+  return {};
+}
+
+Result<std::pair<std::int64_t, std::int64_t>> order_span(Store& store) {
+  VAFA_TRY(StoreStats stats, store.stats());
+  if (!stats.first_order) return fail(ErrorCode::not_found, "the store has no orders yet");
+  return std::pair{stats.first_order->time_since_epoch().count(),
+                   stats.last_order->time_since_epoch().count() + 1};
+}
+
+double share_of_top(std::vector<std::int64_t>& revenue, double fraction, std::int64_t total) {
+  const auto n =
+      static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(revenue.size()) - 1e-9));
+  double top = 0;
+  for (std::size_t i = 0; i < n && i < revenue.size(); ++i) top += static_cast<double>(revenue[i]);
+  return total > 0 ? top / static_cast<double>(total) : 0.0;
+}
+
+}  // namespace
+
+Result<MetricsReport> compute_metrics(Store& store, const MetricsQuery& q) {
+  VAFA_TRY(const auto span, order_span(store));
+  const std::int64_t to = q.to.value_or(span.second);
+  // Periods from the first order on, so the first period shown has its start customers.
+  VAFA_TRY(const std::vector<Period> all,
+           periods(q.unit, q.calendar, q.time_zone,
+                   std::min(span.first, q.from.value_or(span.first)), to));
+  const std::size_t n = all.size();
+  MetricsReport report{.currency = q.currency};
+  std::vector<PeriodMetrics> m(n);
+  for (std::size_t p = 0; p < n; ++p) m[p].period = all[p];
+  std::vector<std::vector<std::int64_t>> customer_revenue(n);
+  VAFA_TRY(const std::vector<std::int64_t> members, members_of(store, q.segment));
+
+  std::vector<std::int64_t> count(n, 0), spent(n, 0);  // this customer's, reset per customer
+  std::vector<std::size_t> touched;
+  VAFA_CHECK(each_customer(store, q, members, [&](std::int64_t, const std::vector<Fact>& facts) {
+    // New: the first purchase ever (any channel) falls in the period, through the channel.
+    const auto first = std::ranges::find_if(facts, [](const Fact& f) { return f.purchase; });
+    if (first != facts.end() && first->in_channel) {
+      const auto p = period_of(all, first->at);
+      if (p >= 0) ++m[static_cast<std::size_t>(p)].new_customers;
+    }
+    touched.clear();
+    for (const Fact& f : facts) {
+      if (!f.in_channel) continue;
+      const auto p = period_of(all, f.at);
+      if (p < 0) continue;
+      const auto i = static_cast<std::size_t>(p);
+      if (!f.purchase) {
+        m[i].refunds_minor += f.amount;
+        continue;
+      }
+      if (count[i] == 0) touched.push_back(i);
+      ++count[i];
+      spent[i] += f.amount;
+    }
+    for (const std::size_t i : touched) {
+      ++m[i].active;
+      m[i].orders += count[i];
+      m[i].revenue_minor += spent[i];
+      if (count[i] >= 2) m[i].repeat_rate = m[i].repeat_rate.value_or(0) + 1;
+      if (i + 1 < n) ++m[i + 1].start_customers;
+      if (i > 0 && count[i - 1] > 0) ++m[i].retained;
+      customer_revenue[i].push_back(spent[i]);
+    }
+    for (const std::size_t i : touched) count[i] = spent[i] = 0;
+  }));
+
+  // NPS answers in scope.
+  VAFA_CHECK(store.scan_events(std::nullopt, [&](const EventRecord& e) -> Status {
+    if (e.type != "nps") return {};
+    if (q.channel && e.channel != *q.channel) return {};
+    if (q.segment && !std::ranges::binary_search(members, e.customer)) return {};
+    const auto p = period_of(all, e.occurred_at);
+    const std::optional<int> score = nps_score(e.properties);
+    if (p < 0 || !score) return {};
+    PeriodMetrics& pm = m[static_cast<std::size_t>(p)];
+    ++pm.nps_answers;
+    pm.promoters += *score >= 9;
+    pm.detractors += *score <= 6;
+    return {};
+  }));
+
+  for (std::size_t i = 0; i < n; ++i) {
+    PeriodMetrics& pm = m[i];
+    pm.returning = pm.active - pm.new_customers;
+    pm.net_revenue_minor = pm.revenue_minor - pm.refunds_minor;
+    if (pm.start_customers > 0) {
+      pm.retention = static_cast<double>(pm.retained) / static_cast<double>(pm.start_customers);
+      pm.churn = 1.0 - *pm.retention;
+    }
+    if (pm.active > 0) {
+      pm.repeat_rate = pm.repeat_rate.value_or(0) / static_cast<double>(pm.active);
+      pm.frequency = static_cast<double>(pm.orders) / static_cast<double>(pm.active);
+      pm.aov_minor = static_cast<std::int64_t>(
+          std::llround(static_cast<double>(pm.revenue_minor) / static_cast<double>(pm.orders)));
+      auto& revenue = customer_revenue[i];
+      std::ranges::sort(revenue, std::greater<>{});
+      pm.top1_share = share_of_top(revenue, 0.01, pm.revenue_minor);
+      pm.top10_share = share_of_top(revenue, 0.10, pm.revenue_minor);
+      pm.top20_share = share_of_top(revenue, 0.20, pm.revenue_minor);
+    }
+    if (pm.nps_answers > 0) {
+      pm.nps = 100.0 * static_cast<double>(pm.promoters - pm.detractors) /
+               static_cast<double>(pm.nps_answers);
+    }
+    if (pm.period.end > q.from.value_or(std::numeric_limits<std::int64_t>::min())) {
+      report.periods.push_back(std::move(pm));
+    }
+  }
+
+  // Customers in scope and their average stored CLV.
+  double clv_sum = 0;
+  VAFA_CHECK(store.scan_customers([&](std::int64_t row, std::string_view) -> Status {
+    if (!q.segment || std::ranges::binary_search(members, row)) ++report.customers;
+    return {};
+  }));
+  VAFA_TRY(const std::optional<ClvRun> run, store.latest_clv_run());
+  if (run && run->currency == q.currency) {
+    VAFA_CHECK(store.scan_clv_predictions(std::nullopt, [&](const ClvPrediction& p) -> Status {
+      if (!p.clv_minor || (q.segment && !std::ranges::binary_search(members, p.customer))) {
+        return {};
+      }
+      clv_sum += static_cast<double>(*p.clv_minor);
+      ++report.clv_customers;
+      return {};
+    }));
+    if (report.clv_customers > 0) {
+      report.average_clv_minor = clv_sum / static_cast<double>(report.clv_customers);
+    }
+  }
+  return report;
+}
+
+Result<std::vector<CohortRow>> compute_cohorts(Store& store, const MetricsQuery& q) {
+  VAFA_TRY(const auto span, order_span(store));
+  VAFA_TRY(const std::vector<Period> all,
+           periods(q.unit, q.calendar, q.time_zone, span.first, q.to.value_or(span.second)));
+  VAFA_TRY(const std::vector<std::int64_t> members, members_of(store, q.segment));
+  const std::size_t n = all.size();
+  std::vector<CohortRow> rows(n);
+  std::vector<std::vector<std::int64_t>> active(n), revenue(n);  // [cohort][k]
+  for (std::size_t c = 0; c < n; ++c) {
+    rows[c].cohort = all[c];
+    active[c].assign(n - c, 0);
+    revenue[c].assign(n - c, 0);
+  }
+  std::vector<std::size_t> seen;
+  VAFA_CHECK(each_customer(store, q, members, [&](std::int64_t, const std::vector<Fact>& facts) {
+    const auto first = std::ranges::find_if(facts, [](const Fact& f) { return f.purchase; });
+    if (first == facts.end() || !first->in_channel) return;
+    const auto c = period_of(all, first->at);
+    if (c < 0) return;
+    const auto cohort = static_cast<std::size_t>(c);
+    ++rows[cohort].customers;
+    seen.clear();
+    for (const Fact& f : facts) {
+      if (!f.purchase) continue;
+      const auto p = period_of(all, f.at);
+      if (p < c) continue;
+      const auto k = static_cast<std::size_t>(p - c);
+      revenue[cohort][k] += f.amount;
+      if (std::ranges::find(seen, k) == seen.end()) {
+        seen.push_back(k);
+        ++active[cohort][k];
+      }
+    }
+  }));
+  std::vector<CohortRow> out;
+  for (std::size_t c = 0; c < n; ++c) {
+    CohortRow& row = rows[c];
+    if (q.from && row.cohort.end <= *q.from) continue;
+    const auto size = static_cast<double>(std::max<std::int64_t>(row.customers, 1));
+    double cumulative = 0;
+    for (std::size_t k = 0; k < n - c; ++k) {
+      row.retention.push_back(static_cast<double>(active[c][k]) / size);
+      row.revenue_per_customer.push_back(static_cast<double>(revenue[c][k]) / size);
+      cumulative += static_cast<double>(revenue[c][k]);
+      row.cumulative_per_customer.push_back(cumulative / size);
+    }
+    out.push_back(std::move(row));
+  }
+  return out;
+}
+
+}  // namespace vafa::analytics
