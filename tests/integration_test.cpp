@@ -8,8 +8,10 @@
 #include <thread>
 
 #include <fcntl.h>
+#include <fmt/core.h>
 #include <nlohmann/json.hpp>
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -398,4 +400,79 @@ TEST_F(Integration, ClvFitsParetoNbdAndBgbbOnTheirPublishedData) {
   const Outcome bad = vafa("none.db", "clv fit --model bgbb --summary " + path("bgbb.csv"));
   EXPECT_EQ(bad.code, 2);
   EXPECT_THAT(bad.err, HasSubstr("line 3"));
+}
+
+// Monthly metrics and cohorts on the CDNOW master file, against the same figures computed
+// independently with SQL over the store's orders table.
+TEST_F(Integration, CdnowMonthlyMetricsAndCohortsMatchSql) {
+  ASSERT_EQ(vafa("cdnow.db", "import orders " + kCdnow + kCdnowArgs).code, 0);
+  const Outcome metrics = vafa("cdnow.db", "metrics --period month --json");
+  ASSERT_EQ(metrics.code, 0) << metrics.err;
+  const Outcome cohorts = vafa("cdnow.db", "cohorts --period month --json");
+  ASSERT_EQ(cohorts.code, 0) << cohorts.err;
+  const auto m = nlohmann::json::parse(metrics.out);
+  const auto c = nlohmann::json::parse(cohorts.out);
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(path("cdnow.db").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr),
+            SQLITE_OK);
+  auto query = [&](const std::string& sql) {
+    std::vector<std::vector<std::int64_t>> rows;
+    sqlite3_stmt* st = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr), SQLITE_OK)
+        << sqlite3_errmsg(db);
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      auto& row = rows.emplace_back();
+      for (int i = 0; i < sqlite3_column_count(st); ++i) row.push_back(sqlite3_column_int64(st, i));
+    }
+    sqlite3_finalize(st);
+    return rows;
+  };
+  // p: one row per customer and month (k = year * 12 + month - 1) with orders and revenue.
+  query(
+      "CREATE TEMP TABLE p AS SELECT customer_id c, CAST(strftime('%Y', placed_at, 'unixepoch')"
+      " AS INT) * 12 + CAST(strftime('%m', placed_at, 'unixepoch') AS INT) - 1 k, COUNT(*) n,"
+      " SUM(total_minor) r FROM orders WHERE status = 'placed' AND total_minor >= 0 GROUP BY 1, 2");
+  query("CREATE INDEX temp.p_ck ON p(c, k)");
+  const std::string months;
+  // Per month: active customers, orders, revenue, customers retained from the month before.
+  const auto per_month = query(months +
+                               "SELECT b.k, COUNT(*), SUM(b.n), SUM(b.r),"
+                               " SUM(EXISTS (SELECT 1 FROM p a WHERE a.c = b.c AND a.k = b.k - 1))"
+                               " FROM p b GROUP BY b.k ORDER BY b.k");
+  ASSERT_EQ(per_month.size(), 18U);  // January 1997 to June 1998
+  ASSERT_EQ(m["periods"].size(), per_month.size());
+  for (std::size_t i = 0; i < per_month.size(); ++i) {
+    const auto& p = m["periods"][i];
+    const std::int64_t k = per_month[i][0];
+    EXPECT_EQ(p["period"], fmt::format("{:04}-{:02}", k / 12, k % 12 + 1));
+    EXPECT_EQ(p["active"], per_month[i][1]) << p["period"];
+    EXPECT_EQ(p["orders"], per_month[i][2]) << p["period"];
+    std::string revenue = p["revenue"].get<std::string>();
+    std::erase(revenue, '.');
+    EXPECT_EQ(std::stoll(revenue), per_month[i][3]) << p["period"];
+    EXPECT_EQ(p["retained"], per_month[i][4]) << p["period"];
+    if (i > 0) {
+      EXPECT_EQ(p["start_customers"], per_month[i - 1][1]) << p["period"];
+    }
+  }
+  // Cohorts: customers by first month, and how many bought again k months later.
+  const auto cells = query(months +
+                           "WITH f AS (SELECT c, MIN(k) k0 FROM p GROUP BY c)"
+                           " SELECT f.k0, p.k - f.k0, COUNT(*) FROM p JOIN f USING (c)"
+                           " GROUP BY 1, 2 ORDER BY 1, 2");
+  sqlite3_close(db);
+  ASSERT_EQ(c.size(), 18U);
+  std::map<std::int64_t, std::int64_t> size;
+  std::size_t checked = 0;
+  for (const auto& cell : cells) {
+    if (cell[1] == 0) size[cell[0]] = cell[2];
+    const auto& row = c[static_cast<std::size_t>(cell[0] - cells.front()[0])];
+    EXPECT_EQ(row["customers"], size[cell[0]]);
+    EXPECT_NEAR(row["retention"][static_cast<std::size_t>(cell[1])].get<double>(),
+                static_cast<double>(cell[2]) / static_cast<double>(size[cell[0]]), 1e-6);
+    ++checked;
+  }
+  EXPECT_EQ(checked, 18U + 17U + 16U);  // CDNOW's customers all arrived in Q1 1997
+  EXPECT_EQ(c[0]["customers"], 7846);   // CDNOW's January 1997 cohort
 }
