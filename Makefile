@@ -39,6 +39,26 @@ demo: build
 	@echo; echo "== Top 10 customers by BG/NBD CLV over the next 180 days ($(DEMO_DATA)/clv.csv) =="
 	@(head -1 $(DEMO_DATA)/clv.csv; tail -n +2 $(DEMO_DATA)/clv.csv | sort -t, -k8,8 -gr | head -10) \
 	  | awk -F, '{ printf "%-10s %9s %9s %9s %8s %18s %20s %10s\n", $$1, $$2, $$3, $$4, $$5, $$6, $$7, $$8 }'
+	@echo; echo "== Analytics as of 2026-01-01: every customer's RFM, stage, score; the segments =="
+	@$(VAFA) --db $(DEMO_DB) segments create loyal_ir_am \
+	  'orders >= 3 and last_order_days <= 90 and consent.email and country in ("IR", "AM")' >/dev/null
+	@$(VAFA) --db $(DEMO_DB) segments create slipping_valuable \
+	  'stage in ("at_risk", "lapsed") and monetary_score >= 4' >/dev/null
+	@$(VAFA) --db $(DEMO_DB) segments create advocates 'advocacy = "lover" and score >= 50' >/dev/null
+	@$(VAFA) --db $(DEMO_DB) refresh --as-of 2026-01-01
+	@echo; echo "== Headline metrics per quarter =="
+	@$(VAFA) --db $(DEMO_DB) metrics --period quarter
+	@echo; echo "== Acquisition cohorts: share buying in each quarter since =="
+	@$(VAFA) --db $(DEMO_DB) cohorts --period quarter
+	@echo; echo "== RFM groups =="
+	@$(VAFA) --db $(DEMO_DB) rfm
+	@echo; echo "== Advocacy pyramid and lifecycle stages (from the stored customer rows) =="
+	@sqlite3 -column -header $(DEMO_DB) "SELECT advocacy, COUNT(*) AS customers FROM customer_metrics GROUP BY 1 ORDER BY CASE advocacy WHEN 'lover' THEN 1 WHEN 'liker' THEN 2 WHEN 'lurker' THEN 3 ELSE 4 END"
+	@sqlite3 -column -header $(DEMO_DB) "SELECT stage, COUNT(*) AS customers FROM customer_metrics GROUP BY 1 ORDER BY 2 DESC"
+	@echo; echo "== Segments =="
+	@$(VAFA) --db $(DEMO_DB) segments list
+	@echo; echo "== Retention risk: revenue at stake =="
+	@$(VAFA) --db $(DEMO_DB) customers rank --by risk --limit 5
 
 # Everything: release build with unit and integration tests, the unit tests again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, and the formatting check.
