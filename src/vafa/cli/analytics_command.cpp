@@ -9,24 +9,21 @@
 #include "vafa/analytics/metrics.hpp"
 #include "vafa/cli/command.hpp"
 #include "vafa/cli/output.hpp"
-#include "vafa/core/clock.hpp"
 #include "vafa/segments/refresh.hpp"
 
 namespace vafa::cli {
 
 using nlohmann::ordered_json;
 
-Result<std::int64_t> parse_time_flag(std::string_view flag, std::string_view text) {
-  if (auto date = parse_date(text))
-    return std::chrono::sys_days(*date).time_since_epoch().count() * 86'400;
-  if (auto time = parse_iso8601(text)) return time->time_since_epoch().count();
-  return fail(ErrorCode::invalid_argument,
-              "{}: '{}' is not a date (YYYY-MM-DD) or an ISO 8601 time", flag, text);
-}
-
-std::int64_t clock_now() { return SystemClock{}.now().time_since_epoch().count(); }
-
 namespace {
+
+// The analytics currency: the stored population's, else the store's main one.
+Result<std::string> analytics_currency(Store& store) {
+  VAFA_TRY(const std::optional<analytics::Population> population,
+           segments::stored_population(store));
+  if (population) return population->currency;
+  return segments::main_currency(store);
+}
 
 std::string date_of(std::int64_t seconds) {
   return format_date(Timestamp{std::chrono::seconds{seconds}});
@@ -115,13 +112,12 @@ struct Group {
 int run_rfm(Format format, const Context& context) {
   auto store = context.open_store();
   if (!store) return report(store.error());
-  auto population_text = (*store)->get_state("population");
-  if (!population_text) return report(population_text.error());
-  if (!*population_text) {
+  auto stored = segments::stored_population(**store);
+  if (!stored) return report(stored.error());
+  if (!*stored) {
     return report(Error{ErrorCode::not_found, "nothing derived yet: run `vafa refresh` first"});
   }
-  auto population = analytics::Population::from_json(**population_text);
-  if (!population) return report(population.error());
+  const analytics::Population* population = &**stored;
   std::map<std::string, Group> groups;
   std::int64_t buyers = 0;
   const Status scanned = (*store)->scan_customer_metrics([&](const CustomerMetrics& m) -> Status {
@@ -194,11 +190,9 @@ int run_customer_show(const std::string& id, Format format, const Context& conte
   for (const auto& [channel, granted] : c.consent)
     out["consent"][std::string(to_string(channel))] = granted;
 
-  auto currency = s.get_state("population");
-  std::string money = "USD";
-  if (currency && *currency) {
-    if (auto p = analytics::Population::from_json(**currency)) money = p->currency;
-  }
+  auto currency = analytics_currency(s);
+  if (!currency) return report(currency.error());
+  const std::string& money = *currency;
   auto metrics = s.get_customer_metrics(**row);
   if (!metrics) return report(metrics.error());
   if (*metrics) {
@@ -355,19 +349,16 @@ int run_customer_rank(const std::string& by, std::size_t limit, Format format,
                                      (a.key == b.key && a.m.customer < b.m.customer);
                             });
   ranked.resize(n);
-  std::map<std::int64_t, std::string> ids;
-  (void)s.scan_customers([&](std::int64_t row, std::string_view id) -> Status {
-    if (std::ranges::any_of(ranked, [&](const Ranked& r) { return r.m.customer == row; }))
-      ids[row] = std::string(id);
-    return {};
-  });
-  std::string money = "USD";
-  if (auto text = s.get_state("population"); text && *text) {
-    if (auto p = analytics::Population::from_json(**text)) money = p->currency;
-  }
+  std::vector<std::int64_t> wanted;
+  for (const Ranked& r : ranked) wanted.push_back(r.m.customer);
+  auto ids = customer_ids(s, std::move(wanted));
+  if (!ids) return report(ids.error());
+  auto currency = analytics_currency(s);
+  if (!currency) return report(currency.error());
+  const std::string& money = *currency;
   std::vector<ordered_json> rows;
   for (const Ranked& r : ranked) {
-    rows.push_back({{"customer", ids[r.m.customer]},
+    rows.push_back({{"customer", (*ids)[r.m.customer]},
                     {"score", r.m.score},
                     {"churn_risk", r.m.churn_risk},
                     {"stage", r.m.stage},
@@ -478,14 +469,7 @@ Result<analytics::MetricsQuery> metrics_query(const MetricsFlags& f, Store& stor
     VAFA_TRY(const Currency currency, Currency::parse(f.currency));
     q.currency = std::string(currency.code());
   } else {
-    VAFA_TRY(StoreStats stats, store.stats());
-    std::int64_t most = -1;
-    for (const auto& [code, revenue] : stats.revenue_minor) {
-      if (revenue > most) {
-        most = revenue;
-        q.currency = code;
-      }
-    }
+    VAFA_TRY(q.currency, segments::main_currency(store));
   }
   if (!f.segment.empty()) {
     VAFA_TRY(std::optional<Segment> segment, store.get_segment(f.segment));

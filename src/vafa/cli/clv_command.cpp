@@ -165,16 +165,6 @@ Result<Inputs> read_summary_csv(const std::string& path, bool need_money, bool d
   return in;
 }
 
-Result<std::int64_t> day_seconds(std::string_view text, std::string_view flag) {
-  auto date = parse_date(text);
-  if (!date) {
-    return fail(ErrorCode::invalid_argument, "{}: '{}' is not a date (YYYY-MM-DD)", flag, text);
-  }
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::sys_days(*date).time_since_epoch())
-      .count();
-}
-
 Result<Inputs> read_store(const Options& o, const Context& context, bool discrete) {
   if (o.calibration_end.empty()) {
     return fail(ErrorCode::invalid_argument,

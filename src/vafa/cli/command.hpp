@@ -2,9 +2,12 @@
 // subcommand on the app and runs it; main() maps what they return to the process exit code.
 #pragma once
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -31,6 +34,16 @@ struct Context {
   std::string db;  // store location, from --db or the default
   Result<std::unique_ptr<Store>> open_store() const;
 };
+
+// The clock's time, Unix seconds.
+std::int64_t clock_now();
+// A date flag (YYYY-MM-DD) as the Unix seconds of that day's start (UTC).
+Result<std::int64_t> day_seconds(std::string_view text, std::string_view flag);
+// A date or an ISO 8601 time, as Unix seconds.
+Result<std::int64_t> parse_time_flag(std::string_view flag, std::string_view text);
+// The external ids of the customers with the given row ids (one pass over the customers).
+Result<std::map<std::int64_t, std::string>> customer_ids(Store& store,
+                                                         std::vector<std::int64_t> rows);
 
 // A command returns its exit code.
 using Runner = std::function<int()>;

@@ -1,6 +1,10 @@
+#include <algorithm>
+#include <chrono>
+
 #include <fmt/core.h>
 
 #include "vafa/cli/command.hpp"
+#include "vafa/core/clock.hpp"
 
 namespace vafa::cli {
 
@@ -19,6 +23,37 @@ int report(const Error& error) {
 }
 
 Result<std::unique_ptr<Store>> Context::open_store() const { return vafa::open_store(db); }
+
+std::int64_t clock_now() { return SystemClock{}.now().time_since_epoch().count(); }
+
+Result<std::int64_t> day_seconds(std::string_view text, std::string_view flag) {
+  auto date = parse_date(text);
+  if (!date) {
+    return fail(ErrorCode::invalid_argument, "{}: '{}' is not a date (YYYY-MM-DD)", flag, text);
+  }
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::sys_days(*date).time_since_epoch())
+      .count();
+}
+
+Result<std::int64_t> parse_time_flag(std::string_view flag, std::string_view text) {
+  if (auto day = day_seconds(text, flag)) return day;
+  if (auto time = parse_iso8601(text)) return time->time_since_epoch().count();
+  return fail(ErrorCode::invalid_argument,
+              "{}: '{}' is not a date (YYYY-MM-DD) or an ISO 8601 time", flag, text);
+}
+
+Result<std::map<std::int64_t, std::string>> customer_ids(Store& store,
+                                                         std::vector<std::int64_t> rows) {
+  std::ranges::sort(rows);
+  std::map<std::int64_t, std::string> ids;
+  if (rows.empty()) return ids;
+  VAFA_CHECK(store.scan_customers([&](std::int64_t row, std::string_view id) -> Status {
+    if (std::ranges::binary_search(rows, row)) ids.emplace(row, id);
+    return {};
+  }));
+  return ids;
+}
 
 }  // namespace vafa::cli
 

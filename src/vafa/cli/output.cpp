@@ -26,8 +26,8 @@ std::string cell(const ordered_json& value, Format format) {
   if (value.is_boolean()) return value.get<bool>() ? "yes" : "no";
   if (value.is_number_float()) {
     const double x = value.get<double>();
-    return fmt::format("{:.4g}", x).find('e') == std::string::npos ? fmt::format("{:.4g}", x)
-                                                                   : fmt::format("{:.6f}", x);
+    std::string text = fmt::format("{:.4g}", x);
+    return text.find('e') == std::string::npos ? text : fmt::format("{:.6f}", x);
   }
   return value.dump();
 }

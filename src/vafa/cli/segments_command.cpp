@@ -10,8 +10,6 @@ namespace vafa::cli {
 
 using nlohmann::ordered_json;
 
-std::int64_t clock_now();
-
 namespace {
 
 std::string time_of(std::int64_t seconds) {
@@ -121,16 +119,10 @@ int run_show(const Flags& f, const Context& context) {
   }
   if (changes.size() > f.limit)
     changes.erase(changes.begin(), changes.end() - static_cast<std::ptrdiff_t>(f.limit));
-  std::map<std::int64_t, std::string> ids;
-  (void)(*store)->scan_customers([&](std::int64_t row, std::string_view id) -> Status {
-    for (const auto& c : changes) {
-      if (c.customer == row) {
-        ids[row] = std::string(id);
-        break;
-      }
-    }
-    return {};
-  });
+  std::vector<std::int64_t> wanted;
+  for (const auto& c : changes) wanted.push_back(c.customer);
+  auto ids = customer_ids(**store, std::move(wanted));
+  if (!ids) return report(ids.error());
   ordered_json out = {{"name", segment->name},
                       {"rule", segment->rule},
                       {"description", segment->description},
@@ -142,7 +134,7 @@ int run_show(const Flags& f, const Context& context) {
     out["sizes"].push_back({{"at", time_of(at)}, {"members", members}});
   for (const auto& c : changes) {
     out["recent_changes"].push_back({{"at", time_of(c.at)},
-                                     {"customer", ids[c.customer]},
+                                     {"customer", (*ids)[c.customer]},
                                      {"change", c.entered ? "enter" : "exit"}});
   }
   if (f.format == Format::json) {

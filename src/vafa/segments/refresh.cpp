@@ -347,19 +347,6 @@ Status apply_rules(Store& store, Rules& rules, const Loaded& loaded,
   return {};
 }
 
-Result<std::string> main_currency(Store& store) {
-  VAFA_TRY(StoreStats stats, store.stats());
-  std::string best;
-  std::int64_t most = -1;
-  for (const auto& [currency, revenue] : stats.revenue_minor) {
-    if (revenue > most) {
-      most = revenue;
-      best = currency;
-    }
-  }
-  return best.empty() ? std::string("USD") : best;
-}
-
 Result<analytics::Config> stored_config(Store& store) {
   VAFA_TRY(std::optional<std::string> text, store.get_state(kConfigState));
   if (!text) return analytics::Config{};
@@ -380,6 +367,26 @@ auto in_transaction(Store& store, F&& body) -> decltype(body()) {
 }
 
 }  // namespace
+
+Result<std::optional<analytics::Population>> stored_population(Store& store) {
+  VAFA_TRY(std::optional<std::string> text, store.get_state(kPopulationState));
+  if (!text) return std::optional<analytics::Population>{};
+  VAFA_TRY(analytics::Population population, analytics::Population::from_json(*text));
+  return population;
+}
+
+Result<std::string> main_currency(Store& store) {
+  VAFA_TRY(StoreStats stats, store.stats());
+  std::string best;
+  std::int64_t most = -1;
+  for (const auto& [currency, revenue] : stats.revenue_minor) {
+    if (revenue > most) {
+      most = revenue;
+      best = currency;
+    }
+  }
+  return best.empty() ? std::string("USD") : best;
+}
 
 const Schema& customer_schema() {
   static const Schema schema = [] {
@@ -410,9 +417,8 @@ Result<RefreshReport> refresh_all(Store& store, const RefreshOptions& options) {
   }
   std::optional<analytics::Population> kept;
   if (options.keep_population) {
-    VAFA_TRY(std::optional<std::string> text, store.get_state(kPopulationState));
-    if (!text) return fail(ErrorCode::conflict, "no stored population to keep");
-    VAFA_TRY(kept, analytics::Population::from_json(*text));
+    VAFA_TRY(kept, stored_population(store));
+    if (!kept) return fail(ErrorCode::conflict, "no stored population to keep");
     currency = kept->currency;
   }
   // Changes marked up to here are covered by the scans below.
@@ -450,12 +456,12 @@ Result<RefreshReport> refresh_all(Store& store, const RefreshOptions& options) {
 
 Result<RefreshReport> update_customers(Store& store, std::span<const std::int64_t> rows,
                                        std::int64_t now) {
-  VAFA_TRY(std::optional<std::string> text, store.get_state(kPopulationState));
-  if (!text) {
+  VAFA_TRY(std::optional<analytics::Population> stored, stored_population(store));
+  if (!stored) {
     return fail(ErrorCode::conflict,
                 "nothing derived yet: run `vafa refresh` once before updating customers");
   }
-  VAFA_TRY(analytics::Population population, analytics::Population::from_json(*text));
+  analytics::Population population = std::move(*stored);
   VAFA_TRY(std::optional<std::string> fixed, store.get_state(kAsOfFixedState));
   if (fixed != "true") population.as_of = now;
   VAFA_TRY(const analytics::Config config, stored_config(store));
@@ -531,10 +537,10 @@ Result<Segment> create_segment(Store& store, std::string_view name, std::string_
 Result<Preview> preview(Store& store, std::string_view rule_text, std::size_t sample) {
   auto rule = Rule::parse(rule_text, customer_schema());
   if (!rule) return std::unexpected(rule.error().to_error());
-  VAFA_TRY(std::optional<std::string> text, store.get_state(kPopulationState));
+  VAFA_TRY(const std::optional<analytics::Population> stored, stored_population(store));
   Preview result;
-  if (!text) return result;  // nothing derived yet
-  VAFA_TRY(const analytics::Population population, analytics::Population::from_json(*text));
+  if (!stored) return result;  // nothing derived yet
+  const analytics::Population& population = *stored;
   // Profile and CLV from the store, metrics as stored; events counted for the rule's windows.
   std::vector<Feature> event_features;
   for (const Feature& f : rule->features()) {

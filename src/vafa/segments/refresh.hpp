@@ -49,6 +49,13 @@ struct RefreshReport {
 
 Result<RefreshReport> refresh_all(Store& store, const RefreshOptions& options);
 
+// The population figures of the last full refresh; nullopt before the first one.
+Result<std::optional<analytics::Population>> stored_population(Store& store);
+
+// The currency with the most placed revenue in the store (USD for an empty store): the default
+// currency of the analytics.
+Result<std::string> main_currency(Store& store);
+
 // Updates the given customers (row ids) against the stored population and settings; `now` is the
 // clock's time (used as the as-of time unless the last refresh fixed one). Needs a refresh first.
 Result<RefreshReport> update_customers(Store& store, std::span<const std::int64_t> rows,

@@ -5,14 +5,17 @@
 //   not (stage = "lapsed") or events("review", 90) >= 1
 //
 // Grammar (keywords are case-insensitive):
+// clang-format off
 //   rule     := or
 //   or       := and ("or" and)*
 //   and      := unary ("and" unary)*
 //   unary    := "not" unary | atom
-//   atom     := "(" or ")" | operand [compare operand | ["not"] "in" "(" literal ("," literal)*
-//   ")"] operand  := number | string | "true" | "false" | name ("." name)* | events events   :=
-//   "events" "(" string ["," number] ")"   -- events of a type in the last N days compare  := "=" |
-//   "==" | "!=" | "<" | "<=" | ">" | ">="
+//   atom     := "(" or ")"
+//             | operand [compare operand | ["not"] "in" "(" literal ("," literal)* ")"]
+//   operand  := number | string | "true" | "false" | name ("." name)* | events
+//   events   := "events" "(" string ["," number] ")"  -- events of a type in the last N days
+//   compare  := "=" | "==" | "!=" | "<" | "<=" | ">" | ">="
+// clang-format on
 //
 // A rule is parsed and checked against a Schema (which names exist and their types); errors give
 // the 1-based column (in characters, not bytes) where the problem starts. A checked rule lists the
