@@ -476,3 +476,47 @@ TEST_F(Integration, CdnowMonthlyMetricsAndCohortsMatchSql) {
   EXPECT_EQ(checked, 18U + 17U + 16U);  // CDNOW's customers all arrived in Q1 1997
   EXPECT_EQ(c[0]["customers"], 7846);   // CDNOW's January 1997 cohort
 }
+
+// The analytics commands as a user runs them: refresh, segments with a rule error shown under the
+// rule, members as CSV, one customer's view, and bad flags.
+TEST_F(Integration, AnalyticsCommandsEndToEnd) {
+  ASSERT_EQ(vafa("shop.db", "generate --customers 300 --seed 3").code, 0);
+  const Outcome refreshed = vafa("shop.db", "refresh --as-of 2026-01-01 --json");
+  ASSERT_EQ(refreshed.code, 0) << refreshed.err;
+  EXPECT_EQ(nlohmann::json::parse(refreshed.out)["customers"], 300);
+
+  const Outcome bad = vafa("shop.db", "segments create bad 'orders >= 3 and last_ordr_days <= 90'");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("column 17: unknown name 'last_ordr_days' (did you mean "
+                                 "'last_order_days'?)"));
+  EXPECT_THAT(bad.err, HasSubstr("\n  orders >= 3 and last_ordr_days <= 90\n" +
+                                 std::string(18, ' ') + "^\n"));
+
+  const Outcome created = vafa("shop.db", "segments create repeat 'orders >= 3' --json");
+  ASSERT_EQ(created.code, 0) << created.err;
+  const auto members = nlohmann::json::parse(created.out)["members"].get<int>();
+  EXPECT_GT(members, 0);
+  const Outcome csv = vafa("shop.db", "segments members repeat --csv --limit 5");
+  ASSERT_EQ(csv.code, 0) << csv.err;
+  EXPECT_THAT(csv.out, ::testing::StartsWith("customer,since,stage,score,orders\n"));
+  EXPECT_EQ(std::ranges::count(csv.out, '\n'), 6);
+
+  const std::size_t second_line = csv.out.find('\n') + 1;
+  const std::string first =
+      csv.out.substr(second_line, csv.out.find(',', second_line) - second_line);
+  const Outcome shown = vafa("shop.db", "customers show " + first + " --json");
+  ASSERT_EQ(shown.code, 0) << shown.err;
+  const auto customer = nlohmann::json::parse(shown.out);
+  EXPECT_GE(customer["metrics"]["orders"].get<int>(), 3);
+  EXPECT_EQ(customer["segments"], nlohmann::json::array({"repeat"}));
+  EXPECT_FALSE(customer["timeline"].empty());
+
+  EXPECT_EQ(vafa("shop.db", "customers show NOBODY").code, 2);
+  const Outcome period = vafa("shop.db", "metrics --period fortnight");
+  EXPECT_EQ(period.code, 2);
+  EXPECT_THAT(period.err, HasSubstr("'fortnight' is not a period"));
+  const Outcome mixed = vafa("shop.db", "refresh --changed --as-of 2026-01-01");
+  EXPECT_EQ(mixed.code, 2);
+  EXPECT_THAT(mixed.err, HasSubstr("--changed uses the settings of the last full refresh"));
+  EXPECT_EQ(vafa("shop.db", "refresh --changed").code, 0);
+}
