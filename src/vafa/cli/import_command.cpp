@@ -1,4 +1,4 @@
-// vafa import orders|customers|products|events FILE
+// vafa import orders|customers|products|events|spend FILE
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -188,10 +188,11 @@ int run_import(const ImportArgs& args, const Context& context) {
 void add_import_command(CLI::App& app, const Context& context, Runner& runner) {
   auto args = std::make_shared<ImportArgs>();
   CLI::App* cmd = app.add_subcommand(
-      "import", "Import orders, customers, products or events from a CSV or NDJSON file");
-  cmd->add_option("kind", args->kind, "orders, customers, products or events")
+      "import",
+      "Import orders, customers, products, events or marketing spend from a CSV or NDJSON file");
+  cmd->add_option("kind", args->kind, "orders, customers, products, events or spend")
       ->required()
-      ->check(CLI::IsMember({"orders", "customers", "products", "events"}));
+      ->check(CLI::IsMember({"orders", "customers", "products", "events", "spend"}));
   cmd->add_option("file", args->path, "The file to import")->required();
   cmd->add_option("--format", args->format, "csv, ndjson or auto (by extension)")
       ->capture_default_str();

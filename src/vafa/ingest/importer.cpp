@@ -57,6 +57,7 @@ enum Customer : std::size_t {
 };
 enum Product : std::size_t { p_product, p_name, p_category, price, p_currency };
 enum Event : std::size_t { id, e_customer, type, e_channel, e_time, properties };
+enum Spend : std::size_t { s_time, s_channel, campaign, s_amount, s_currency };
 }  // namespace of
 
 constexpr Channel kConsentChannels[] = {Channel::email, Channel::sms,  Channel::phone,
@@ -142,7 +143,8 @@ struct CustomerCommand {
   std::string raw;
 };
 
-using Command = std::variant<OrderCommand, CustomerCommand, Product, Event, RejectedRow>;
+using Command =
+    std::variant<OrderCommand, CustomerCommand, Product, Event, SpendRecord, RejectedRow>;
 
 struct Batch {
   std::vector<Command> commands;
@@ -194,6 +196,7 @@ class RowReader {
           case ImportKind::customers: customer_row(row); break;
           case ImportKind::products: product_row(row); break;
           case ImportKind::events: event_row(row); break;
+          case ImportKind::spend: spend_row(row); break;
         }
       }
       if (batch_.commands.size() >= kBatchCommands) hand_over(false);
@@ -531,6 +534,31 @@ class RowReader {
     batch_.commands.emplace_back(std::move(event));
   }
 
+  // ---- marketing spend ---------------------------------------------------------------------
+
+  void spend_row(const Row& row) {
+    auto rejection = [&](Rejection r) { reject(row.line, row.raw, std::move(r)); };
+    const auto& v = row.values;
+    if (v[of::s_time].empty()) return rejection(missing(of::s_time));
+    if (v[of::s_channel].empty()) return rejection(missing(of::s_channel));
+    if (v[of::s_amount].empty()) return rejection(missing(of::s_amount));
+    auto t = time_.parse(v[of::s_time]);
+    if (!t) return rejection(bad(of::s_time, t.error()));
+    auto channel = parse_channel(v[of::s_channel]);
+    if (!channel) return rejection(bad(of::s_channel, channel.error()));
+    auto currency = row_currency(row, of::s_currency);
+    if (!currency) return rejection(bad(of::s_currency, currency.error()));
+    auto amount = parse_minor_units(v[of::s_amount], currency->exponent());
+    if (!amount) return rejection(bad(of::s_amount, amount.error()));
+    if (*amount < 0) return rejection({label(of::s_amount), "spend is negative"});
+    const auto day = std::chrono::floor<std::chrono::days>(*t);  // the UTC day
+    batch_.commands.emplace_back(SpendRecord{.day = Timestamp(day).time_since_epoch().count(),
+                                             .channel = std::string(to_string(*channel)),
+                                             .campaign = std::string(trim(v[of::campaign])),
+                                             .currency = std::string(currency->code()),
+                                             .amount_minor = *amount});
+  }
+
   const ImportOptions& options_;
   const Clock& clock_;
   TableSource& source_;
@@ -651,6 +679,7 @@ class Importer {
 
   Status write(Product& product) { return store_.upsert_product(product); }
   Status write(Event& event) { return store_.put_event(event); }
+  Status write(SpendRecord& spend) { return store_.put_spend(spend, summary_.run); }
   Status write(RejectedRow& row) { return reject(std::move(row)); }
 
   Status reject(RejectedRow row, std::int64_t rows = 1) {
@@ -700,6 +729,11 @@ Result<ImportSummary> import_file(Store& store, const ImportOptions& options, co
                   "orders need a currency: add --currency CODE (e.g. --currency IRR) or map a "
                   "currency column");
     }
+  }
+  if (options.kind == ImportKind::spend && !currency && !source->bound(of::s_currency)) {
+    return fail(ErrorCode::invalid_argument,
+                "spend needs a currency: add --currency CODE (e.g. --currency IRR) or map a "
+                "currency column");
   }
   std::error_code ec;
   auto canonical = std::filesystem::weakly_canonical(options.path, ec);

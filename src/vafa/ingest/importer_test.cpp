@@ -355,5 +355,62 @@ TEST_F(ImporterTest, ProductsAndEventsFromNdjson) {
   EXPECT_EQ(stats().events, 2);  // content ids make the re-import a no-op
 }
 
+std::vector<SpendRecord> all_spend(Store& store) {
+  std::vector<SpendRecord> rows;
+  EXPECT_TRUE(store.scan_spend([&](const SpendRecord& r) -> Status {
+    rows.push_back(r);
+    return {};
+  }));
+  return rows;
+}
+
+TEST_F(ImporterTest, SpendByDayChannelAndCampaignAddsUpWithinAFileAndReplacesOnReimport) {
+  const auto path = write("spend.csv",
+                          "date,channel,campaign,cost,currency\n"
+                          "2025-03-01,web,nowruz,120.50,USD\n"
+                          "2025-03-01T18:00:00Z,online,nowruz,9.50,USD\n"  // same day, channel
+                          "2025-03-02,instagram,nowruz,10,USD\n"           // not an order channel
+                          "2025-03-02,app,,-5,USD\n"                       // negative
+                          "2025-03-02,app,,abc,USD\n"
+                          "2025-03-02,app,,7,XYZ\n"
+                          ",app,,7,USD\n"
+                          "2025-03-02,App, spring ,40,\n");  // default currency
+  auto summary = run(ImportKind::spend, path);
+  ASSERT_TRUE(summary) << summary.error().message;
+  EXPECT_EQ(summary->counts.records, 8);
+  EXPECT_EQ(summary->counts.accepted, 3);
+  auto rows = all_spend(*store_);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(format_iso8601(Timestamp{std::chrono::seconds{rows[0].day}}), "2025-03-01T00:00:00Z");
+  EXPECT_EQ(rows[0].channel, "web");
+  EXPECT_EQ(rows[0].campaign, "nowruz");
+  EXPECT_EQ(rows[0].amount_minor, 13000);  // the two parts of the day add up
+  EXPECT_EQ(rows[1].channel, "app");
+  EXPECT_EQ(rows[1].campaign, "spring");
+  EXPECT_EQ(rows[1].amount_minor, 4000);
+
+  auto rejected = store_->rejected_rows(std::filesystem::canonical(path).string()).value();
+  ASSERT_EQ(rejected.size(), 5u);
+  EXPECT_EQ(rejected[0].line, 4);
+  EXPECT_EQ(rejected[0].column, "channel");
+  EXPECT_THAT(rejected[0].reason, HasSubstr("unknown channel 'instagram'"));
+  EXPECT_EQ(rejected[1].reason, "spend is negative");
+  EXPECT_EQ(rejected[2].column, "cost");
+  EXPECT_EQ(rejected[3].column, "currency");
+  EXPECT_EQ(rejected[4].reason, "time is missing");
+
+  // Importing the same file again replaces the day's spend instead of doubling it.
+  ASSERT_TRUE(run(ImportKind::spend, path));
+  rows = all_spend(*store_);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].amount_minor, 13000);
+
+  // Without a currency anywhere the file is refused before anything is read.
+  const auto bare = write("bare.csv", "date,channel,spend\n2025-03-01,web,1\n");
+  auto refused = run(ImportKind::spend, bare, {}, [](ImportOptions& o) { o.currency.clear(); });
+  ASSERT_FALSE(refused);
+  EXPECT_THAT(refused.error().message, HasSubstr("spend needs a currency"));
+}
+
 }  // namespace
 }  // namespace vafa::ingest

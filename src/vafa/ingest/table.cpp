@@ -100,6 +100,19 @@ const std::vector<FieldDef>& event_fields() {
   return fields;
 }
 
+// Marketing spend per day, channel and campaign: the channel is the one new customers are
+// attributed to by their first order (web, app, store, ...), so CAC compares like with like.
+const std::vector<FieldDef>& spend_fields() {
+  static const std::vector<FieldDef> fields = {
+      {"time", {"date", "day", "spend_date", "timestamp"}, true},
+      {"channel", {"sales_channel"}, true},
+      {"campaign", {"campaign_name", "campaign_id", "utm_campaign"}},
+      {"amount", {"spend", "cost", "amount_spent", "value"}, true},
+      {"currency", {"currency_code"}},
+  };
+  return fields;
+}
+
 std::string field_names(std::span<const FieldDef> fields) {
   std::vector<std::string_view> names;
   for (const FieldDef& f : fields) names.push_back(f.name);
@@ -388,8 +401,10 @@ Result<ImportKind> parse_import_kind(std::string_view text) {
   if (text == "customers") return ImportKind::customers;
   if (text == "products") return ImportKind::products;
   if (text == "events") return ImportKind::events;
+  if (text == "spend") return ImportKind::spend;
   return fail(ErrorCode::invalid_argument,
-              "unknown import kind '{}' (expected orders, customers, products or events)", text);
+              "unknown import kind '{}' (expected orders, customers, products, events or spend)",
+              text);
 }
 
 std::string_view to_string(ImportKind kind) {
@@ -398,6 +413,7 @@ std::string_view to_string(ImportKind kind) {
     case ImportKind::customers: return "customers";
     case ImportKind::products: return "products";
     case ImportKind::events: return "events";
+    case ImportKind::spend: return "spend";
   }
   return "?";
 }
@@ -408,6 +424,7 @@ std::span<const FieldDef> fields_of(ImportKind kind) {
     case ImportKind::customers: return customer_fields();
     case ImportKind::products: return product_fields();
     case ImportKind::events: return event_fields();
+    case ImportKind::spend: return spend_fields();
   }
   return {};
 }

@@ -17,7 +17,7 @@
 
 namespace vafa::ingest {
 
-enum class ImportKind { orders, customers, products, events };
+enum class ImportKind { orders, customers, products, events, spend };
 Result<ImportKind> parse_import_kind(std::string_view text);
 std::string_view to_string(ImportKind kind);
 

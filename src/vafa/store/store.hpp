@@ -296,8 +296,10 @@ class Store {
   virtual Result<std::vector<std::pair<std::int64_t, std::int64_t>>> segment_sizes(
       std::int64_t segment) = 0;
 
-  // ---- marketing spend: a row with the same day, channel, campaign and currency is replaced.
-  virtual Status put_spend(const SpendRecord& row) = 0;
+  // ---- marketing spend. A row with the same day, channel, campaign and currency is added to
+  // when it comes from the same import run (a file listing a day's spend in parts) and replaced
+  // when it comes from another (importing a corrected file again).
+  virtual Status put_spend(const SpendRecord& row, std::int64_t run) = 0;
   virtual Status scan_spend(const std::function<Status(const SpendRecord&)>& visit) = 0;
 };
 

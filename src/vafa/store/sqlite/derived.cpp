@@ -485,17 +485,22 @@ Result<std::vector<std::pair<std::int64_t, std::int64_t>>> SqliteStore::segment_
 
 // ---- marketing spend -------------------------------------------------------------------------
 
-Status SqliteStore::put_spend(const SpendRecord& row) {
+Status SqliteStore::put_spend(const SpendRecord& row, std::int64_t run) {
+  if (row.amount_minor < 0) return fail(ErrorCode::invalid_argument, "spend is negative");
   VAFA_TRY(Statement * q,
-           cached("INSERT INTO marketing_spend(day, channel, campaign, currency, amount_minor)"
-                  " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(day, channel, campaign, currency)"
-                  " DO UPDATE SET amount_minor = excluded.amount_minor"));
+           cached("INSERT INTO marketing_spend(day, channel, campaign, currency, amount_minor,"
+                  " import_run) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
+                  " ON CONFLICT(day, channel, campaign, currency) DO UPDATE SET"
+                  " amount_minor = CASE WHEN import_run IS excluded.import_run"
+                  " THEN amount_minor + excluded.amount_minor ELSE excluded.amount_minor END,"
+                  " import_run = excluded.import_run"));
   return in_transaction([&] {
     return q->bind(1, row.day)
         .bind(2, row.channel)
         .bind(3, row.campaign)
         .bind(4, row.currency)
         .bind(5, row.amount_minor)
+        .bind(6, run)
         .run();
   });
 }

@@ -88,7 +88,7 @@ class SqliteStore final : public Store {
                                                      std::size_t limit) override;
   Result<std::vector<std::pair<std::int64_t, std::int64_t>>> segment_sizes(
       std::int64_t segment) override;
-  Status put_spend(const SpendRecord& row) override;
+  Status put_spend(const SpendRecord& row, std::int64_t run) override;
   Status scan_spend(const std::function<Status(const SpendRecord&)>& visit) override;
 
   // The same figures as stats(), counted by scanning every table: for tests and checks that the
