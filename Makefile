@@ -27,6 +27,7 @@ demo: build
 	$(VAFA) --db $(DEMO_DB) import customers $(DEMO_DATA)/customers.csv
 	$(VAFA) --db $(DEMO_DB) import orders    $(DEMO_DATA)/orders.csv
 	$(VAFA) --db $(DEMO_DB) import events    $(DEMO_DATA)/events.ndjson
+	$(VAFA) --db $(DEMO_DB) import spend     $(DEMO_DATA)/spend.csv
 	$(VAFA) --db $(DEMO_DB) stats
 	@echo; echo "== CLV: the purchase models fitted on orders up to 2025-06-30, compared on the rest of 2025 =="
 	@$(VAFA) --db $(DEMO_DB) clv validate --calibration-end 2025-06-30 --holdout-end 2025-12-31 --unit week
@@ -50,6 +51,8 @@ demo: build
 	@$(VAFA) --db $(DEMO_DB) metrics --period quarter
 	@echo; echo "== Acquisition cohorts: share buying in each quarter since =="
 	@$(VAFA) --db $(DEMO_DB) cohorts --period quarter
+	@echo; echo "== Acquisition per quarter at a 30% margin: CAC, CLV:CAC and payback =="
+	@$(VAFA) --db $(DEMO_DB) acquisition --period quarter --margin 0.3 --from 2025-01-01
 	@echo; echo "== RFM groups =="
 	@$(VAFA) --db $(DEMO_DB) rfm
 	@echo; echo "== Advocacy pyramid and lifecycle stages (from the stored customer rows) =="

@@ -224,12 +224,13 @@ TEST_F(Integration, KillDuringImportThenReimportEqualsCleanImport) {
 TEST_F(Integration, GeneratorIsDeterministicToFilesAndIntoTheStore) {
   ASSERT_EQ(vafa("x.db", "generate --customers 2000 --seed 9 --out " + path("a")).code, 0);
   ASSERT_EQ(vafa("x.db", "generate --customers 2000 --seed 9 --out " + path("b")).code, 0);
-  for (const std::string file : {"customers.csv", "products.csv", "orders.csv", "events.ndjson"}) {
+  for (const std::string file :
+       {"customers.csv", "products.csv", "orders.csv", "events.ndjson", "spend.csv"}) {
     EXPECT_EQ(slurp(dir_ / "a" / file), slurp(dir_ / "b" / file)) << file;
   }
   // Into the store directly, and through the files: the same store.
   ASSERT_EQ(vafa("direct.db", "generate --customers 2000 --seed 9").code, 0);
-  for (const std::string kind : {"products", "customers", "orders", "events"}) {
+  for (const std::string kind : {"products", "customers", "orders", "events", "spend"}) {
     const std::string file = kind == "events" ? "events.ndjson" : kind + ".csv";
     const Outcome run = vafa("files.db", "import " + kind + " " + path("a/" + file));
     ASSERT_EQ(run.code, 0) << kind << ": " << run.err;
@@ -479,6 +480,35 @@ TEST_F(Integration, CdnowMonthlyMetricsAndCohortsMatchSql) {
 
 // The analytics commands as a user runs them: refresh, segments with a rule error shown under the
 // rule, members as CSV, one customer's view, and bad flags.
+TEST_F(Integration, AcquisitionGivesBackTheGeneratorsPlantedCac) {
+  ASSERT_EQ(vafa("shop.db", "generate --customers 20000 --seed 5").code, 0);
+  const Outcome run = vafa("shop.db", "acquisition --period year --to 2025-01-01 --json");
+  ASSERT_EQ(run.code, 0) << run.err;
+  const auto report = nlohmann::json::parse(run.out);
+  EXPECT_EQ(report["currency"], "USD");
+  // docs/generator.md: each day's spend is its new customers x the channel's CAC x U(0.8, 1.2).
+  const std::map<std::string, double> planted = {{"web", 45},  {"app", 60},   {"store", 25},
+                                                 {"chat", 20}, {"phone", 35}, {"email", 12}};
+  std::size_t seen = 0;
+  for (const auto& row : report["rows"]) {
+    ASSERT_EQ(row["period"], "2024");
+    const auto it = planted.find(row["channel"].get<std::string>());
+    if (it == planted.end()) continue;
+    ++seen;
+    EXPECT_NEAR(std::stod(row["cac"].get<std::string>()), it->second, 0.03 * it->second)
+        << row.dump();
+    EXPECT_GT(row["new"].get<int>(), 100);
+    EXPECT_GE(row["payback"].get<int>(), 1);  // on revenue, a first order pays it back
+  }
+  EXPECT_EQ(seen, planted.size());
+
+  const Outcome daily = vafa("shop.db", "acquisition --period day");
+  EXPECT_EQ(daily.code, 2);
+  EXPECT_THAT(daily.err, HasSubstr("per day it is noise"));
+  EXPECT_EQ(vafa("shop.db", "acquisition --margin 1.5").code, 2);
+  EXPECT_EQ(vafa("shop.db", "acquisition --segment x").code, 2);  // no such flag
+}
+
 TEST_F(Integration, AnalyticsCommandsEndToEnd) {
   ASSERT_EQ(vafa("shop.db", "generate --customers 300 --seed 3").code, 0);
   const Outcome refreshed = vafa("shop.db", "refresh --as-of 2026-01-01 --json");

@@ -1,6 +1,7 @@
 #include "vafa/analytics/metrics.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -17,7 +18,17 @@ struct Fact {
   std::int64_t amount = 0;
   bool purchase = true;  // otherwise a refund (negative total) counted in refunds
   bool in_channel = true;
+  std::uint8_t channel = 0;  // index in kAllChannels
 };
+
+// Index in kAllChannels of a channel name as stored; unknown names count as "other".
+std::uint8_t channel_index(std::string_view name) {
+  for (std::size_t i = 0; i < kAllChannels.size(); ++i) {
+    if (to_string(kAllChannels[i]) == name) return static_cast<std::uint8_t>(i);
+  }
+  return static_cast<std::uint8_t>(std::ranges::find(kAllChannels, Channel::other) -
+                                   kAllChannels.begin());
+}
 
 Result<std::vector<std::int64_t>> members_of(Store& store, std::optional<std::int64_t> segment) {
   std::vector<std::int64_t> rows;
@@ -49,9 +60,9 @@ Status each_customer(Store& store, const MetricsQuery& q, const std::vector<std:
     if (o.currency != q.currency) return {};
     const bool in_channel = !q.channel || o.channel == *q.channel;
     if (o.status == OrderStatus::placed && o.total_minor >= 0) {
-      facts.push_back({o.placed_at, o.total_minor, true, in_channel});
+      facts.push_back({o.placed_at, o.total_minor, true, in_channel, channel_index(o.channel)});
     } else if (o.total_minor < 0) {
-      facts.push_back({o.placed_at, -o.total_minor, false, in_channel});
+      facts.push_back({o.placed_at, -o.total_minor, false, in_channel, channel_index(o.channel)});
     }
     return {};
   }));
@@ -72,6 +83,31 @@ double share_of_top(std::vector<std::int64_t>& revenue, double fraction, std::in
   double top = 0;
   for (std::size_t i = 0; i < n && i < revenue.size(); ++i) top += static_cast<double>(revenue[i]);
   return total > 0 ? top / static_cast<double>(total) : 0.0;
+}
+
+// CLV predictions of the latest run in `currency`, by customer row; empty without one.
+struct StoredClv {
+  std::optional<std::int64_t> calibration_end;
+  std::vector<std::pair<std::int64_t, std::int64_t>> by_customer;  // sorted by row
+
+  const std::int64_t* find(std::int64_t customer) const {
+    const auto it = std::ranges::lower_bound(by_customer, customer, {},
+                                             &std::pair<std::int64_t, std::int64_t>::first);
+    return it != by_customer.end() && it->first == customer ? &it->second : nullptr;
+  }
+};
+
+Result<StoredClv> stored_clv(Store& store, const std::string& currency) {
+  StoredClv out;
+  VAFA_TRY(const std::optional<ClvRun> run, store.latest_clv_run());
+  if (!run || run->currency != currency) return out;
+  out.calibration_end = run->calibration_end;
+  VAFA_CHECK(store.scan_clv_predictions(std::nullopt, [&](const ClvPrediction& p) -> Status {
+    if (p.clv_minor) out.by_customer.emplace_back(p.customer, *p.clv_minor);
+    return {};
+  }));
+  std::ranges::sort(out.by_customer);
+  return out;
 }
 
 }  // namespace
@@ -174,19 +210,14 @@ Result<MetricsReport> compute_metrics(Store& store, const MetricsQuery& q) {
     if (!q.segment || std::ranges::binary_search(members, row)) ++report.customers;
     return {};
   }));
-  VAFA_TRY(const std::optional<ClvRun> run, store.latest_clv_run());
-  if (run && run->currency == q.currency) {
-    VAFA_CHECK(store.scan_clv_predictions(std::nullopt, [&](const ClvPrediction& p) -> Status {
-      if (!p.clv_minor || (q.segment && !std::ranges::binary_search(members, p.customer))) {
-        return {};
-      }
-      clv_sum += static_cast<double>(*p.clv_minor);
-      ++report.clv_customers;
-      return {};
-    }));
-    if (report.clv_customers > 0) {
-      report.average_clv_minor = clv_sum / static_cast<double>(report.clv_customers);
-    }
+  VAFA_TRY(const StoredClv clv, stored_clv(store, q.currency));
+  for (const auto& [customer, value] : clv.by_customer) {
+    if (q.segment && !std::ranges::binary_search(members, customer)) continue;
+    clv_sum += static_cast<double>(value);
+    ++report.clv_customers;
+  }
+  if (report.clv_customers > 0) {
+    report.average_clv_minor = clv_sum / static_cast<double>(report.clv_customers);
   }
   return report;
 }
@@ -240,6 +271,144 @@ Result<std::vector<CohortRow>> compute_cohorts(Store& store, const MetricsQuery&
     out.push_back(std::move(row));
   }
   return out;
+}
+
+namespace {
+
+// The customers one period acquired through one channel.
+struct Acquired {
+  std::int64_t spend = 0;
+  std::int64_t customers = 0;
+  std::vector<std::int64_t> net;  // net revenue by period since acquisition
+  double clv_sum = 0;
+  std::int64_t clv_customers = 0;
+
+  void add(const Acquired& o) {
+    spend += o.spend;
+    customers += o.customers;
+    if (net.size() < o.net.size()) net.resize(o.net.size(), 0);
+    for (std::size_t k = 0; k < o.net.size(); ++k) net[k] += o.net[k];
+    clv_sum += o.clv_sum;
+    clv_customers += o.clv_customers;
+  }
+};
+
+AcquisitionRow acquisition_row(const Period& period, std::string channel, const Acquired& a,
+                               double margin) {
+  AcquisitionRow row{.period = period, .channel = std::move(channel)};
+  row.spend_minor = a.spend;
+  row.new_customers = a.customers;
+  if (a.customers == 0) return row;
+  const auto n = static_cast<double>(a.customers);
+  if (a.spend > 0) row.cac_minor = std::llround(static_cast<double>(a.spend) / n);
+  double cumulative = 0;
+  for (std::size_t k = 0; k < a.net.size(); ++k) {
+    cumulative += static_cast<double>(a.net[k]) * margin / n;
+    if (row.cac_minor && !row.payback_periods && cumulative >= static_cast<double>(*row.cac_minor))
+      row.payback_periods = static_cast<std::int64_t>(k) + 1;
+  }
+  row.value_to_date_minor = cumulative;
+  if (a.clv_customers > 0) {
+    row.clv_minor = a.clv_sum * margin / static_cast<double>(a.clv_customers);
+    row.clv_customers = a.clv_customers;
+    if (row.cac_minor && *row.cac_minor > 0)
+      row.clv_to_cac = *row.clv_minor / static_cast<double>(*row.cac_minor);
+  }
+  return row;
+}
+
+}  // namespace
+
+Result<AcquisitionReport> compute_acquisition(Store& store, const MetricsQuery& q, double margin) {
+  if (q.unit == PeriodUnit::day) {
+    return fail(ErrorCode::invalid_argument,
+                "acquisition is reported per week, month, quarter or year (per day it is noise)");
+  }
+  if (q.segment) {
+    return fail(ErrorCode::invalid_argument,
+                "acquisition cannot be limited to a segment: spend is not split by segment");
+  }
+  if (!(margin > 0 && margin <= 1)) {
+    return fail(ErrorCode::invalid_argument, "the margin must be in (0, 1], e.g. 0.35");
+  }
+  AcquisitionReport report{.currency = q.currency, .margin = margin};
+
+  std::vector<SpendRecord> spend;
+  VAFA_CHECK(store.scan_spend([&](const SpendRecord& s) -> Status {
+    if (s.currency != q.currency) {
+      ++report.spend_rows_skipped;
+      return {};
+    }
+    spend.push_back(s);
+    return {};
+  }));
+  VAFA_TRY(const StoreStats stats, store.stats());
+  std::int64_t first = std::numeric_limits<std::int64_t>::max(), last = first;
+  if (stats.first_order) {
+    first = stats.first_order->time_since_epoch().count();
+    last = stats.last_order->time_since_epoch().count() + 1;
+  }
+  for (const SpendRecord& s : spend) {  // spend is ordered by day
+    first = std::min(first, s.day);
+    last = last == std::numeric_limits<std::int64_t>::max() ? s.day + 86400
+                                                            : std::max(last, s.day + 86400);
+  }
+  if (first == std::numeric_limits<std::int64_t>::max()) {
+    return fail(ErrorCode::not_found, "the store has no orders and no spend yet");
+  }
+  VAFA_TRY(const std::vector<Period> all,
+           periods(q.unit, q.calendar, q.time_zone, first, q.to.value_or(last)));
+  const std::size_t n = all.size();
+  constexpr std::size_t kChannels = kAllChannels.size();
+  std::vector<std::array<Acquired, kChannels>> acquired(n);
+  for (const SpendRecord& s : spend) {
+    const auto p = period_of(all, s.day);
+    if (p >= 0)
+      acquired[static_cast<std::size_t>(p)][channel_index(s.channel)].spend += s.amount_minor;
+  }
+
+  VAFA_TRY(const StoredClv clv, stored_clv(store, q.currency));
+  MetricsQuery every = q;
+  every.channel.reset();
+  VAFA_CHECK(
+      each_customer(store, every, {}, [&](std::int64_t customer, const std::vector<Fact>& facts) {
+        const auto first_purchase =
+            std::ranges::find_if(facts, [](const Fact& f) { return f.purchase; });
+        if (first_purchase == facts.end()) return;
+        const auto c = period_of(all, first_purchase->at);
+        if (c < 0) return;
+        Acquired& a = acquired[static_cast<std::size_t>(c)][first_purchase->channel];
+        ++a.customers;
+        if (a.net.empty()) a.net.assign(n - static_cast<std::size_t>(c), 0);
+        std::int64_t before_calibration_end = 0;
+        for (const Fact& f : facts) {
+          const std::int64_t amount = f.purchase ? f.amount : -f.amount;
+          if (clv.calibration_end && f.at < *clv.calibration_end) before_calibration_end += amount;
+          const auto p = period_of(all, f.at);
+          if (p >= c) a.net[static_cast<std::size_t>(p - c)] += amount;
+        }
+        if (const std::int64_t* predicted = clv.find(customer)) {
+          a.clv_sum += static_cast<double>(before_calibration_end + *predicted);
+          ++a.clv_customers;
+        }
+      }));
+  report.clv_calibration_end = clv.calibration_end;
+
+  for (std::size_t p = 0; p < n; ++p) {
+    if (q.from && all[p].end <= *q.from) continue;
+    Acquired total;
+    for (std::size_t h = 0; h < kChannels; ++h) {
+      const Acquired& a = acquired[p][h];
+      total.add(a);
+      const std::string_view name = to_string(kAllChannels[h]);
+      if ((a.spend == 0 && a.customers == 0) || (q.channel && *q.channel != name)) continue;
+      report.rows.push_back(acquisition_row(all[p], std::string(name), a, margin));
+    }
+    if (!q.channel && (total.spend > 0 || total.customers > 0)) {
+      report.rows.push_back(acquisition_row(all[p], "all", total, margin));
+    }
+  }
+  return report;
 }
 
 }  // namespace vafa::analytics

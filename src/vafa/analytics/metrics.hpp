@@ -66,4 +66,41 @@ struct CohortRow {
 // who is counted; periods as in compute_metrics).
 Result<std::vector<CohortRow>> compute_cohorts(Store& store, const MetricsQuery& query);
 
+// ---- acquisition: spend, CAC, CLV:CAC and payback (docs/analytics.md) ----------------------
+
+// New customers of one period and channel (the channel of their first purchase) against the
+// marketing spend of that period and channel; channel "all" is the blended row of the period.
+struct AcquisitionRow {
+  Period period;
+  std::string channel;
+  std::int64_t spend_minor = 0;
+  std::int64_t new_customers = 0;
+  std::optional<std::int64_t> cac_minor;  // spend / new customers; unset without both
+  // Net revenue (purchases - refunds) of these customers from acquisition until now, per
+  // customer, times the margin.
+  std::optional<double> value_to_date_minor;
+  // Per customer with a stored CLV prediction: net revenue before the CLV run's calibration end
+  // plus the predicted CLV, times the margin. clv_customers says how many were predicted.
+  std::optional<double> clv_minor;
+  std::int64_t clv_customers = 0;
+  std::optional<double> clv_to_cac;  // clv / cac
+  // Periods until the cumulative margin per customer reaches CAC, the acquisition period
+  // counting as 1; unset when it has not happened yet (or there is no CAC).
+  std::optional<std::int64_t> payback_periods;
+};
+
+struct AcquisitionReport {
+  std::string currency;
+  double margin = 1.0;
+  std::vector<AcquisitionRow> rows;                 // by period, then channel, "all" last
+  std::int64_t spend_rows_skipped = 0;              // spend in other currencies
+  std::optional<std::int64_t> clv_calibration_end;  // of the CLV run used, when there is one
+};
+
+// Periods as in compute_metrics (a week or longer: CAC per day is noise); query.channel keeps
+// one channel's rows; query.segment is refused (spend cannot be split by segment). `margin` in
+// (0, 1] turns revenue into contribution (1: revenue basis).
+Result<AcquisitionReport> compute_acquisition(Store& store, const MetricsQuery& query,
+                                              double margin = 1.0);
+
 }  // namespace vafa::analytics

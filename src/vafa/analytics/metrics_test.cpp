@@ -141,6 +141,84 @@ TEST_F(MetricsTest, CohortsByHand) {
   EXPECT_THAT(feb.retention, testing::ElementsAre(1.0, 0.0));
 }
 
+TEST_F(MetricsTest, AcquisitionCacClvAndPaybackByHand) {
+  auto spend = [&](std::int64_t t, std::string channel, std::string campaign, std::int64_t minor,
+                   std::string currency = "USD") {
+    ASSERT_TRUE(store_
+                    ->put_spend(SpendRecord{.day = t - 12 * 3600,
+                                            .channel = std::move(channel),
+                                            .campaign = std::move(campaign),
+                                            .currency = std::move(currency),
+                                            .amount_minor = minor},
+                                run_)
+                    .has_value());
+  };
+  spend(at(2025, 1, 2), "web", "winter", 3'000);
+  spend(at(2025, 1, 15), "web", "search", 2'000);
+  spend(at(2025, 1, 15), "web", "search", 9'999, "EUR");  // another currency: left out
+  spend(at(2025, 2, 10), "app", "launch", 10'000);
+  spend(at(2025, 2, 11), "web", "search", 1'000);  // no new web customer in February
+  // A CLV run with its calibration end on 1 February: A is predicted 60.00 more, B 10.00; C
+  // came later and has no prediction.
+  const ClvRun run{.model = "bgnbd",
+                   .params_json = "{}",
+                   .calibration_end = at(2025, 2, 1) - 12 * 3600,
+                   .unit = "day",
+                   .horizon = 180,
+                   .currency = "USD"};
+  const auto row_of = [&](std::string_view id) { return store_->customer_row(id)->value(); };
+  ASSERT_TRUE(store_->put_clv_predictions(
+      run, {ClvPrediction{.customer = row_of("A"), .clv_minor = 6'000},
+            ClvPrediction{.customer = row_of("B"), .clv_minor = 1'000}}));
+
+  const auto report = compute_acquisition(*store_, MetricsQuery{.currency = "USD"}, 0.25);
+  ASSERT_TRUE(report.has_value()) << report.error().message;
+  EXPECT_EQ(report->spend_rows_skipped, 1);
+  ASSERT_EQ(report->rows.size(), 5U);  // Jan web, Jan all, Feb web, Feb app, Feb all
+
+  const AcquisitionRow& jan = report->rows[0];
+  EXPECT_EQ(jan.period.label, "2025-01");
+  EXPECT_EQ(jan.channel, "web");
+  EXPECT_EQ(jan.spend_minor, 5'000);
+  EXPECT_EQ(jan.new_customers, 2);  // A and B
+  EXPECT_EQ(jan.cac_minor, 2'500);
+  // Net revenue per month since: 180.00, 20.00, 30.00 (40.00 - a 10.00 refund); a quarter of it
+  // per customer: 22.50, 25.00, 28.75. CAC (25.00) is reached in the second month.
+  EXPECT_DOUBLE_EQ(*jan.value_to_date_minor, 2'875);
+  EXPECT_EQ(jan.payback_periods, 2);
+  // CLV: A 150.00 before February + 60.00, B 30.00 + 10.00 -> (210 + 40) / 2 * 0.25 = 31.25.
+  EXPECT_DOUBLE_EQ(*jan.clv_minor, 3'125);
+  EXPECT_EQ(jan.clv_customers, 2);
+  EXPECT_DOUBLE_EQ(*jan.clv_to_cac, 1.25);
+  EXPECT_EQ(report->rows[1].channel, "all");
+  EXPECT_EQ(report->rows[1].cac_minor, 2'500);
+
+  const AcquisitionRow& app = report->rows[3];
+  EXPECT_EQ(app.channel, "app");
+  EXPECT_EQ(app.cac_minor, 10'000);
+  EXPECT_DOUBLE_EQ(*app.value_to_date_minor, 7'500);
+  EXPECT_FALSE(app.payback_periods.has_value());  // not yet
+  EXPECT_FALSE(app.clv_minor.has_value());
+  const AcquisitionRow& web = report->rows[2];
+  EXPECT_EQ(web.spend_minor, 1'000);
+  EXPECT_EQ(web.new_customers, 0);
+  EXPECT_FALSE(web.cac_minor.has_value());
+  const AcquisitionRow& all = report->rows[4];
+  EXPECT_EQ(all.spend_minor, 11'000);
+  EXPECT_EQ(all.cac_minor, 11'000);  // blended: all February spend over C
+
+  const auto app_only =
+      compute_acquisition(*store_, MetricsQuery{.currency = "USD", .channel = "app"});
+  ASSERT_TRUE(app_only.has_value());
+  ASSERT_EQ(app_only->rows.size(), 1U);
+  EXPECT_EQ(app_only->rows[0].payback_periods, 1);  // on revenue, 300.00 >= 100.00 at once
+
+  EXPECT_FALSE(
+      compute_acquisition(*store_, MetricsQuery{.unit = PeriodUnit::day, .currency = "USD"}));
+  EXPECT_FALSE(compute_acquisition(*store_, MetricsQuery{.currency = "USD", .segment = 1}));
+  EXPECT_FALSE(compute_acquisition(*store_, MetricsQuery{.currency = "USD"}, 1.5));
+}
+
 TEST(Periods, GregorianAndPersianBoundaries) {
   // Nowruz 1404 fell on 2025-03-21 (Tehran time, UTC+3:30).
   const auto persian = periods(PeriodUnit::month, CalendarKind::persian, "Asia/Tehran",

@@ -444,6 +444,7 @@ namespace {
 struct MetricsFlags {
   std::string period = "month", calendar = "gregorian", time_zone = "UTC", from, to, currency,
               channel, segment, show = "retention";
+  double margin = 1.0;
   Format format = Format::table;
 };
 
@@ -598,7 +599,71 @@ int run_cohorts(const MetricsFlags& f, const Context& context) {
   return kOk;
 }
 
-void add_period_flags(CLI::App& cmd, MetricsFlags& f) {
+int run_acquisition(const MetricsFlags& f, const Context& context) {
+  auto store = context.open_store();
+  if (!store) return report(store.error());
+  auto q = metrics_query(f, **store);
+  if (!q) return report(q.error());
+  auto a = analytics::compute_acquisition(**store, *q, f.margin);
+  if (!a) return report(a.error());
+  const std::string& c = a->currency;
+  auto money = [&](const auto& v) {
+    return v ? ordered_json(decimal(c, std::llround(static_cast<double>(*v)))) : ordered_json();
+  };
+  std::vector<ordered_json> rows;
+  for (const auto& r : a->rows) {
+    ordered_json row = {
+        {"period", r.period.label},           {"channel", r.channel},
+        {"spend", decimal(c, r.spend_minor)}, {"new", r.new_customers},
+        {"cac", money(r.cac_minor)},          {"value_to_date", money(r.value_to_date_minor)},
+        {"clv", money(r.clv_minor)}};
+    if (f.format != Format::table) row["clv_customers"] = r.clv_customers;
+    row["clv_cac"] = number_or_null(r.clv_to_cac);
+    row["payback"] = r.payback_periods ? ordered_json(*r.payback_periods) : ordered_json();
+    rows.push_back(std::move(row));
+  }
+  if (f.format == Format::json) {
+    ordered_json out = {
+        {"currency", c},
+        {"margin", a->margin},
+        {"period", f.period},
+        {"spend_rows_skipped", a->spend_rows_skipped},
+        {"clv_calibration_end",
+         a->clv_calibration_end
+             ? ordered_json(format_date(Timestamp{std::chrono::seconds{*a->clv_calibration_end}}))
+             : ordered_json()},
+        {"rows", rows}};
+    fmt::print("{}\n", out.dump(2));
+    return kOk;
+  }
+  if (f.format == Format::table) {
+    fmt::print("new customers by first-order channel against spend; money in {}, {}", c,
+               a->margin < 1 ? fmt::format("at a {:g}% margin", a->margin * 100)
+                             : std::string("on revenue (give --margin for contribution)"));
+    if (a->clv_calibration_end) {
+      fmt::print("; CLV = revenue to {} + predicted",
+                 format_date(Timestamp{std::chrono::seconds{*a->clv_calibration_end}}));
+    } else {
+      fmt::print("; no stored CLV predictions (vafa clv predict --store)");
+    }
+    fmt::print("\npayback in {}s, the acquisition {} counting as 1 (- : not yet)\n", f.period,
+               f.period);
+  }
+  if (a->spend_rows_skipped > 0) {
+    fmt::print(stderr, "vafa: {} spend rows in other currencies than {} were left out\n",
+               a->spend_rows_skipped, c);
+  }
+  if (rows.empty() && f.format == Format::table) {
+    fmt::print(
+        "(no spend and no new customers in the range; import spend with `vafa import "
+        "spend FILE`)\n");
+    return kOk;
+  }
+  print_rows(rows, f.format);
+  return kOk;
+}
+
+void add_period_flags(CLI::App& cmd, MetricsFlags& f, bool segment = true) {
   cmd.add_option("--period", f.period, "day, week, month, quarter or year")->capture_default_str();
   cmd.add_option("--calendar", f.calendar, "gregorian or persian (Jalali)")->capture_default_str();
   cmd.add_option("--time-zone", f.time_zone, "IANA time zone for period boundaries")
@@ -607,7 +672,7 @@ void add_period_flags(CLI::App& cmd, MetricsFlags& f) {
   cmd.add_option("--to", f.to, "End date, exclusive (default: after the last order)");
   cmd.add_option("--currency", f.currency, "Currency (default: the store's main one)");
   cmd.add_option("--channel", f.channel, "Only orders and answers through this channel");
-  cmd.add_option("--segment", f.segment, "Only the members of this segment");
+  if (segment) cmd.add_option("--segment", f.segment, "Only the members of this segment");
   add_format_flags(cmd, f.format);
 }
 
@@ -630,6 +695,16 @@ void add_metrics_commands(CLI::App& app, const Context& context, Runner& runner)
       ->capture_default_str();
   c->callback([cohorts, &context, &runner] {
     runner = [cohorts, &context] { return run_cohorts(*cohorts, context); };
+  });
+  auto acquisition = std::make_shared<MetricsFlags>();
+  CLI::App* a = app.add_subcommand(
+      "acquisition", "New customers per channel against spend: CAC, CLV:CAC and payback period");
+  add_period_flags(*a, *acquisition, false);
+  a->add_option("--margin", acquisition->margin,
+                "Share of revenue that is contribution, in (0, 1] (default 1: revenue)")
+      ->check(CLI::Range(0.0, 1.0));
+  a->callback([acquisition, &context, &runner] {
+    runner = [acquisition, &context] { return run_acquisition(*acquisition, context); };
   });
 }
 

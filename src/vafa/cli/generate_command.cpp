@@ -16,8 +16,9 @@ struct GenerateArgs {
 };
 
 void print_counts(const generate::GeneratedCounts& c, std::string_view where) {
-  fmt::print("generated {} customers, {} products, {} orders ({} lines), {} events {}\n",
-             c.customers, c.products, c.orders, c.order_lines, c.events, where);
+  fmt::print(
+      "generated {} customers, {} products, {} orders ({} lines), {} events, {} spend rows {}\n",
+      c.customers, c.products, c.orders, c.order_lines, c.events, c.spend_rows, where);
 }
 
 int run_generate(GenerateArgs args, const Context& context) {

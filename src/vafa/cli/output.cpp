@@ -48,6 +48,17 @@ std::size_t width(const std::string& text) {
       text, [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
+// Money and percentages arrive as text ("12.34", "-5.00", "41.2%"); they align as numbers.
+bool numeric_text(const std::string& text) {
+  std::string_view t = text;
+  if (t.starts_with('-')) t.remove_prefix(1);
+  if (t.ends_with('%')) t.remove_suffix(1);
+  if (t.empty() || std::isdigit(static_cast<unsigned char>(t.front())) == 0) return false;
+  return std::ranges::all_of(t, [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '.' || c == ',';
+  });
+}
+
 }  // namespace
 
 void print_rows(const std::vector<ordered_json>& rows, Format format) {
@@ -82,8 +93,8 @@ void print_rows(const std::vector<ordered_json>& rows, Format format) {
     auto& line = cells.emplace_back();
     for (std::size_t k = 0; k < keys.size(); ++k) {
       const ordered_json value = row.value(keys[k], ordered_json());
-      if (!value.is_number() && !value.is_null()) numeric[k] = false;
       line.push_back(cell(value, format));
+      if (!value.is_number() && !value.is_null() && !numeric_text(line.back())) numeric[k] = false;
       widths[k] = std::max(widths[k], width(line.back()));
     }
   }

@@ -18,6 +18,7 @@ using std::chrono::seconds;
 using std::chrono::sys_days;
 
 constexpr std::uint64_t kCatalogueStream = 0xCA7A;
+constexpr std::uint64_t kSpendStream = 0x5BE7D;
 
 struct CategoryDef {
   std::string_view name;
@@ -100,6 +101,10 @@ constexpr std::array<std::pair<Channel, double>, 6> kChannels = {{{Channel::web,
                                                                   {Channel::chat, 0.06},
                                                                   {Channel::phone, 0.04},
                                                                   {Channel::email, 0.03}}};
+// The planted cost of acquiring one customer through each channel of kChannels, in major units:
+// each day's spend on a channel is its new customers that day times this, times a factor
+// uniform in [0.8, 1.2], so CAC per month comes out close to it (docs/generator.md).
+constexpr std::array<double, kChannels.size()> kPlantedCac = {45.0, 60.0, 25.0, 20.0, 35.0, 12.0};
 
 template <typename T, std::size_t N, typename F>
 std::vector<double> cumulative(const std::array<T, N>& items, F weight) {
@@ -290,6 +295,7 @@ class CustomerGenerator {
                   .lines = {}};
       fill_basket(rng, order, favourite, second, bought);
       VAFA_CHECK(write_order(order));
+      if (k == 0) note_new_customer(order);
       if (rng.chance(params_.return_share)) {
         const OrderLine& line = order.lines[rng.below(order.lines.size())];
         Order ret{.id = fmt::format("R{:07}-{}", index + 1, k + 1),
@@ -361,7 +367,38 @@ class CustomerGenerator {
     return sink_.customer_done(index);
   }
 
+  // One spend row per day and channel that acquired customers (see kPlantedCac).
+  Status write_spend() {
+    Rng rng(params_.seed, kSpendStream);
+    const double unit = static_cast<double>(pow10(currency_.exponent()));
+    for (std::size_t d = 0; d < acquired_.size(); ++d) {
+      for (std::size_t h = 0; h < kChannels.size(); ++h) {
+        const double factor = 0.8 + 0.4 * rng.uniform();
+        if (acquired_[d][h] == 0) continue;
+        const Timestamp day = start_ + days(static_cast<std::int64_t>(d));
+        VAFA_CHECK(sink_.spend(
+            SpendRecord{.day = day.time_since_epoch().count(),
+                        .channel = std::string(to_string(kChannels[h].first)),
+                        .campaign = fmt::format("{}-acquisition", to_string(kChannels[h].first)),
+                        .currency = std::string(currency_.code()),
+                        .amount_minor = std::llround(static_cast<double>(acquired_[d][h]) *
+                                                     kPlantedCac[h] * factor * unit)}));
+        ++counts_.spend_rows;
+      }
+    }
+    return {};
+  }
+
  private:
+  void note_new_customer(const Order& first) {
+    if (acquired_.empty()) acquired_.resize(static_cast<std::size_t>(params_.days));
+    const auto d = static_cast<std::size_t>((first.placed_at - start_).count() / 86'400);
+    const auto h = static_cast<std::size_t>(
+        std::ranges::find(kChannels, first.channel, &std::pair<Channel, double>::first) -
+        kChannels.begin());
+    if (d < acquired_.size() && h < kChannels.size()) ++acquired_[d][h];
+  }
+
   std::size_t popular_in(Rng& rng, std::size_t category) const {
     const auto& members = catalogue_.by_category[category];
     return members[rng.pick(catalogue_.category_cumulative[category])];
@@ -452,6 +489,8 @@ class CustomerGenerator {
   std::vector<double> channel_cdf_;
   std::vector<double> category_cdf_;
   double nu_ = 1.0;  // the current customer's Gamma-Gamma spend rate
+  // New customers per day of the period and channel of their first order.
+  std::vector<std::array<std::int64_t, kChannels.size()>> acquired_;
 };
 
 }  // namespace
@@ -492,6 +531,7 @@ Result<GeneratedCounts> generate(const GeneratorParams& params, Sink& sink) {
   }
   CustomerGenerator customers(params, catalogue, currency, sink, counts);
   for (std::int64_t i = 0; i < params.customers; ++i) VAFA_CHECK(customers.run(i));
+  VAFA_CHECK(customers.write_spend());
   return counts;
 }
 

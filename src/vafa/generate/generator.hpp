@@ -11,6 +11,7 @@
 #include "vafa/core/error.hpp"
 #include "vafa/core/time.hpp"
 #include "vafa/domain/model.hpp"
+#include "vafa/store/store.hpp"
 
 namespace vafa::generate {
 
@@ -49,6 +50,8 @@ class Sink {
   virtual Status customer(const Customer& customer) = 0;
   virtual Status order(const Order& order) = 0;
   virtual Status event(const Event& event) = 0;
+  // Marketing spend, after all customers: one row per day and channel with new customers.
+  virtual Status spend(const SpendRecord& /*row*/) { return {}; }
   // Called after each customer's records, so a sink can commit in batches.
   virtual Status customer_done(std::int64_t /*index*/) { return {}; }
 };
@@ -59,6 +62,7 @@ struct GeneratedCounts {
   std::int64_t orders = 0;
   std::int64_t order_lines = 0;
   std::int64_t events = 0;
+  std::int64_t spend_rows = 0;
 };
 
 Result<GeneratedCounts> generate(const GeneratorParams& params, Sink& sink);

@@ -100,6 +100,7 @@ Result<std::unique_ptr<FileSink>> FileSink::open(const std::string& dir) {
   VAFA_CHECK(open_one(sink->orders_, "orders.csv",
                       "order_id,customer_id,time,channel,country,currency,sku,quantity,amount\n"));
   VAFA_CHECK(open_one(sink->events_, "events.ndjson", ""));
+  VAFA_CHECK(open_one(sink->spend_, "spend.csv", "date,channel,campaign,spend,currency\n"));
   return sink;
 }
 
@@ -174,8 +175,16 @@ Status FileSink::event(const Event& e) {
   return events_->maybe_flush();
 }
 
+Status FileSink::spend(const SpendRecord& row) {
+  const int exponent = Currency::parse(row.currency)->exponent();
+  fmt::format_to(std::back_inserter(spend_->buffer), "{},{},{},{},{}\n",
+                 format_date(Timestamp{std::chrono::seconds{row.day}}), row.channel, row.campaign,
+                 format_minor_units(row.amount_minor, exponent), row.currency);
+  return spend_->maybe_flush();
+}
+
 Status FileSink::close() {
-  for (auto* f : {&customers_, &products_, &orders_, &events_}) {
+  for (auto* f : {&customers_, &products_, &orders_, &events_, &spend_}) {
     if (*f && (*f)->file != nullptr) VAFA_CHECK((*f)->close());
   }
   return {};
@@ -186,7 +195,7 @@ namespace {
 struct CustomerDone {
   std::int64_t index;
 };
-using Record = std::variant<Product, Customer, Order, Event, CustomerDone>;
+using Record = std::variant<Product, Customer, Order, Event, SpendRecord, CustomerDone>;
 
 struct RecordBatch {
   std::vector<Record> records;
@@ -206,6 +215,7 @@ class QueueSink final : public Sink {
   Status customer(const Customer& customer) override { return add(customer); }
   Status order(const Order& order) override { return add(order); }
   Status event(const Event& event) override { return add(event); }
+  Status spend(const SpendRecord& row) override { return add(row); }
   Status customer_done(std::int64_t index) override {
     VAFA_CHECK(add(CustomerDone{index}));
     if (batch_.records.size() >= kRecordsPerBatch) hand_over();
@@ -263,6 +273,7 @@ Result<GeneratedCounts> generate_into_store(const GeneratorParams& params, Store
               if constexpr (std::is_same_v<T, Customer>) return store.upsert_customer(r);
               if constexpr (std::is_same_v<T, Order>) return store.put_order(r, run);
               if constexpr (std::is_same_v<T, Event>) return store.put_event(r);
+              if constexpr (std::is_same_v<T, SpendRecord>) return store.put_spend(r, run);
               if constexpr (std::is_same_v<T, CustomerDone>) {
                 if ((r.index + 1) % batch_customers != 0) return {};
                 VAFA_CHECK(store.commit());

@@ -11,7 +11,8 @@
 
 namespace vafa::generate {
 
-// customers.csv, products.csv, orders.csv (one row per order line) and events.ndjson in `dir`,
+// customers.csv, products.csv, orders.csv (one row per order line), events.ndjson and spend.csv
+// in `dir`,
 // in the column names the importer maps by default.
 class FileSink final : public Sink {
  public:
@@ -22,13 +23,14 @@ class FileSink final : public Sink {
   Status customer(const Customer& customer) override;
   Status order(const Order& order) override;
   Status event(const Event& event) override;
+  Status spend(const SpendRecord& row) override;
   // Flushes and closes the files; errors (a full disk) are reported here.
   Status close();
 
  private:
   struct File;
   FileSink() = default;
-  std::unique_ptr<File> customers_, products_, orders_, events_;
+  std::unique_ptr<File> customers_, products_, orders_, events_, spend_;
 };
 
 // Generates straight into the store as import run `run`: the generator runs on a second thread
