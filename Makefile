@@ -55,9 +55,10 @@ demo: build
 	@$(VAFA) --db $(DEMO_DB) acquisition --period quarter --margin 0.3 --from 2025-01-01
 	@echo; echo "== RFM groups =="
 	@$(VAFA) --db $(DEMO_DB) rfm
-	@echo; echo "== Advocacy pyramid and lifecycle stages (from the stored customer rows) =="
-	@sqlite3 -column -header $(DEMO_DB) "SELECT advocacy, COUNT(*) AS customers FROM customer_metrics GROUP BY 1 ORDER BY CASE advocacy WHEN 'lover' THEN 1 WHEN 'liker' THEN 2 WHEN 'lurker' THEN 3 ELSE 4 END"
-	@sqlite3 -column -header $(DEMO_DB) "SELECT stage, COUNT(*) AS customers FROM customer_metrics GROUP BY 1 ORDER BY 2 DESC"
+	@echo; echo "== Lifecycle stages =="
+	@$(VAFA) --db $(DEMO_DB) stages
+	@echo; echo "== Advocacy pyramid per quarter and the flows between levels =="
+	@$(VAFA) --db $(DEMO_DB) pyramid --period quarter
 	@echo; echo "== Segments =="
 	@$(VAFA) --db $(DEMO_DB) segments list
 	@echo; echo "== Retention risk: revenue at stake =="

@@ -549,4 +549,28 @@ TEST_F(Integration, AnalyticsCommandsEndToEnd) {
   EXPECT_EQ(mixed.code, 2);
   EXPECT_THAT(mixed.err, HasSubstr("--changed uses the settings of the last full refresh"));
   EXPECT_EQ(vafa("shop.db", "refresh --changed").code, 0);
+
+  // The pyramid's last quarter ends at the refresh's as-of time: the same counts as the rows.
+  const Outcome pyramid = vafa("shop.db", "pyramid --period quarter --json");
+  ASSERT_EQ(pyramid.code, 0) << pyramid.err;
+  const auto quarters = nlohmann::json::parse(pyramid.out);
+  ASSERT_FALSE(quarters.empty());
+  const auto& last = quarters.back();
+  EXPECT_EQ(last["period"], "2025-Q4");
+  const Outcome stages = vafa("shop.db", "stages --json");
+  ASSERT_EQ(stages.code, 0) << stages.err;
+  std::int64_t staged = 0;
+  for (const auto& row : nlohmann::json::parse(stages.out)) staged += row["customers"].get<int>();
+  EXPECT_EQ(staged, 300);
+  const std::int64_t in_pyramid = last["in_pyramid"].get<int>();
+  EXPECT_EQ(in_pyramid,
+            last["lovers"].get<int>() + last["likers"].get<int>() + last["lurkers"].get<int>());
+  std::int64_t flowed = 0;
+  for (const auto& [from, to] : last["flows"].items()) {
+    for (const auto& [level, n] : to.items()) flowed += n.get<int>();
+  }
+  EXPECT_EQ(flowed, 300);  // every customer, from one level to one level
+  const Outcome daily = vafa("shop.db", "pyramid --period day");
+  EXPECT_EQ(daily.code, 2);
+  EXPECT_THAT(daily.err, HasSubstr("per week, month, quarter or year"));
 }

@@ -411,4 +411,115 @@ Result<AcquisitionReport> compute_acquisition(Store& store, const MetricsQuery& 
   return report;
 }
 
+namespace {
+
+// What a customer did within the window before the end of each period, one byte per period.
+enum WindowBit : std::uint8_t {
+  kBought = 1,
+  kEngaged = 2,
+  kAdvocated = 4,
+  kPromoter = 8,  // the latest NPS answer in the window was a 9 or 10
+};
+
+Level level_of(std::uint8_t bits) {
+  if ((bits & (kAdvocated | kPromoter)) != 0) return Level::lover;
+  if ((bits & kEngaged) != 0) return Level::liker;
+  if ((bits & kBought) != 0) return Level::lurker;
+  return Level::none;
+}
+
+}  // namespace
+
+Result<std::vector<PyramidPeriod>> compute_pyramid(Store& store, const MetricsQuery& q,
+                                                   const Config& config) {
+  if (q.unit == PeriodUnit::day) {
+    return fail(ErrorCode::invalid_argument,
+                "the pyramid is reported per week, month, quarter or year");
+  }
+  VAFA_TRY(const auto span, order_span(store));
+  // From the first order, so that the first period shown has the one before it for its flows.
+  VAFA_TRY(const std::vector<Period> all,
+           periods(q.unit, q.calendar, q.time_zone, span.first, q.to.value_or(span.second)));
+  const std::size_t n = all.size();
+  VAFA_TRY(const std::vector<std::int64_t> members, members_of(store, q.segment));
+  std::int64_t max_row = 0;
+  VAFA_CHECK(store.scan_customers([&](std::int64_t row, std::string_view) -> Status {
+    max_row = std::max(max_row, row);
+    return {};
+  }));
+  const auto customers = static_cast<std::size_t>(max_row) + 1;
+  if (customers * n > (std::size_t{1} << 32)) {
+    return fail(ErrorCode::invalid_argument,
+                "{} customers x {} periods is too much at once: choose a longer period or --from",
+                customers - 1, n);
+  }
+  std::vector<std::uint8_t> bits(customers * n, 0);
+  const std::int64_t window = config.window_days * kDay;
+  std::vector<std::int64_t> ends(n);
+  for (std::size_t p = 0; p < n; ++p) ends[p] = all[p].end;
+  // Periods whose window holds time t. A period is judged as `vafa refresh --as-of END` judges
+  // (the window is (end - W, end]), so t <= end < t + W.
+  auto range = [&](std::int64_t t) {
+    const auto lo = static_cast<std::size_t>(std::ranges::lower_bound(ends, t) - ends.begin());
+    const auto hi =
+        static_cast<std::size_t>(std::ranges::lower_bound(ends, t + window) - ends.begin());
+    return std::pair{lo, hi};
+  };
+  auto mark = [&](std::int64_t customer, std::int64_t t, std::uint8_t bit) {
+    const auto [lo, hi] = range(t);
+    std::uint8_t* row = bits.data() + static_cast<std::size_t>(customer) * n;
+    for (std::size_t p = lo; p < hi; ++p) row[p] |= bit;
+  };
+  VAFA_CHECK(store.scan_orders(std::nullopt, [&](const OrderRecord& o) -> Status {
+    if (o.currency == q.currency && o.status == OrderStatus::placed && o.total_minor >= 0 &&
+        o.customer < max_row + 1) {
+      mark(o.customer, o.placed_at, kBought);
+    }
+    return {};
+  }));
+  VAFA_CHECK(store.scan_events(std::nullopt, [&](const EventRecord& e) -> Status {
+    if (e.customer > max_row) return {};
+    switch (classify(config, e.type)) {
+      case EventClass::other: return {};
+      case EventClass::engagement: mark(e.customer, e.occurred_at, kEngaged); return {};
+      case EventClass::advocacy: mark(e.customer, e.occurred_at, kAdvocated); return {};
+      case EventClass::nps: {
+        const std::optional<int> score = nps_score(e.properties);
+        if (!score) return {};
+        // Answers come in time order: a later one decides the periods whose window holds it.
+        const auto [lo, hi] = range(e.occurred_at);
+        std::uint8_t* row = bits.data() + static_cast<std::size_t>(e.customer) * n;
+        for (std::size_t p = lo; p < hi; ++p) {
+          row[p] = static_cast<std::uint8_t>((row[p] | kEngaged) & ~kPromoter);
+          if (*score >= 9) row[p] |= kPromoter;
+        }
+        return {};
+      }
+    }
+    return {};
+  }));
+
+  std::vector<PyramidPeriod> out(n);
+  for (std::size_t p = 0; p < n; ++p) {
+    out[p].period = all[p];
+    if (p > 0) out[p].flows.emplace();
+  }
+  for (std::size_t c = 1; c < customers; ++c) {
+    if (q.segment && !std::ranges::binary_search(members, static_cast<std::int64_t>(c))) continue;
+    const std::uint8_t* row = bits.data() + c * n;
+    auto previous = Level::none;
+    for (std::size_t p = 0; p < n; ++p) {
+      const Level level = level_of(row[p]);
+      ++out[p].counts[static_cast<std::size_t>(level)];
+      if (p > 0)
+        ++(*out[p].flows)[static_cast<std::size_t>(previous)][static_cast<std::size_t>(level)];
+      previous = level;
+    }
+  }
+  if (q.from) {
+    std::erase_if(out, [&](const PyramidPeriod& pp) { return pp.period.end <= *q.from; });
+  }
+  return out;
+}
+
 }  // namespace vafa::analytics

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "vafa/analytics/customer.hpp"
 #include "vafa/analytics/periods.hpp"
 #include "vafa/core/error.hpp"
 #include "vafa/store/store.hpp"
@@ -102,5 +103,27 @@ struct AcquisitionReport {
 // (0, 1] turns revenue into contribution (1: revenue basis).
 Result<AcquisitionReport> compute_acquisition(Store& store, const MetricsQuery& query,
                                               double margin = 1.0);
+
+// ---- advocacy pyramid per period and the flows between levels --------------------------------
+
+// The levels of the pyramid, bottom to top; none: neither bought nor engaged in the window.
+enum class Level : std::uint8_t { none, lurker, liker, lover };
+inline constexpr std::array<std::string_view, 4> kLevelNames = {"none", "lurker", "liker", "lover"};
+
+struct PyramidPeriod {
+  Period period;
+  // Customers at each level at the end of the period, exactly as `vafa refresh --as-of END`
+  // judges them over its window (config.window_days; docs/analytics.md), indexed by Level.
+  std::array<std::int64_t, 4> counts{};
+  // flows[from][to]: customers at level `from` at the end of the period before and at `to` now.
+  // Unset for the first period computed.
+  std::optional<std::array<std::array<std::int64_t, 4>, 4>> flows;
+};
+
+// Periods of a week or longer (a window per day per customer is too much to keep); query.segment
+// keeps the segment's current members; query.channel is not used (levels come from every
+// channel).
+Result<std::vector<PyramidPeriod>> compute_pyramid(Store& store, const MetricsQuery& query,
+                                                   const Config& config);
 
 }  // namespace vafa::analytics

@@ -102,14 +102,15 @@ int run_refresh(const RefreshFlags& flags, const Context& context) {
   return kOk;
 }
 
-// ---- vafa rfm ---------------------------------------------------------------------------------
+// ---- vafa rfm | stages -------------------------------------------------------------------------
 
 struct Group {
-  std::int64_t customers = 0, orders = 0, net = 0;
-  double days = 0;
+  std::int64_t customers = 0, orders = 0, net = 0, buyers = 0;
+  double days = 0, score = 0;
 };
 
-int run_rfm(Format format, const Context& context) {
+// Customers grouped by their RFM group (buyers only) or lifecycle stage, in `order`.
+int run_breakdown(bool rfm, Format format, const Context& context) {
   auto store = context.open_store();
   if (!store) return report(store.error());
   auto stored = segments::stored_population(**store);
@@ -119,45 +120,57 @@ int run_rfm(Format format, const Context& context) {
   }
   const analytics::Population* population = &**stored;
   std::map<std::string, Group> groups;
-  std::int64_t buyers = 0;
+  std::int64_t total = 0;
   const Status scanned = (*store)->scan_customer_metrics([&](const CustomerMetrics& m) -> Status {
-    if (m.rfm_group.empty()) return {};
-    Group& g = groups[m.rfm_group];
+    const std::string& key = rfm ? m.rfm_group : m.stage;
+    if (key.empty()) return {};
+    Group& g = groups[key];
     ++g.customers;
-    ++buyers;
+    ++total;
     g.orders += m.orders;
     g.net += m.net_revenue_minor;
-    g.days += static_cast<double>(m.as_of - *m.last_order_at) / analytics::kDay;
+    g.score += m.score;
+    if (m.last_order_at) {
+      ++g.buyers;
+      g.days += static_cast<double>(m.as_of - *m.last_order_at) / analytics::kDay;
+    }
     return {};
   });
   if (!scanned) return report(scanned.error());
-  static constexpr std::string_view kOrder[] = {"champions",
-                                                "loyal",
-                                                "potential_loyalist",
-                                                "new",
-                                                "promising",
-                                                "need_attention",
-                                                "about_to_sleep",
-                                                "at_risk",
-                                                "cant_lose_them",
-                                                "hibernating",
-                                                "lost"};
+  static constexpr std::string_view kGroups[] = {"champions",
+                                                 "loyal",
+                                                 "potential_loyalist",
+                                                 "new",
+                                                 "promising",
+                                                 "need_attention",
+                                                 "about_to_sleep",
+                                                 "at_risk",
+                                                 "cant_lose_them",
+                                                 "hibernating",
+                                                 "lost"};
+  static constexpr std::string_view kStages[] = {"prospect", "new",     "active", "vip",
+                                                 "won_back", "at_risk", "lapsed"};
+  const std::span<const std::string_view> order =
+      rfm ? std::span<const std::string_view>(kGroups) : std::span<const std::string_view>(kStages);
   std::vector<ordered_json> rows;
-  for (const std::string_view name : kOrder) {
+  for (const std::string_view name : order) {
     const Group g = groups[std::string(name)];
-    const double n = static_cast<double>(std::max<std::int64_t>(g.customers, 1));
+    auto mean = [&](double sum, std::int64_t n) {
+      return n > 0 ? ordered_json(sum / static_cast<double>(n)) : ordered_json();
+    };
     rows.push_back(
-        {{"group", name},
+        {{rfm ? "group" : "stage", name},
          {"customers", g.customers},
-         {"share", buyers ? static_cast<double>(g.customers) / static_cast<double>(buyers) : 0.0},
-         {"mean_days_since_order", g.customers ? ordered_json(g.days / n) : ordered_json()},
-         {"mean_orders",
-          g.customers ? ordered_json(static_cast<double>(g.orders) / n) : ordered_json()},
+         {"share", total ? static_cast<double>(g.customers) / static_cast<double>(total) : 0.0},
+         {"mean_days_since_order", mean(g.days, g.buyers)},
+         {"mean_orders", mean(static_cast<double>(g.orders), g.customers)},
+         {"mean_score", mean(g.score, g.customers)},
          {"net_revenue", decimal(population->currency, g.net)}});
   }
   if (format == Format::table) {
-    fmt::print("RFM groups of {} buyers as of {} (net revenue in {})\n", grouped(buyers),
-               date_of(population->as_of), population->currency);
+    fmt::print("{} of {} {} as of {} (net revenue in {})\n",
+               rfm ? "RFM groups" : "Lifecycle stages", grouped(total),
+               rfm ? "buyers" : "customers", date_of(population->as_of), population->currency);
   }
   print_rows(rows, format);
   return kOk;
@@ -390,12 +403,18 @@ void add_analytics_commands(CLI::App& app, const Context& context, Runner& runne
     runner = [refresh, &context] { return run_refresh(*refresh, context); };
   });
 
-  auto rfm_format = std::make_shared<Format>(Format::table);
-  CLI::App* rfm = app.add_subcommand("rfm", "RFM groups: how many customers, how recent, how much");
-  add_format_flags(*rfm, *rfm_format);
-  rfm->callback([rfm_format, &context, &runner] {
-    runner = [rfm_format, &context] { return run_rfm(*rfm_format, context); };
-  });
+  for (const bool rfm : {true, false}) {
+    auto format = std::make_shared<Format>(Format::table);
+    CLI::App* cmd =
+        rfm ? app.add_subcommand("rfm", "RFM groups: how many customers, how recent, how much")
+            : app.add_subcommand("stages",
+                                 "Lifecycle stages: prospect, new, active, VIP, won "
+                                 "back, at risk, lapsed");
+    add_format_flags(*cmd, *format);
+    cmd->callback([rfm, format, &context, &runner] {
+      runner = [rfm, format, &context] { return run_breakdown(rfm, *format, context); };
+    });
+  }
 
   CLI::App* customers =
       app.add_subcommand("customers", "One customer's profile, or customers ranked");
@@ -663,6 +682,77 @@ int run_acquisition(const MetricsFlags& f, const Context& context) {
   return kOk;
 }
 
+int run_pyramid(const MetricsFlags& f, const Context& context) {
+  auto store = context.open_store();
+  if (!store) return report(store.error());
+  auto q = metrics_query(f, **store);
+  if (!q) return report(q.error());
+  auto config = segments::stored_config(**store);
+  if (!config) return report(config.error());
+  auto pyramid = analytics::compute_pyramid(**store, *q, *config);
+  if (!pyramid) return report(pyramid.error());
+  using analytics::Level;
+  constexpr auto lurker = static_cast<std::size_t>(Level::lurker);
+  constexpr auto liker = static_cast<std::size_t>(Level::liker);
+  constexpr auto lover = static_cast<std::size_t>(Level::lover);
+  std::vector<ordered_json> rows;
+  for (const analytics::PyramidPeriod& p : *pyramid) {
+    const std::int64_t in = p.counts[lurker] + p.counts[liker] + p.counts[lover];
+    auto share = [&](std::size_t level) {
+      return in > 0 ? ordered_json(std::round(static_cast<double>(p.counts[level]) /
+                                              static_cast<double>(in) * 10'000) /
+                                   10'000)
+                    : ordered_json();
+    };
+    ordered_json row = {{"period", p.period.label},  {"lovers", p.counts[lover]},
+                        {"likers", p.counts[liker]}, {"lurkers", p.counts[lurker]},
+                        {"in_pyramid", in},          {"lover_share", share(lover)}};
+    if (f.format != Format::table) {
+      row["liker_share"] = share(liker);
+      row["lurker_share"] = share(lurker);
+    }
+    // Flows from the period before: into the pyramid, up or down a level, out of it.
+    std::int64_t joined = 0, up = 0, down = 0, left = 0;
+    if (p.flows) {
+      for (std::size_t a = 0; a < 4; ++a) {
+        for (std::size_t b = 0; b < 4; ++b) {
+          const std::int64_t n = (*p.flows)[a][b];
+          if (a == 0 && b > 0) joined += n;
+          if (a > 0 && b == 0) left += n;
+          if (a > 0 && b > a) up += n;
+          if (b > 0 && b < a) down += n;
+        }
+      }
+    }
+    auto flow = [&](std::int64_t n) { return p.flows ? ordered_json(n) : ordered_json(); };
+    row["joined"] = flow(joined);
+    row["up"] = flow(up);
+    row["down"] = flow(down);
+    row["left"] = flow(left);
+    if (f.format == Format::json) {
+      ordered_json matrix;
+      if (p.flows) {
+        for (std::size_t a = 0; a < 4; ++a) {
+          for (std::size_t b = 0; b < 4; ++b) {
+            matrix[std::string(analytics::kLevelNames[a])][std::string(analytics::kLevelNames[b])] =
+                (*p.flows)[a][b];
+          }
+        }
+      }
+      row["flows"] = matrix;
+    }
+    rows.push_back(std::move(row));
+  }
+  if (f.format == Format::table) {
+    fmt::print(
+        "advocacy pyramid at the end of each {} over the {} days before it; flows from the "
+        "{} before\n",
+        f.period, config->window_days, f.period);
+  }
+  print_rows(rows, f.format);
+  return kOk;
+}
+
 void add_period_flags(CLI::App& cmd, MetricsFlags& f, bool segment = true) {
   cmd.add_option("--period", f.period, "day, week, month, quarter or year")->capture_default_str();
   cmd.add_option("--calendar", f.calendar, "gregorian or persian (Jalali)")->capture_default_str();
@@ -695,6 +785,14 @@ void add_metrics_commands(CLI::App& app, const Context& context, Runner& runner)
       ->capture_default_str();
   c->callback([cohorts, &context, &runner] {
     runner = [cohorts, &context] { return run_cohorts(*cohorts, context); };
+  });
+  auto pyramid = std::make_shared<MetricsFlags>();
+  CLI::App* p = app.add_subcommand(
+      "pyramid",
+      "Advocacy pyramid per period (lovers, likers, lurkers) and the flows between them");
+  add_period_flags(*p, *pyramid);
+  p->callback([pyramid, &context, &runner] {
+    runner = [pyramid, &context] { return run_pyramid(*pyramid, context); };
   });
   auto acquisition = std::make_shared<MetricsFlags>();
   CLI::App* a = app.add_subcommand(

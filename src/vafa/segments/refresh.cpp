@@ -347,12 +347,6 @@ Status apply_rules(Store& store, Rules& rules, const Loaded& loaded,
   return {};
 }
 
-Result<analytics::Config> stored_config(Store& store) {
-  VAFA_TRY(std::optional<std::string> text, store.get_state(kConfigState));
-  if (!text) return analytics::Config{};
-  return analytics::Config::from_json(*text);
-}
-
 // Runs `body` inside a store transaction.
 template <typename F>
 auto in_transaction(Store& store, F&& body) -> decltype(body()) {
@@ -367,6 +361,12 @@ auto in_transaction(Store& store, F&& body) -> decltype(body()) {
 }
 
 }  // namespace
+
+Result<analytics::Config> stored_config(Store& store) {
+  VAFA_TRY(std::optional<std::string> text, store.get_state(kConfigState));
+  if (!text) return analytics::Config{};
+  return analytics::Config::from_json(*text);
+}
 
 Result<std::optional<analytics::Population>> stored_population(Store& store) {
   VAFA_TRY(std::optional<std::string> text, store.get_state(kPopulationState));

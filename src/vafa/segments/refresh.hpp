@@ -52,6 +52,9 @@ Result<RefreshReport> refresh_all(Store& store, const RefreshOptions& options);
 // The population figures of the last full refresh; nullopt before the first one.
 Result<std::optional<analytics::Population>> stored_population(Store& store);
 
+// The analytics settings of the last full refresh; the defaults before the first one.
+Result<analytics::Config> stored_config(Store& store);
+
 // The currency with the most placed revenue in the store (USD for an empty store): the default
 // currency of the analytics.
 Result<std::string> main_currency(Store& store);

@@ -12,6 +12,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "vafa/analytics/metrics.hpp"
+
 namespace vafa::segments {
 namespace {
 
@@ -202,6 +204,59 @@ TEST_F(RefreshTest, IncrementalUpdatesEqualAFullRefresh) {
         << "customer row " << recomputed.metrics[i].customer;
   }
   EXPECT_EQ(incremental.members, recomputed.members);
+}
+
+TEST_F(RefreshTest, PyramidPerPeriodEqualsARefreshAsOfEachPeriodEnd) {
+  std::mt19937_64 rng(7);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<std::uint64_t>(n)); };
+  const char* types[] = {"email_open", "review", "nps", "referral", "page_view", "email_click"};
+  for (int i = 0; i < 60; ++i) {
+    const std::string who = "C" + std::to_string(i);
+    profile(who, "IR", true);
+    for (int k = pick(4); k > 0; --k) order(who, 19'000 + pick(1'000), 500 + pick(9'000));
+    for (int k = pick(6); k > 0; --k) {
+      const std::string type = types[pick(6)];
+      // Several NPS answers per customer: the latest in the window decides promoter or not.
+      event(who, 19'000 + pick(1'000), type,
+            type == "nps" ? "{\"score\":" + std::to_string(pick(11)) + "}" : "{}");
+    }
+  }
+  const analytics::Config config{.window_days = 120};
+  const auto pyramid = analytics::compute_pyramid(
+      *store_, {.unit = analytics::PeriodUnit::quarter, .currency = "USD"}, config);
+  ASSERT_TRUE(pyramid.has_value()) << pyramid.error().message;
+  ASSERT_GE(pyramid->size(), 10U);
+  EXPECT_FALSE(pyramid->front().flows.has_value());
+  std::array<std::int64_t, 4> most{};  // the most customers seen at each level
+  for (std::size_t p = 0; p < pyramid->size(); ++p) {
+    const analytics::PyramidPeriod& period = (*pyramid)[p];
+    auto refreshed = refresh_all(*store_, {.as_of = period.period.end,
+                                           .as_of_fixed = true,
+                                           .now = period.period.end,
+                                           .config = config});
+    ASSERT_TRUE(refreshed.has_value()) << refreshed.error().message;
+    std::array<std::int64_t, 4> counts{};
+    for (const CustomerMetrics& m : snapshot().metrics) {
+      const auto level = std::ranges::find(analytics::kLevelNames, m.advocacy);
+      ASSERT_NE(level, analytics::kLevelNames.end()) << m.advocacy;
+      ++counts[static_cast<std::size_t>(level - analytics::kLevelNames.begin())];
+    }
+    EXPECT_EQ(period.counts, counts) << period.period.label;
+    for (std::size_t l = 0; l < 4; ++l) most[l] = std::max(most[l], counts[l]);
+    if (p == 0) continue;
+    // Every customer flows from exactly one level to exactly one level.
+    const auto& flows = *period.flows;
+    for (std::size_t l = 0; l < 4; ++l) {
+      std::int64_t out = 0, in = 0;
+      for (std::size_t m = 0; m < 4; ++m) {
+        out += flows[l][m];
+        in += flows[m][l];
+      }
+      EXPECT_EQ(out, (*pyramid)[p - 1].counts[l]) << period.period.label;
+      EXPECT_EQ(in, period.counts[l]) << period.period.label;
+    }
+  }
+  for (const std::int64_t m : most) EXPECT_GE(m, 5);  // every level was well populated
 }
 
 TEST_F(RefreshTest, PreviewCountsAndRuleErrorsPointAtTheColumn) {
