@@ -546,7 +546,7 @@ Result<Preview> preview(Store& store, std::string_view rule_text, std::size_t sa
   for (const Feature& f : rule->features()) {
     if (!f.event_type.empty()) event_features.push_back(f);
   }
-  const analytics::Config config;
+  VAFA_TRY(const analytics::Config config, stored_config(store));
   const analytics::SummaryContext context{
       .config = &config, .as_of = population.as_of, .currency = population.currency};
   Loaded loaded;
