@@ -24,6 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 struct Outcome {
   int code = -1;
@@ -507,6 +508,38 @@ TEST_F(Integration, AcquisitionGivesBackTheGeneratorsPlantedCac) {
   EXPECT_THAT(daily.err, HasSubstr("per day it is noise"));
   EXPECT_EQ(vafa("shop.db", "acquisition --margin 1.5").code, 2);
   EXPECT_EQ(vafa("shop.db", "acquisition --segment x").code, 2);  // no such flag
+}
+
+TEST_F(Integration, ImportKeepsTheDerivedFiguresCurrent) {
+  ASSERT_EQ(vafa("shop.db", "generate --customers 300 --seed 4").code, 0);
+  // Before any refresh, an import leaves the analytics alone.
+  std::ofstream(path("early.csv")) << "order,customer,time,amount\nX0,C0000001,2025-12-01,1.00\n";
+  Outcome early = vafa("shop.db", "import orders " + path("early.csv") + " --currency USD");
+  ASSERT_EQ(early.code, 0) << early.err;
+  EXPECT_THAT(early.out, Not(HasSubstr("updated")));
+  ASSERT_EQ(vafa("shop.db", "refresh --as-of 2026-01-01").code, 0);
+  ASSERT_EQ(vafa("shop.db", "segments create big 'net_revenue >= 10000'").code, 0);
+  const auto before = nlohmann::json::parse(vafa("shop.db", "customers show C0000002 --json").out);
+  EXPECT_EQ(before["segments"], nlohmann::json::array());
+
+  std::ofstream(path("new.csv")) << "order,customer,time,amount\n"
+                                 << "X1,C0000002,2025-12-30,12000.00\n"
+                                 << "X2,C0000003,2025-12-30,5.00\n";
+  const Outcome imported = vafa("shop.db", "import orders " + path("new.csv") + " --currency USD");
+  ASSERT_EQ(imported.code, 0) << imported.err;
+  EXPECT_THAT(imported.out, HasSubstr("updated 2 customers' metrics and segments (1 entries, "));
+  const auto after = nlohmann::json::parse(vafa("shop.db", "customers show C0000002 --json").out);
+  EXPECT_EQ(after["metrics"]["orders"].get<int>(), before["metrics"]["orders"].get<int>() + 1);
+  EXPECT_EQ(after["segments"], nlohmann::json::array({"big"}));
+
+  std::ofstream(path("more.csv")) << "order,customer,time,amount\nX3,C0000004,2025-12-30,1.00\n";
+  const Outcome skipped =
+      vafa("shop.db", "import orders " + path("more.csv") + " --currency USD --no-update");
+  ASSERT_EQ(skipped.code, 0) << skipped.err;
+  EXPECT_THAT(skipped.out, Not(HasSubstr("updated")));
+  const Outcome changed = vafa("shop.db", "refresh --changed --json");
+  ASSERT_EQ(changed.code, 0) << changed.err;
+  EXPECT_EQ(nlohmann::json::parse(changed.out)["customers"], 1);
 }
 
 TEST_F(Integration, AnalyticsCommandsEndToEnd) {
