@@ -35,6 +35,7 @@ struct Product {
   std::string name;
   std::string category;
   std::optional<Money> price;
+  std::optional<bool> active;  // in the catalogue (recommendable); unset keeps what is stored
 };
 
 enum class OrderStatus { placed, cancelled, returned };

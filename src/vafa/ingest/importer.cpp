@@ -55,7 +55,7 @@ enum Customer : std::size_t {
   external,
   consent_first
 };
-enum Product : std::size_t { p_product, p_name, p_category, price, p_currency };
+enum Product : std::size_t { p_product, p_name, p_category, price, p_currency, active };
 enum Event : std::size_t { id, e_customer, type, e_channel, e_time, properties };
 enum Spend : std::size_t { s_time, s_channel, campaign, s_amount, s_currency };
 }  // namespace of
@@ -107,6 +107,22 @@ Result<bool> parse_consent(std::string_view text) {
   }
   return fail(ErrorCode::invalid_argument, "'{}' is not a consent value (yes/no, true/false, 1/0)",
               text);
+}
+
+// Whether a product is in the catalogue: yes/no words, or a status such as "discontinued".
+Result<bool> parse_active(std::string_view text) {
+  const std::string v = to_lower_ascii(trim(text));
+  for (const std::string_view yes : {"active", "available", "in stock", "listed"}) {
+    if (v == yes) return true;
+  }
+  for (const std::string_view no :
+       {"inactive", "discontinued", "unavailable", "delisted", "archived", "retired"}) {
+    if (v == no) return false;
+  }
+  auto flag = parse_consent(text);
+  if (flag) return *flag;
+  return fail(ErrorCode::invalid_argument,
+              "'{}' is not a catalogue status (yes/no, active/discontinued)", text);
 }
 
 Result<std::string> parse_country(std::string_view text) {
@@ -487,6 +503,11 @@ class RowReader {
       if (!price) return rejection(bad(of::price, price.error()));
       if (price->minor_units() < 0) return rejection({label(of::price), "price is negative"});
       product.price = *price;
+    }
+    if (!v[of::active].empty()) {
+      auto active = parse_active(v[of::active]);
+      if (!active) return rejection(bad(of::active, active.error()));
+      product.active = *active;
     }
     batch_.commands.emplace_back(std::move(product));
   }

@@ -355,6 +355,23 @@ TEST_F(ImporterTest, ProductsAndEventsFromNdjson) {
   EXPECT_EQ(stats().events, 2);  // content ids make the re-import a no-op
 }
 
+TEST_F(ImporterTest, ProductsCarryTheirCatalogueStatus) {
+  const auto path = write("products.csv",
+                          "sku,name,status\nP1,Tea,active\nP2,Old tea,discontinued\nP3,Cup,no\n"
+                          "P4,Pot,maybe\nP5,Spoon,\n");
+  auto summary = run(ImportKind::products, path);
+  ASSERT_TRUE(summary) << summary.error().message;
+  EXPECT_EQ(summary->counts.accepted, 4);
+  EXPECT_EQ(store_->get_product("P1").value()->active, true);
+  EXPECT_EQ(store_->get_product("P2").value()->active, false);
+  EXPECT_EQ(store_->get_product("P3").value()->active, false);
+  EXPECT_EQ(store_->get_product("P5").value()->active, true);  // by default in the catalogue
+  auto rejected = store_->rejected_rows(std::filesystem::canonical(path).string()).value();
+  ASSERT_EQ(rejected.size(), 1u);
+  EXPECT_EQ(rejected[0].column, "status");
+  EXPECT_THAT(rejected[0].reason, HasSubstr("not a catalogue status"));
+}
+
 std::vector<SpendRecord> all_spend(Store& store) {
   std::vector<SpendRecord> rows;
   EXPECT_TRUE(store.scan_spend([&](const SpendRecord& r) -> Status {

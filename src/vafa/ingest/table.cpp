@@ -84,6 +84,7 @@ const std::vector<FieldDef>& product_fields() {
       {"category", {"product_category"}},
       {"price", {"unit_price", "list_price"}},
       {"currency", {"currency_code"}},
+      {"active", {"status", "available", "in_catalogue", "in_catalog"}},
   };
   return fields;
 }

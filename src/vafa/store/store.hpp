@@ -139,6 +139,57 @@ struct SpendRecord {
   std::int64_t amount_minor = 0;
 };
 
+// ---- recommendations (docs/recommend.md) ----------------------------------------------------
+
+// An order line of a known customer; text fields are valid during the visit only.
+struct OrderLineRecord {
+  std::int64_t customer = 0;  // row id
+  std::int64_t order = 0;     // row id
+  std::int64_t placed_at = 0;
+  std::int64_t product = 0;  // row id; 0 for a line without a product
+  std::int64_t quantity = 0;
+  std::int64_t amount_minor = 0;
+  OrderStatus status = OrderStatus::placed;
+};
+
+struct ProductRecord {
+  std::int64_t row = 0;
+  std::string_view sku, name, category;
+  std::optional<std::int64_t> price_minor;
+  std::string_view currency;
+  bool active = true;
+};
+
+struct RecommendModel {
+  std::int64_t trained_at = 0;
+  std::optional<std::int64_t> trained_until;  // only orders before it were read
+  std::string params_json;
+  std::int64_t products = 0;
+  std::int64_t pairs = 0;
+};
+
+// A product's neighbour; rows of one product come best first (rank 1, 2, ...).
+struct NeighbourRow {
+  std::int64_t product = 0, neighbour = 0;
+  double score = 0;
+  std::int64_t support = 0, together = 0;
+};
+
+// A popular product within a scope ("all", "country:IR", "segment:3", "category:books").
+struct PopularRow {
+  std::string scope;
+  std::int64_t product = 0, buyers = 0;
+};
+
+// One recommendation of a customer's list; rows of one customer come best first.
+struct RecommendationRow {
+  std::int64_t customer = 0;
+  std::int64_t product = 0;
+  double score = 0;
+  std::string reason;                   // similar, upsell, category, popular
+  std::optional<std::int64_t> because;  // the purchased product that led to it
+};
+
 // A row a reader or validator refused, with where and why. `line` is the 1-based physical line
 // at which the record starts; `column` names the field (header name or 1-based index), or is
 // empty when the whole record is at fault.
@@ -301,6 +352,27 @@ class Store {
   // when it comes from another (importing a corrected file again).
   virtual Status put_spend(const SpendRecord& row, std::int64_t run) = 0;
   virtual Status scan_spend(const std::function<Status(const SpendRecord&)>& visit) = 0;
+
+  // ---- recommendations. Writes join the open transaction (begin/commit) or make their own.
+  // Order lines of known customers, by customer, then time.
+  virtual Status scan_order_lines(const std::function<Status(const OrderLineRecord&)>& visit) = 0;
+  virtual Status scan_products(const std::function<Status(const ProductRecord&)>& visit) = 0;
+  // Replaces the model, its neighbours and popular lists, and removes every customer's list
+  // (put_recommendations writes the new ones). Rows grouped by product / scope, best first.
+  virtual Status replace_recommend_model(const RecommendModel& model,
+                                         std::span<const NeighbourRow> neighbours,
+                                         std::span<const PopularRow> popular) = 0;
+  // Adds customers' lists: rows grouped by customer, best first, each customer in one call.
+  virtual Status put_recommendations(std::span<const RecommendationRow> rows) = 0;
+  virtual Result<std::optional<RecommendModel>> recommend_model() = 0;
+  // The neighbours of one product (best first) or of all (by product, best first).
+  virtual Status scan_neighbours(std::optional<std::int64_t> product,
+                                 const std::function<Status(const NeighbourRow&)>& visit) = 0;
+  virtual Result<std::vector<PopularRow>> popular_products(std::string_view scope,
+                                                           std::size_t limit) = 0;
+  virtual Result<std::vector<RecommendationRow>> recommendations_for(std::int64_t customer) = 0;
+  // The row id of a product by SKU.
+  virtual Result<std::optional<std::int64_t>> product_row(std::string_view sku) = 0;
 };
 
 // Opens (creating if needed) the store at `location`: a file path or "sqlite:PATH" for the

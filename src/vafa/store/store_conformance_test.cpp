@@ -294,6 +294,73 @@ TEST_P(StoreConformance, ClvPredictionsAreReplacedWholeByEachRun) {
   EXPECT_FALSE(store_->get_clv_prediction("c2").value().has_value());
 }
 
+TEST_P(StoreConformance, RecommendationInputsAndResultsRoundTrip) {
+  const auto run = new_run();
+  ASSERT_TRUE(store_->upsert_product({.sku = "B", .name = "Cup", .active = false}));
+  ASSERT_TRUE(store_->put_order(
+      make_order("o1", "c1", day(2024, 1, 2), {line("A", 2, 100), line("B", 1, 50)}), run));
+  Order returned = make_order("r1", "c1", day(2024, 1, 9), {line("A", -1, 100)});
+  returned.status = OrderStatus::returned;
+  ASSERT_TRUE(store_->put_order(returned, run));
+  ASSERT_TRUE(store_->put_order(make_order("g1", "", day(2024, 1, 3), {line("A", 1, 100)}), run));
+
+  std::vector<OrderLineRecord> lines;
+  ASSERT_TRUE(store_->scan_order_lines([&](const OrderLineRecord& l) -> Status {
+    lines.push_back(l);
+    return {};
+  }));
+  ASSERT_EQ(lines.size(), 3U);  // the guest's line is not there
+  const std::int64_t a = store_->product_row("A").value().value();
+  const std::int64_t b = store_->product_row("B").value().value();
+  EXPECT_EQ(lines[0].product, a);
+  EXPECT_EQ(lines[0].quantity, 2);
+  EXPECT_EQ(lines[1].product, b);
+  EXPECT_EQ(lines[2].quantity, -1);
+  EXPECT_EQ(lines[2].status, OrderStatus::returned);
+  EXPECT_FALSE(store_->product_row("Z").value().has_value());
+
+  std::map<std::string, bool> active;
+  ASSERT_TRUE(store_->scan_products([&](const ProductRecord& p) -> Status {
+    active.emplace(p.sku, p.active);
+    return {};
+  }));
+  EXPECT_EQ(active, (std::map<std::string, bool>{{"A", true}, {"B", false}}));
+  // An upsert without a status keeps the stored one.
+  ASSERT_TRUE(store_->upsert_product({.sku = "B", .name = "Big cup"}));
+  EXPECT_EQ(store_->get_product("B").value()->active, false);
+
+  const std::int64_t c1 = store_->customer_row("c1").value().value();
+  const RecommendModel model{.trained_at = 5, .params_json = "{}", .products = 2, .pairs = 1};
+  const NeighbourRow neighbours[] = {{a, b, 0.9, 3, 2}, {b, a, 0.9, 3, 2}};
+  const PopularRow popular[] = {{"all", a, 2}, {"all", b, 1}, {"country:IR", b, 1}};
+  ASSERT_TRUE(store_->replace_recommend_model(model, neighbours, popular));
+  const RecommendationRow recs[] = {{c1, b, 0.8, "similar", a}, {c1, a, 0.1, "popular", {}}};
+  ASSERT_TRUE(store_->put_recommendations(recs));
+
+  EXPECT_EQ(store_->recommend_model().value()->pairs, 1);
+  std::vector<NeighbourRow> of_a;
+  ASSERT_TRUE(store_->scan_neighbours(a, [&](const NeighbourRow& n) -> Status {
+    of_a.push_back(n);
+    return {};
+  }));
+  ASSERT_EQ(of_a.size(), 1U);
+  EXPECT_EQ(of_a[0].neighbour, b);
+  EXPECT_EQ(of_a[0].together, 2);
+  const auto top = store_->popular_products("all", 1).value();
+  ASSERT_EQ(top.size(), 1U);
+  EXPECT_EQ(top[0].product, a);
+  const auto mine = store_->recommendations_for(c1).value();
+  ASSERT_EQ(mine.size(), 2U);
+  EXPECT_EQ(mine[0].reason, "similar");
+  EXPECT_EQ(mine[0].because, a);
+  EXPECT_FALSE(mine[1].because.has_value());
+
+  // A new model replaces everything, customers' lists included.
+  ASSERT_TRUE(store_->replace_recommend_model(model, {}, {}));
+  EXPECT_TRUE(store_->recommendations_for(c1).value().empty());
+  EXPECT_TRUE(store_->popular_products("all", 10).value().empty());
+}
+
 TEST_P(StoreConformance, DataSurvivesReopen) {
   const auto run = new_run();
   ASSERT_TRUE(store_->put_order(make_order("o1", "c1", day(2024, 1, 1), {line("A", 1, 1)}), run));

@@ -7,29 +7,10 @@
 
 namespace vafa {
 
+using sqlite::each_row;
 using sqlite::Statement;
 
 namespace {
-
-// Runs a scan statement to completion, calling `row` for each row; resets it on every path.
-template <typename F>
-Status each_row(Statement& q, F&& row) {
-  while (true) {
-    Result<bool> more = q.step();
-    if (!more) {
-      q.reset();
-      return std::unexpected(more.error());
-    }
-    if (!*more) break;
-    Status visited = row(q);
-    if (!visited) {
-      q.reset();
-      return visited;
-    }
-  }
-  q.reset();
-  return {};
-}
 
 std::uint32_t channel_bit(std::string_view channel) {
   for (const Channel c : kAllChannels) {

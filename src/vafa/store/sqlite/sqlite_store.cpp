@@ -214,12 +214,14 @@ Status SqliteStore::prepare_statements() {
        "INSERT INTO consents(customer_id, channel, granted) VALUES(?1, ?2, ?3)"
        " ON CONFLICT(customer_id, channel) DO UPDATE SET granted = excluded.granted"},
       {&s.upsert_product,
-       "INSERT INTO products(sku, name, category, price_minor, currency) VALUES(?1, ?2, ?3, ?4, ?5)"
+       "INSERT INTO products(sku, name, category, price_minor, currency, active)"
+       " VALUES(?1, ?2, ?3, ?4, ?5, COALESCE(?6, 1))"
        " ON CONFLICT(sku) DO UPDATE SET"
        "  name = CASE WHEN excluded.name <> '' THEN excluded.name ELSE name END,"
        "  category = CASE WHEN excluded.category <> '' THEN excluded.category ELSE category END,"
        "  price_minor = COALESCE(excluded.price_minor, price_minor),"
-       "  currency = COALESCE(excluded.currency, currency)"
+       "  currency = COALESCE(excluded.currency, currency),"
+       "  active = COALESCE(?6, active)"
        " RETURNING id"},
       {&s.find_product, "SELECT id FROM products WHERE sku = ?1"},
       {&s.insert_product_sku, "INSERT INTO products(sku) VALUES(?1)"},
@@ -478,6 +480,11 @@ Status SqliteStore::upsert_product_now(const Product& product) {
     upsert.bind(4, product.price->minor_units()).bind(5, currency->code());
   } else {
     upsert.bind_null(4).bind_null(5);
+  }
+  if (product.active) {
+    upsert.bind(6, std::int64_t{*product.active ? 1 : 0});
+  } else {
+    upsert.bind_null(6);
   }
   bool existed = product_ids_.contains(product.sku);
   if (!existed) {
@@ -864,14 +871,16 @@ Result<std::optional<Order>> SqliteStore::get_order(std::string_view id) {
 }
 
 Result<std::optional<Product>> SqliteStore::get_product(std::string_view sku) {
-  VAFA_TRY(Statement q, prepare("SELECT name, category, price_minor, currency FROM products"
-                                " WHERE sku = ?1"));
+  VAFA_TRY(Statement q, prepare("SELECT name, category, price_minor, currency, active"
+                                " FROM products WHERE sku = ?1"));
   q.bind(1, sku);
   VAFA_TRY(const bool found, q.step());
   if (!found) return std::optional<Product>();
   Product product{.sku = std::string(sku),
                   .name = std::string(q.column_text(0)),
-                  .category = std::string(q.column_text(1))};
+                  .category = std::string(q.column_text(1)),
+                  .price = std::nullopt,
+                  .active = q.column_int(4) != 0};
   if (auto minor = q.column_optional_int(2)) {
     VAFA_TRY(const Currency currency, Currency::parse(q.column_text(3)));
     product.price = Money(*minor, currency);

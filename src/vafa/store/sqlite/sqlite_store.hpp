@@ -91,6 +91,20 @@ class SqliteStore final : public Store {
   Status put_spend(const SpendRecord& row, std::int64_t run) override;
   Status scan_spend(const std::function<Status(const SpendRecord&)>& visit) override;
 
+  Status scan_order_lines(const std::function<Status(const OrderLineRecord&)>& visit) override;
+  Status scan_products(const std::function<Status(const ProductRecord&)>& visit) override;
+  Status replace_recommend_model(const RecommendModel& model,
+                                 std::span<const NeighbourRow> neighbours,
+                                 std::span<const PopularRow> popular) override;
+  Status put_recommendations(std::span<const RecommendationRow> rows) override;
+  Result<std::optional<RecommendModel>> recommend_model() override;
+  Status scan_neighbours(std::optional<std::int64_t> product,
+                         const std::function<Status(const NeighbourRow&)>& visit) override;
+  Result<std::vector<PopularRow>> popular_products(std::string_view scope,
+                                                   std::size_t limit) override;
+  Result<std::vector<RecommendationRow>> recommendations_for(std::int64_t customer) override;
+  Result<std::optional<std::int64_t>> product_row(std::string_view sku) override;
+
   // The same figures as stats(), counted by scanning every table: for tests and checks that the
   // maintained totals are right.
   Result<StoreStats> recount();

@@ -53,4 +53,24 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// Runs a scan statement to completion, calling `row` for each row; resets it on every path.
+template <typename F>
+Status each_row(Statement& q, F&& row) {
+  while (true) {
+    Result<bool> more = q.step();
+    if (!more) {
+      q.reset();
+      return std::unexpected(more.error());
+    }
+    if (!*more) break;
+    Status visited = row(q);
+    if (!visited) {
+      q.reset();
+      return visited;
+    }
+  }
+  q.reset();
+  return {};
+}
+
 }  // namespace vafa::sqlite
