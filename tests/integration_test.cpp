@@ -542,6 +542,44 @@ TEST_F(Integration, ImportKeepsTheDerivedFiguresCurrent) {
   EXPECT_EQ(nlohmann::json::parse(changed.out)["customers"], 1);
 }
 
+TEST_F(Integration, RecommendationsBeatPopularityAndAreStored) {
+  ASSERT_EQ(vafa("shop.db", "generate --customers 3000 --seed 11").code, 0);
+  const Outcome none = vafa("shop.db", "recommend for C0000001");
+  EXPECT_EQ(none.code, 2);
+  EXPECT_THAT(none.err, HasSubstr("run `vafa recommend train` first"));
+
+  const Outcome evaluated = vafa("shop.db", "recommend evaluate --split-date 2025-07-01 --json");
+  ASSERT_EQ(evaluated.code, 0) << evaluated.err;
+  const auto e = nlohmann::json::parse(evaluated.out);
+  EXPECT_GT(e["customers"].get<int>(), 300);
+  EXPECT_EQ(e["k"], 10);
+  // The generator plants co-purchase bundles: the model must clearly beat popularity.
+  EXPECT_GT(e["model"]["hit_rate"].get<double>(), 1.1 * e["popularity"]["hit_rate"].get<double>());
+  EXPECT_GT(e["model"]["map"].get<double>(), e["popularity"]["map"].get<double>());
+  EXPECT_GT(e["model"]["coverage"].get<double>(), e["popularity"]["coverage"].get<double>());
+
+  const Outcome trained = vafa("shop.db", "recommend train --k 8 --json");
+  ASSERT_EQ(trained.code, 0) << trained.err;
+  EXPECT_EQ(nlohmann::json::parse(trained.out)["lists"], 3000);
+  const Outcome mine = vafa("shop.db", "recommend for C0000002 --json");
+  ASSERT_EQ(mine.code, 0) << mine.err;
+  const auto list = nlohmann::json::parse(mine.out);
+  ASSERT_EQ(list.size(), 8U);
+  EXPECT_EQ(list[0]["rank"], 1);
+  const Outcome similar = vafa("shop.db", "recommend similar SKU000001 --k 3 --csv");
+  ASSERT_EQ(similar.code, 0) << similar.err;
+  EXPECT_THAT(similar.out,
+              ::testing::StartsWith("rank,sku,name,category,score,customers,together\n"));
+
+  EXPECT_EQ(vafa("shop.db", "recommend for NOBODY").code, 2);
+  EXPECT_EQ(vafa("shop.db", "recommend similar NOTHING").code, 2);
+  const Outcome late = vafa("shop.db", "recommend evaluate --split-date 2030-01-01");
+  EXPECT_EQ(late.code, 2);
+  EXPECT_THAT(late.err, HasSubstr("choose a date inside the orders' span"));
+  EXPECT_EQ(vafa("shop.db", "recommend evaluate --split-date 2025-13-01").code, 2);
+  EXPECT_EQ(vafa("shop.db", "recommend train --k 0").code, 2);
+}
+
 TEST_F(Integration, AnalyticsCommandsEndToEnd) {
   ASSERT_EQ(vafa("shop.db", "generate --customers 300 --seed 3").code, 0);
   const Outcome refreshed = vafa("shop.db", "refresh --as-of 2026-01-01 --json");

@@ -55,5 +55,6 @@ void add_clv_command(CLI::App& app, const Context& context, Runner& runner);
 void add_analytics_commands(CLI::App& app, const Context& context, Runner& runner);
 void add_metrics_commands(CLI::App& app, const Context& context, Runner& runner);
 void add_segments_command(CLI::App& app, const Context& context, Runner& runner);
+void add_recommend_command(CLI::App& app, const Context& context, Runner& runner);
 
 }  // namespace vafa::cli

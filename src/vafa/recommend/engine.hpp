@@ -75,6 +75,7 @@ class Engine {
   static Result<Engine> train(const Shop& shop, const EngineOptions& options);
 
   const ItemModel& model() const { return model_; }
+  std::uint32_t k() const { return options_.k; }
   const ItemModel& category_model() const { return categories_; }
   // The top-k of one customer (dense id), best first.
   std::vector<Recommendation> recommend(std::uint32_t customer) const;
