@@ -63,6 +63,13 @@ demo: build
 	@$(VAFA) --db $(DEMO_DB) segments list
 	@echo; echo "== Retention risk: revenue at stake =="
 	@$(VAFA) --db $(DEMO_DB) customers rank --by risk --limit 5
+	@echo; echo "== Recommendations: trained before 2025-07-01, scored on what customers bought after =="
+	@$(VAFA) --db $(DEMO_DB) recommend evaluate --split-date 2025-07-01 --k 10
+	@echo; echo "== Recommendations for two customers, and what is bought with a product =="
+	@$(VAFA) --db $(DEMO_DB) recommend train
+	@$(VAFA) --db $(DEMO_DB) recommend for C0000002 --k 5
+	@$(VAFA) --db $(DEMO_DB) recommend for C0000003 --k 5
+	@$(VAFA) --db $(DEMO_DB) recommend similar SKU000001 --k 5
 
 # Everything: release build with unit and integration tests, the unit tests again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, and the formatting check.
