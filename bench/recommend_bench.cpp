@@ -21,6 +21,8 @@
 #include "vafa/generate/sinks.hpp"
 #include "vafa/recommend/engine.hpp"
 
+#include "bench_store.hpp"
+
 namespace {
 
 using namespace vafa;
@@ -31,39 +33,18 @@ double peak_rss_mb() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
-template <typename T>
-T must(Result<T> r, const char* what) {
-  if (!r) {
-    fmt::print(stderr, "recommend_bench: {}: {}\n", what, r.error().message);
-    std::exit(1);
-  }
-  return std::move(*r);
-}
+using bench::must;
 
 struct Fixture {
-  std::filesystem::path dir;
-  std::unique_ptr<Store> store;
+  bench::BenchStore bench{"recommend-bench"};
+  Store* store = bench.store.get();
   std::optional<recommend::Shop> shop;
-  ~Fixture() {
-    store.reset();
-    if (!dir.empty()) std::filesystem::remove_all(dir);
-  }
 };
 
 // The store, generated first when there is none.
 Fixture& fixture() {
   static const std::unique_ptr<Fixture> f = [] {
     auto x = std::make_unique<Fixture>();
-    std::string path;
-    if (const char* db = std::getenv("VAFA_BENCH_DB")) {
-      path = db;
-    } else {
-      x->dir = std::filesystem::temp_directory_path() /
-               fmt::format("vafa-recommend-bench-{}", ::getpid());
-      std::filesystem::create_directories(x->dir);
-      path = (x->dir / "bench.db").string();
-    }
-    x->store = must(open_store(path), "open the store");
     if (must(x->store->stats(), "stats").orders == 0) {
       const char* n = std::getenv("VAFA_BENCH_CUSTOMERS");
       generate::GeneratorParams params{.customers = n != nullptr ? std::atoll(n) : 20'000,

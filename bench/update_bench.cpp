@@ -20,55 +20,28 @@
 #include "vafa/generate/sinks.hpp"
 #include "vafa/segments/refresh.hpp"
 
+#include "bench_store.hpp"
+
 namespace {
 
 using namespace vafa;
 
 constexpr std::int64_t kAsOf = 1'767'225'600;  // 2026-01-01, after the generated period
 
+using bench::must;
+
 struct Fixture {
-  std::filesystem::path dir;  // empty when the store is VAFA_BENCH_DB
-  std::unique_ptr<Store> store;
+  bench::BenchStore bench{"update-bench"};
+  Store* store = bench.store.get();
   std::int64_t customers = 0;
   std::int64_t run = 0;
   std::int64_t next_order = 0;
   std::mt19937_64 rng{7};
-
-  ~Fixture() {
-    store.reset();
-    if (!dir.empty()) std::filesystem::remove_all(dir);
-  }
 };
-
-template <typename T>
-T must(Result<T> r, const char* what) {
-  if (!r) {
-    fmt::print(stderr, "update_bench: {}: {}\n", what, r.error().message);
-    std::exit(1);
-  }
-  return std::move(*r);
-}
-
-void must(const Status& s, const char* what) {
-  if (!s) {
-    fmt::print(stderr, "update_bench: {}: {}\n", what, s.error().message);
-    std::exit(1);
-  }
-}
 
 Fixture& fixture() {
   static const std::unique_ptr<Fixture> f = [] {
     auto x = std::make_unique<Fixture>();
-    std::string path;
-    if (const char* db = std::getenv("VAFA_BENCH_DB")) {
-      path = db;
-    } else {
-      x->dir =
-          std::filesystem::temp_directory_path() / fmt::format("vafa-update-bench-{}", ::getpid());
-      std::filesystem::create_directories(x->dir);
-      path = (x->dir / "bench.db").string();
-    }
-    x->store = must(open_store(path), "open the store");
     const StoreStats stats = must(x->store->stats(), "stats");
     if (stats.customers == 0) {
       const char* n = std::getenv("VAFA_BENCH_CUSTOMERS");

@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "vafa/cli/output.hpp"
 #include "vafa/core/error.hpp"
 #include "vafa/store/store.hpp"
 
@@ -47,6 +48,22 @@ Result<std::map<std::int64_t, std::string>> customer_ids(Store& store,
 
 // A command returns its exit code.
 using Runner = std::function<int()>;
+
+// Adds subcommand `name` to `parent`, running `run` with its own Flags; the Flags' `format`
+// member gets --json and --csv. Returns the subcommand and its flags, to add options to.
+template <typename Flags>
+std::pair<CLI::App*, std::shared_ptr<Flags>> add_leaf(CLI::App& parent, const char* name,
+                                                      const char* about,
+                                                      int (*run)(const Flags&, const Context&),
+                                                      const Context& context, Runner& runner) {
+  auto flags = std::make_shared<Flags>();
+  CLI::App* sub = parent.add_subcommand(name, about);
+  sub->callback([flags, run, &context, &runner] {
+    runner = [flags, run, &context] { return run(*flags, context); };
+  });
+  add_format_flags(*sub, flags->format);
+  return {sub, flags};
+}
 
 void add_import_command(CLI::App& app, const Context& context, Runner& runner);
 void add_stats_command(CLI::App& app, const Context& context, Runner& runner);

@@ -206,13 +206,7 @@ void add_segments_command(CLI::App& app, const Context& context, Runner& runner)
       app.add_subcommand("segments", "Customer segments defined by rules (docs/segments.md)");
   cmd->require_subcommand(1);
   auto add = [&](const char* name, const char* about, int (*run)(const Flags&, const Context&)) {
-    auto flags = std::make_shared<Flags>();
-    CLI::App* sub = cmd->add_subcommand(name, about);
-    sub->callback([flags, run, &context, &runner] {
-      runner = [flags, run, &context] { return run(*flags, context); };
-    });
-    add_format_flags(*sub, flags->format);
-    return std::pair{sub, flags};
+    return add_leaf(*cmd, name, about, run, context, runner);
   };
   {
     auto [sub, f] =
