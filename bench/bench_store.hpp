@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "vafa/generate/sinks.hpp"
 #include "vafa/store/store.hpp"
 
 namespace vafa::bench {
@@ -47,6 +48,19 @@ struct BenchStore {
     }
     store = must(open_store(path), "open the store");
   }
+  // Fills an empty store with VAFA_BENCH_CUSTOMERS (default 20,000) generated customers;
+  // returns whether it did.
+  bool generate_if_empty(std::uint64_t seed) {
+    if (must(store->stats(), "stats").customers > 0) return false;
+    const char* n = std::getenv("VAFA_BENCH_CUSTOMERS");
+    const generate::GeneratorParams params{.customers = n != nullptr ? std::atoll(n) : 20'000,
+                                           .seed = seed};
+    const std::int64_t run = must(store->start_import("generate", "bench", Timestamp{}), "run");
+    must(generate::generate_into_store(params, *store, run), "generate");
+    must(store->finish_import(run, {}, ImportStatus::completed, Timestamp{}), "finish");
+    return true;
+  }
+
   ~BenchStore() {
     store.reset();
     if (!dir.empty()) std::filesystem::remove_all(dir);

@@ -45,14 +45,7 @@ struct Fixture {
 Fixture& fixture() {
   static const std::unique_ptr<Fixture> f = [] {
     auto x = std::make_unique<Fixture>();
-    if (must(x->store->stats(), "stats").orders == 0) {
-      const char* n = std::getenv("VAFA_BENCH_CUSTOMERS");
-      generate::GeneratorParams params{.customers = n != nullptr ? std::atoll(n) : 20'000,
-                                       .seed = 5};
-      const std::int64_t run =
-          must(x->store->start_import("generate", "bench", Timestamp{}), "run");
-      must(generate::generate_into_store(params, *x->store, run), "generate");
-    }
+    x->bench.generate_if_empty(5);
     return x;
   }();
   return *f;

@@ -42,15 +42,7 @@ struct Fixture {
 Fixture& fixture() {
   static const std::unique_ptr<Fixture> f = [] {
     auto x = std::make_unique<Fixture>();
-    const StoreStats stats = must(x->store->stats(), "stats");
-    if (stats.customers == 0) {
-      const char* n = std::getenv("VAFA_BENCH_CUSTOMERS");
-      generate::GeneratorParams params{.customers = n != nullptr ? std::atoll(n) : 20'000,
-                                       .seed = 7};
-      const std::int64_t run =
-          must(x->store->start_import("generate", "bench", Timestamp{}), "start");
-      must(generate::generate_into_store(params, *x->store, run), "generate");
-      must(x->store->finish_import(run, {}, ImportStatus::completed, Timestamp{}), "finish");
+    if (x->bench.generate_if_empty(7)) {
       for (const auto& [name, rule] :
            {std::pair{"loyal", R"(orders >= 3 and last_order_days <= 90 and consent.email)"},
             std::pair{"slipping", R"(stage in ("at_risk", "lapsed") and monetary_score >= 4)"},
