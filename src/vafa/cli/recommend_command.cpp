@@ -215,6 +215,10 @@ void add_model_flags(CLI::App& cmd, recommend::EngineOptions& o) {
   cmd.add_option("--neighbours", o.model.neighbours, "Neighbours kept per product")
       ->check(CLI::Range(1U, 1000U))
       ->capture_default_str();
+  cmd.add_option("--alpha", o.model.alpha,
+                 "Similarity: 0.5 cosine; towards 1 favours popular neighbours (P(b | a))")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   cmd.add_option("--half-life-days", o.half_life_days,
                  "A purchase's weight halves every this many days")
       ->check(CLI::Range(0.001, 36'500.0))

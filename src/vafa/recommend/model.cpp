@@ -39,9 +39,10 @@ Result<ItemModel> ItemModel::train(std::vector<Purchase> purchases, std::uint32_
                                    const ModelOptions& options) {
   if (products >= kMaxProducts) return fail(ErrorCode::invalid_argument, "too many products");
   if (options.window_days < 0 || options.min_support < 1 || options.neighbours < 1 ||
-      options.max_history < 2) {
+      options.max_history < 2 || !(options.alpha >= 0 && options.alpha <= 1)) {
     return fail(ErrorCode::invalid_argument,
-                "window >= 0 days, min support >= 1, neighbours >= 1, history >= 2");
+                "window >= 0 days, min support >= 1, neighbours >= 1, history >= 2, alpha in "
+                "[0, 1]");
   }
   for (const Purchase& p : purchases) {
     if (p.product >= products) {
@@ -107,10 +108,14 @@ Result<ItemModel> ItemModel::train(std::vector<Purchase> purchases, std::uint32_
     const auto b = static_cast<std::uint32_t>((keys[i] >> 1) & 0x7FFF'FFFF);
     i = k;
     if (support < options.min_support) continue;
-    const auto score = static_cast<float>(
-        support / std::sqrt(static_cast<double>(model.buyers_[a]) * model.buyers_[b]));
-    offer(heaps[a], options.neighbours, {b, score, support, together});
-    offer(heaps[b], options.neighbours, {a, score, support, together});
+    const double na = model.buyers_[a], nb = model.buyers_[b];
+    const double alpha = options.alpha;
+    const auto a_to_b =
+        static_cast<float>(support / (std::pow(na, alpha) * std::pow(nb, 1 - alpha)));
+    const auto b_to_a =
+        static_cast<float>(support / (std::pow(nb, alpha) * std::pow(na, 1 - alpha)));
+    offer(heaps[a], options.neighbours, {b, a_to_b, support, together});
+    offer(heaps[b], options.neighbours, {a, b_to_a, support, together});
   }
   keys = {};
   ItemModel trained = from_parts(std::move(model.buyers_), std::move(heaps));

@@ -2,11 +2,12 @@
 //
 // Two products are neighbours when the same customers buy both: each customer contributes once
 // to a pair when they bought the two products within `window_days` of each other (and once to
-// "together" when some basket held both). The score is the cosine of the two products' buyer
-// sets, support / sqrt(buyers(a) * buyers(b)), as in Amazon's item-to-item collaborative
-// filtering (Linden, Smith & York 2003): it discounts pairs that are frequent only because both
-// products are popular, without blowing up rare pairs the way lift does; pairs with fewer than
-// `min_support` common customers are dropped. Each product keeps its best `neighbours`.
+// "together" when some basket held both). The score is an asymmetric cosine of the two
+// products' buyer sets (`alpha`; at 0.5 it is the plain cosine of Amazon's item-to-item
+// collaborative filtering, Linden, Smith & York 2003): it discounts pairs that are frequent only
+// because both products are popular, without blowing up rare pairs the way lift does; pairs with
+// fewer than `min_support` common customers are dropped. Each product keeps its best
+// `neighbours`.
 //
 // The model works on dense ids (0..products-1, 0..customers-1); the caller maps them to the
 // store's rows. Training sorts one 64-bit key per (customer, pair), so memory is 8 bytes per
@@ -36,6 +37,11 @@ struct ModelOptions {
   // Only a customer's most recent purchases count (a reseller's thousands of lines would add
   // millions of pairs and drown everyone else).
   std::uint32_t max_history = 200;
+  // Asymmetric cosine (Aiolli 2013): the neighbour b of a scores support / (buyers(a)^alpha x
+  // buyers(b)^(1 - alpha)). 0.5 is the cosine; towards 1 it becomes P(b | a), which favours
+  // popular neighbours. 0.8: on generated shops of 10,000 and 200,000 customers it beat the
+  // cosine on every metric (docs/recommend.md).
+  double alpha = 0.8;
 };
 
 struct Neighbour {

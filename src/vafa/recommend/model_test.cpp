@@ -40,7 +40,7 @@ const Neighbour* find(std::span<const Neighbour> list, std::uint32_t product) {
 }
 
 TEST(ItemModel, CosineOverBuyersWithinTheWindowWithSupportAndTogether) {
-  auto model = ItemModel::train(shop(), 6, {.window_days = 365, .min_support = 1});
+  auto model = ItemModel::train(shop(), 6, {.window_days = 365, .min_support = 1, .alpha = 0.5});
   ASSERT_TRUE(model.has_value()) << model.error().message;
   // Buyers: tea 4 (0,1,2,3), cups 3 (0,1,2), kettle 2 (3,4), honey 1, batteries 5, gift 1.
   EXPECT_EQ(model->buyers(0), 4U);
@@ -71,6 +71,20 @@ TEST(ItemModel, CosineOverBuyersWithinTheWindowWithSupportAndTogether) {
   EXPECT_EQ(find(model->neighbours(4), 4), nullptr);  // never its own neighbour
 }
 
+TEST(ItemModel, AsymmetricCosineFavoursPopularNeighbours) {
+  // alpha 0.8: tea (4 buyers) -> cups (3): 3 / (4^0.8 * 3^0.2); cups -> tea: 3 / (3^0.8 * 4^0.2).
+  auto model = ItemModel::train(shop(), 6, {.min_support = 1, .alpha = 0.8});
+  ASSERT_TRUE(model.has_value());
+  EXPECT_FLOAT_EQ(find(model->neighbours(0), 1)->score,
+                  static_cast<float>(3 / (std::pow(4.0, 0.8) * std::pow(3.0, 0.2))));
+  EXPECT_FLOAT_EQ(find(model->neighbours(1), 0)->score,
+                  static_cast<float>(3 / (std::pow(3.0, 0.8) * std::pow(4.0, 0.2))));
+  // alpha 1 is P(b | a): for the gift's one buyer, batteries are certain.
+  auto conditional = ItemModel::train(shop(), 6, {.min_support = 1, .alpha = 1.0});
+  ASSERT_TRUE(conditional.has_value());
+  EXPECT_FLOAT_EQ(conditional->neighbours(5)[0].score, 1.0F);
+}
+
 TEST(ItemModel, MinimumSupportWindowAndNeighbourLimit) {
   auto strict = ItemModel::train(shop(), 6, {.window_days = 365, .min_support = 2});
   ASSERT_TRUE(strict.has_value());
@@ -93,6 +107,7 @@ TEST(ItemModel, RefusesBadInput) {
   EXPECT_FALSE(ItemModel::train({{0, 7, 0, 0}}, 6, {}));
   EXPECT_FALSE(ItemModel::train(shop(), 6, {.min_support = 0}));
   EXPECT_FALSE(ItemModel::train(shop(), 6, {.window_days = -1}));
+  EXPECT_FALSE(ItemModel::train(shop(), 6, {.alpha = 1.5}));
   auto empty = ItemModel::train({}, 3, {});
   ASSERT_TRUE(empty.has_value());
   EXPECT_TRUE(empty->neighbours(2).empty());

@@ -11,6 +11,7 @@ std::string options_json(const EngineOptions& o) {
                                 {"min_support", o.model.min_support},
                                 {"neighbours", o.model.neighbours},
                                 {"max_history", o.model.max_history},
+                                {"alpha", o.model.alpha},
                                 {"k", o.k},
                                 {"half_life_days", o.half_life_days},
                                 {"popular_days", o.popular_days}}
