@@ -7,7 +7,11 @@ namespace vafa::sqlite {
 Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
   const int primary = rc & 0xff;
   ErrorCode code = ErrorCode::internal;
-  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) code = ErrorCode::unavailable;
+  // SQLITE_PROTOCOL: a WAL locking race that outlasted SQLite's own retries (seen when the
+  // writer holding the WAL lock is paused); transient like BUSY, so callers retry it the same way.
+  if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED || primary == SQLITE_PROTOCOL) {
+    code = ErrorCode::unavailable;
+  }
   if (primary == SQLITE_CONSTRAINT) code = ErrorCode::conflict;
   if (primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR || primary == SQLITE_FULL ||
       primary == SQLITE_READONLY) {
