@@ -355,6 +355,14 @@ TEST_P(StoreConformance, RecommendationInputsAndResultsRoundTrip) {
   EXPECT_EQ(mine[0].because, a);
   EXPECT_FALSE(mine[1].because.has_value());
 
+  // A long list goes in 64 rows to a statement: ranks and order survive the batching.
+  std::vector<RecommendationRow> many;
+  for (int i = 0; i < 130; ++i) many.push_back({c1, i % 2 ? a : b, 1000.0 - i, "popular", {}});
+  ASSERT_TRUE(store_->put_recommendations(many));
+  const auto long_list = store_->recommendations_for(c1).value();
+  ASSERT_EQ(long_list.size(), 130U);
+  for (int i = 0; i < 130; ++i) EXPECT_EQ(long_list[static_cast<std::size_t>(i)].score, 1000.0 - i);
+
   // A new model replaces everything, customers' lists included.
   ASSERT_TRUE(store_->replace_recommend_model(model, {}, {}));
   EXPECT_TRUE(store_->recommendations_for(c1).value().empty());

@@ -1,6 +1,9 @@
 // The SQLite backend's reads and writes for the recommendations: order lines and products in,
 // the model's neighbours, popular lists and every customer's list out (migration 0007).
 
+#include <string>
+#include <vector>
+
 #include "vafa/store/sqlite/sqlite_store.hpp"
 
 namespace vafa {
@@ -88,21 +91,41 @@ Status SqliteStore::replace_recommend_model(const RecommendModel& model,
 }
 
 Status SqliteStore::put_recommendations(std::span<const RecommendationRow> rows) {
-  VAFA_TRY(Statement * q,
+  // Rows go in 64 to a statement (a 1.25 M-customer shop writes 12.5 M of them).
+  constexpr std::size_t kBatch = 64;
+  static const std::string many = [] {
+    std::string sql =
+        "INSERT OR REPLACE INTO customer_recommendations(customer_id, rank, product_id, score,"
+        " reason, because_id) VALUES";
+    for (std::size_t i = 0; i < kBatch; ++i) sql += i == 0 ? "(?,?,?,?,?,?)" : ",(?,?,?,?,?,?)";
+    return sql;
+  }();
+  VAFA_TRY(Statement * batch, cached(many.c_str()));
+  VAFA_TRY(Statement * one,
            cached("INSERT OR REPLACE INTO customer_recommendations(customer_id, rank, product_id,"
-                  " score, reason, because_id) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"));
+                  " score, reason, because_id) VALUES(?,?,?,?,?,?)"));
   return in_transaction([&]() -> Status {
-    std::int64_t rank = 0;
+    std::vector<std::int64_t> ranks(rows.size());
     for (std::size_t i = 0; i < rows.size(); ++i) {
+      ranks[i] = i > 0 && rows[i - 1].customer == rows[i].customer ? ranks[i - 1] + 1 : 1;
+    }
+    auto bind = [&](Statement& q, int base, std::size_t i) {
       const RecommendationRow& row = rows[i];
-      rank = i > 0 && rows[i - 1].customer == row.customer ? rank + 1 : 1;
-      VAFA_CHECK(q->bind(1, row.customer)
-                     .bind(2, rank)
-                     .bind(3, row.product)
-                     .bind(4, row.score)
-                     .bind(5, std::string_view(row.reason))
-                     .bind(6, row.because)
-                     .run());
+      q.bind(base + 1, row.customer)
+          .bind(base + 2, ranks[i])
+          .bind(base + 3, row.product)
+          .bind(base + 4, row.score)
+          .bind(base + 5, std::string_view(row.reason))
+          .bind(base + 6, row.because);
+    };
+    std::size_t i = 0;
+    for (; i + kBatch <= rows.size(); i += kBatch) {
+      for (std::size_t j = 0; j < kBatch; ++j) bind(*batch, static_cast<int>(j * 6), i + j);
+      VAFA_CHECK(batch->run());
+    }
+    for (; i < rows.size(); ++i) {
+      bind(*one, 0, i);
+      VAFA_CHECK(one->run());
     }
     return {};
   });
