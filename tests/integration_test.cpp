@@ -580,6 +580,22 @@ TEST_F(Integration, RecommendationsBeatPopularityAndAreStored) {
   EXPECT_EQ(vafa("shop.db", "recommend train --k 0").code, 2);
 }
 
+TEST_F(Integration, ApiKeysAreShownOnceAndNeverListed) {
+  const Outcome created = vafa("k.db", "keys create --name 'shop frontend' --role writer --json");
+  ASSERT_EQ(created.code, 0) << created.err;
+  const std::string key = nlohmann::json::parse(created.out)["key"];
+  EXPECT_THAT(key, ::testing::StartsWith("vafa_"));
+  const Outcome listed = vafa("k.db", "keys list --json");
+  ASSERT_EQ(listed.code, 0) << listed.err;
+  EXPECT_EQ(listed.out.find(key), std::string::npos);
+  EXPECT_THAT(listed.out, HasSubstr(key.substr(0, 13)));
+  EXPECT_NE(vafa("k.db", "keys create --name 'shop frontend'").code, 0);
+  EXPECT_EQ(vafa("k.db", "keys create --name x --role root").code, 2);
+  ASSERT_EQ(vafa("k.db", "keys revoke 'shop frontend'").code, 0);
+  EXPECT_THAT(vafa("k.db", "keys list --csv").out, HasSubstr("shop frontend,writer,"));
+  EXPECT_EQ(vafa("k.db", "keys revoke nobody").code, 2);
+}
+
 TEST_F(Integration, AnalyticsCommandsEndToEnd) {
   ASSERT_EQ(vafa("shop.db", "generate --customers 300 --seed 3").code, 0);
   const Outcome refreshed = vafa("shop.db", "refresh --as-of 2026-01-01 --json");

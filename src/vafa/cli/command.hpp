@@ -73,5 +73,6 @@ void add_analytics_commands(CLI::App& app, const Context& context, Runner& runne
 void add_metrics_commands(CLI::App& app, const Context& context, Runner& runner);
 void add_segments_command(CLI::App& app, const Context& context, Runner& runner);
 void add_recommend_command(CLI::App& app, const Context& context, Runner& runner);
+void add_keys_command(CLI::App& app, const Context& context, Runner& runner);
 
 }  // namespace vafa::cli

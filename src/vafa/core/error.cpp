@@ -12,6 +12,8 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::data_loss: return "data loss";
     case ErrorCode::aborted: return "aborted";
     case ErrorCode::internal: return "internal error";
+    case ErrorCode::unauthenticated: return "unauthenticated";
+    case ErrorCode::permission_denied: return "permission denied";
   }
   return "unknown error";
 }

@@ -14,14 +14,16 @@
 namespace vafa {
 
 enum class ErrorCode {
-  invalid_argument,  // the caller's input is wrong (bad flag, malformed value, bad mapping)
-  not_found,         // a named thing does not exist (file, customer, column)
-  conflict,          // the request contradicts stored state (duplicate, version mismatch)
-  unavailable,       // a resource is busy or unreachable; retrying may help
-  io,                // reading or writing a file failed
-  data_loss,         // stored data is corrupt or inconsistent
-  aborted,           // the operation was stopped on purpose (e.g. too many bad rows)
-  internal,          // a bug or an unexpected library failure
+  invalid_argument,   // the caller's input is wrong (bad flag, malformed value, bad mapping)
+  not_found,          // a named thing does not exist (file, customer, column)
+  conflict,           // the request contradicts stored state (duplicate, version mismatch)
+  unavailable,        // a resource is busy or unreachable; retrying may help
+  io,                 // reading or writing a file failed
+  data_loss,          // stored data is corrupt or inconsistent
+  aborted,            // the operation was stopped on purpose (e.g. too many bad rows)
+  internal,           // a bug or an unexpected library failure
+  unauthenticated,    // no valid credentials (HTTP 401)
+  permission_denied,  // valid credentials without the right to do this (HTTP 403)
 };
 
 std::string_view to_string(ErrorCode code);

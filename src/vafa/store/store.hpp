@@ -190,6 +190,17 @@ struct RecommendationRow {
   std::optional<std::int64_t> because;  // the purchased product that led to it
 };
 
+// An API key as stored: never the key itself (docs/api.md).
+struct ApiKeyRecord {
+  std::int64_t id = 0;
+  std::string name;
+  std::string role;    // admin, writer, reader
+  std::string prefix;  // the key's first characters
+  std::string hash;    // hex BLAKE2b-256 of the whole key
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> revoked_at;
+};
+
 // A row a reader or validator refused, with where and why. `line` is the 1-based physical line
 // at which the record starts; `column` names the field (header name or 1-based index), or is
 // empty when the whole record is at fault.
@@ -373,6 +384,13 @@ class Store {
   virtual Result<std::vector<RecommendationRow>> recommendations_for(std::int64_t customer) = 0;
   // The row id of a product by SKU.
   virtual Result<std::optional<std::int64_t>> product_row(std::string_view sku) = 0;
+
+  // ---- API keys. create_api_key fails with conflict when the name or prefix is taken.
+  virtual Result<std::int64_t> create_api_key(const ApiKeyRecord& key) = 0;
+  virtual Result<std::optional<ApiKeyRecord>> api_key_by_prefix(std::string_view prefix) = 0;
+  virtual Result<std::vector<ApiKeyRecord>> api_keys() = 0;
+  // not_found when no key has that name; revoking twice keeps the first time.
+  virtual Status revoke_api_key(std::string_view name, std::int64_t at) = 0;
 };
 
 // Opens (creating if needed) the store at `location`: a file path or "sqlite:PATH" for the

@@ -105,6 +105,11 @@ class SqliteStore final : public Store {
   Result<std::vector<RecommendationRow>> recommendations_for(std::int64_t customer) override;
   Result<std::optional<std::int64_t>> product_row(std::string_view sku) override;
 
+  Result<std::int64_t> create_api_key(const ApiKeyRecord& key) override;
+  Result<std::optional<ApiKeyRecord>> api_key_by_prefix(std::string_view prefix) override;
+  Result<std::vector<ApiKeyRecord>> api_keys() override;
+  Status revoke_api_key(std::string_view name, std::int64_t at) override;
+
   // The same figures as stats(), counted by scanning every table: for tests and checks that the
   // maintained totals are right.
   Result<StoreStats> recount();
