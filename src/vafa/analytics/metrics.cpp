@@ -343,17 +343,18 @@ Result<AcquisitionReport> compute_acquisition(Store& store, const MetricsQuery& 
     return {};
   }));
   VAFA_TRY(const StoreStats stats, store.stats());
-  std::int64_t first = std::numeric_limits<std::int64_t>::max(), last = first;
+  // The span of the orders and the spend together.
+  std::int64_t first = std::numeric_limits<std::int64_t>::max();
+  std::int64_t last = std::numeric_limits<std::int64_t>::min();
   if (stats.first_order) {
     first = stats.first_order->time_since_epoch().count();
     last = stats.last_order->time_since_epoch().count() + 1;
   }
-  for (const SpendRecord& s : spend) {  // spend is ordered by day
+  for (const SpendRecord& s : spend) {
     first = std::min(first, s.day);
-    last = last == std::numeric_limits<std::int64_t>::max() ? s.day + 86400
-                                                            : std::max(last, s.day + 86400);
+    last = std::max(last, s.day + kDay);
   }
-  if (first == std::numeric_limits<std::int64_t>::max()) {
+  if (first > last) {
     return fail(ErrorCode::not_found, "the store has no orders and no spend yet");
   }
   VAFA_TRY(const std::vector<Period> all,
@@ -518,6 +519,20 @@ Result<std::vector<PyramidPeriod>> compute_pyramid(Store& store, const MetricsQu
   }
   if (q.from) {
     std::erase_if(out, [&](const PyramidPeriod& pp) { return pp.period.end <= *q.from; });
+  }
+  return out;
+}
+
+FlowSummary summarise(const std::array<std::array<std::int64_t, 4>, 4>& flows) {
+  FlowSummary out;
+  for (std::size_t from = 0; from < 4; ++from) {
+    for (std::size_t to = 0; to < 4; ++to) {
+      const std::int64_t n = flows[from][to];
+      if (from == 0 && to > 0) out.joined += n;
+      if (from > 0 && to == 0) out.left += n;
+      if (from > 0 && to > from) out.up += n;
+      if (to > 0 && to < from) out.down += n;
+    }
   }
   return out;
 }

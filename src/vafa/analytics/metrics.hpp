@@ -2,6 +2,7 @@
 // answers (docs/analytics.md has every definition).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -119,6 +120,13 @@ struct PyramidPeriod {
   // Unset for the first period computed.
   std::optional<std::array<std::array<std::int64_t, 4>, 4>> flows;
 };
+
+// Customers who joined the pyramid (none -> a level), moved up or down a level, or left it (a
+// level -> none) between two periods.
+struct FlowSummary {
+  std::int64_t joined = 0, up = 0, down = 0, left = 0;
+};
+FlowSummary summarise(const std::array<std::array<std::int64_t, 4>, 4>& flows);
 
 // Periods of a week or longer (a window per day per customer is too much to keep); query.segment
 // keeps the segment's current members; query.channel is not used (levels come from every

@@ -219,6 +219,19 @@ TEST_F(MetricsTest, AcquisitionCacClvAndPaybackByHand) {
   EXPECT_FALSE(compute_acquisition(*store_, MetricsQuery{.currency = "USD"}, 1.5));
 }
 
+TEST(Pyramid, FlowSummaryByHand) {
+  // Rows: from none, lurker, liker, lover; columns: to the same.
+  const std::array<std::array<std::int64_t, 4>, 4> flows = {{{100, 5, 3, 1},   // 9 joined
+                                                             {4, 20, 6, 2},    // 4 left, 8 up
+                                                             {2, 7, 30, 9},    // 7 down, 9 up
+                                                             {1, 0, 3, 40}}};  // 3 down
+  const FlowSummary s = summarise(flows);
+  EXPECT_EQ(s.joined, 9);
+  EXPECT_EQ(s.left, 4 + 2 + 1);
+  EXPECT_EQ(s.up, 8 + 9);
+  EXPECT_EQ(s.down, 7 + 3);
+}
+
 TEST(Periods, GregorianAndPersianBoundaries) {
   // Nowruz 1404 fell on 2025-03-21 (Tehran time, UTC+3:30).
   const auto persian = periods(PeriodUnit::month, CalendarKind::persian, "Asia/Tehran",

@@ -51,8 +51,7 @@ std::string key_hash(std::string_view key) {
 }
 
 Result<NewKey> create_key(Store& store, std::string_view name, Role role, std::int64_t now) {
-  if (name.empty() || name.size() > 100 || !is_valid_utf8(name) ||
-      std::ranges::any_of(name, [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+  if (!is_display_name(name)) {
     return fail(ErrorCode::invalid_argument,
                 "a key name must be 1 to 100 bytes of text without control characters");
   }

@@ -712,23 +712,13 @@ int run_pyramid(const MetricsFlags& f, const Context& context) {
       row["lurker_share"] = share(lurker);
     }
     // Flows from the period before: into the pyramid, up or down a level, out of it.
-    std::int64_t joined = 0, up = 0, down = 0, left = 0;
-    if (p.flows) {
-      for (std::size_t a = 0; a < 4; ++a) {
-        for (std::size_t b = 0; b < 4; ++b) {
-          const std::int64_t n = (*p.flows)[a][b];
-          if (a == 0 && b > 0) joined += n;
-          if (a > 0 && b == 0) left += n;
-          if (a > 0 && b > a) up += n;
-          if (b > 0 && b < a) down += n;
-        }
-      }
-    }
+    const analytics::FlowSummary moved =
+        p.flows ? analytics::summarise(*p.flows) : analytics::FlowSummary{};
     auto flow = [&](std::int64_t n) { return p.flows ? ordered_json(n) : ordered_json(); };
-    row["joined"] = flow(joined);
-    row["up"] = flow(up);
-    row["down"] = flow(down);
-    row["left"] = flow(left);
+    row["joined"] = flow(moved.joined);
+    row["up"] = flow(moved.up);
+    row["down"] = flow(moved.down);
+    row["left"] = flow(moved.left);
     if (f.format == Format::json) {
       ordered_json matrix;
       if (p.flows) {

@@ -1,5 +1,7 @@
 #include "vafa/core/text.hpp"
 
+#include <algorithm>
+
 #include <simdjson.h>
 #include <xxhash.h>
 
@@ -7,6 +9,11 @@ namespace vafa {
 
 bool is_valid_utf8(std::string_view text) {
   return simdjson::validate_utf8(text.data(), text.size());
+}
+
+bool is_display_name(std::string_view text) {
+  return !text.empty() && text.size() <= 100 && is_valid_utf8(text) &&
+         std::ranges::none_of(text, [](unsigned char c) { return c < 0x20 || c == 0x7f; });
 }
 
 std::string_view trim(std::string_view text) {

@@ -9,6 +9,10 @@ namespace vafa {
 
 bool is_valid_utf8(std::string_view text);
 
+// A name a user gives a stored thing (a segment, an API key): 1 to 100 bytes of valid UTF-8
+// without control characters, so it prints and travels in JSON as it is.
+bool is_display_name(std::string_view text);
+
 std::string_view trim(std::string_view text);  // ASCII whitespace at both ends
 std::string to_lower_ascii(std::string_view text);
 

@@ -12,6 +12,17 @@ TEST(Text, ValidatesUtf8) {
   EXPECT_FALSE(is_valid_utf8("abc\xc3"));  // truncated sequence
 }
 
+TEST(Text, DisplayNames) {
+  EXPECT_TRUE(is_display_name("loyal customers"));
+  EXPECT_TRUE(is_display_name("مشتریان وفادار"));
+  EXPECT_TRUE(is_display_name(std::string(100, 'n')));
+  EXPECT_FALSE(is_display_name(""));
+  EXPECT_FALSE(is_display_name(std::string(101, 'n')));
+  EXPECT_FALSE(is_display_name("tab\there"));
+  EXPECT_FALSE(is_display_name("del\x7f"));
+  EXPECT_FALSE(is_display_name("\xff\xfe"));  // not UTF-8
+}
+
 TEST(Text, TrimsAndLowers) {
   EXPECT_EQ(trim("  a b \r\n"), "a b");
   EXPECT_EQ(trim(""), "");

@@ -44,13 +44,6 @@ std::string_view to_string(Reason reason) {
   return "similar";
 }
 
-std::uint32_t Shop::product_of_row(std::int64_t row) const {
-  const auto it = std::ranges::lower_bound(product_rows, row);
-  return it != product_rows.end() && *it == row
-             ? static_cast<std::uint32_t>(it - product_rows.begin())
-             : static_cast<std::uint32_t>(product_rows.size());
-}
-
 Result<Shop> load_shop(Store& store, std::optional<std::int64_t> split) {
   Shop shop;
   std::vector<std::uint32_t> product_by_row, customer_by_row;
@@ -78,8 +71,7 @@ Result<Shop> load_shop(Store& store, std::optional<std::int64_t> split) {
   std::ranges::sort(segments, {}, &Segment::members);  // the most specific first
   for (const Segment& segment : segments) {
     const auto id = static_cast<std::uint32_t>(segment.id);
-    if (shop.segment_names.size() <= id) shop.segment_names.resize(id + 1);
-    shop.segment_names[id] = segment.name;
+    shop.segment_ids = std::max(shop.segment_ids, id + 1);
     VAFA_CHECK(store.scan_segment_members(segment.id, [&](std::int64_t row, std::int64_t) {
       const std::uint32_t c = get_row(customer_by_row, row);
       if (c != kNone) shop.segments[c].push_back(id);
@@ -204,7 +196,7 @@ Result<Engine> Engine::train(const Shop& shop, const EngineOptions& options) {
     return out;
   };
   engine.popular_country_ = scoped(country_buyers, shop.countries.size());
-  auto by_segment = scoped(segment_buyers, shop.segment_names.size());
+  auto by_segment = scoped(segment_buyers, shop.segment_ids);
   for (std::size_t s = 0; s < by_segment.size(); ++s) {
     if (!by_segment[s].empty())
       engine.popular_segment_.emplace(static_cast<std::uint32_t>(s), std::move(by_segment[s]));

@@ -55,14 +55,13 @@ struct Shop {
   std::vector<std::uint32_t> country;  // index into countries; 0 is "" (unknown)
   std::vector<std::string> countries;
   std::vector<std::vector<std::uint32_t>> segments;  // segment ids, smallest segment first
-  std::vector<std::string> segment_names;            // by segment id (empty for ids not in use)
+  std::uint32_t segment_ids = 0;                     // one past the largest segment id
   // Placed lines with a product and a positive quantity before the split; returned
   // (customer, product) pairs before the split; purchases at or after it (for evaluation).
   std::vector<Purchase> train, test;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> returned;  // sorted
   std::int64_t as_of = 0;  // the split, or just after the last purchase
 
-  std::uint32_t product_of_row(std::int64_t row) const;  // products().size() when unknown
   std::size_t products() const { return product_rows.size(); }
   std::size_t customers() const { return customer_rows.size(); }
 };

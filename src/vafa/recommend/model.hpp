@@ -66,11 +66,11 @@ class ItemModel {
   }
   std::uint64_t pairs_counted() const { return pairs_counted_; }
 
-  // Rebuilds a model from stored parts (see neighbours() and buyers()).
+ private:
+  // Lays the per-product neighbour lists out best first in one array.
   static ItemModel from_parts(std::vector<std::uint32_t> buyers,
                               std::vector<std::vector<Neighbour>> neighbours);
 
- private:
   std::vector<std::uint32_t> buyers_;
   std::vector<std::size_t> offsets_;  // products + 1
   std::vector<Neighbour> neighbours_;

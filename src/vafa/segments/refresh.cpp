@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "vafa/core/text.hpp"
+
 namespace vafa::segments {
 
 namespace {
@@ -510,10 +512,9 @@ Result<RefreshReport> update_changed(Store& store, std::int64_t now) {
 
 Result<Segment> create_segment(Store& store, std::string_view name, std::string_view rule_text,
                                std::string_view description, std::int64_t now) {
-  if (name.empty() || name.size() > 100 ||
-      std::ranges::any_of(name, [](unsigned char c) { return c < 0x20 || c == 0x7f; })) {
+  if (!is_display_name(name)) {
     return fail(ErrorCode::invalid_argument,
-                "a segment name must be 1 to 100 bytes without control characters");
+                "a segment name must be 1 to 100 bytes of text without control characters");
   }
   auto rule = Rule::parse(rule_text, customer_schema());
   if (!rule) return std::unexpected(rule.error().to_error());

@@ -277,6 +277,9 @@ TEST_F(RefreshTest, PreviewCountsAndRuleErrorsPointAtTheColumn) {
   ASSERT_FALSE(again.has_value());
   EXPECT_EQ(again.error().code, ErrorCode::conflict);
   EXPECT_FALSE(create_segment(*store_, "", "orders >= 1", "", kAsOf).has_value());
+  // Regression: a name that is not UTF-8 was stored, and `segments list --json` then could not
+  // print it.
+  EXPECT_FALSE(create_segment(*store_, "\xff\xfe", "orders >= 1", "", kAsOf).has_value());
 }
 
 }  // namespace

@@ -56,7 +56,6 @@ Status SqliteStore::scan_orders(std::optional<std::int64_t> customer,
                              " ORDER BY customer_id, placed_at, id"));
   if (customer) q->bind(1, *customer);
   return each_row(*q, [&](Statement& r) -> Status {
-    const std::string_view status = r.column_text(6);
     return visit(OrderRecord{
         .customer = r.column_int(0),
         .id = r.column_text(1),
@@ -64,9 +63,7 @@ Status SqliteStore::scan_orders(std::optional<std::int64_t> customer,
         .total_minor = r.column_int(3),
         .currency = r.column_text(4),
         .channel = r.column_text(5),
-        .status = status == "placed"      ? OrderStatus::placed
-                  : status == "cancelled" ? OrderStatus::cancelled
-                                          : OrderStatus::returned,
+        .status = sqlite::stored_order_status(r.column_text(6)),
     });
   });
 }
@@ -170,15 +167,19 @@ Result<std::optional<ClvRun>> SqliteStore::latest_clv_run() {
   return run;
 }
 
-Result<std::optional<std::int64_t>> SqliteStore::customer_row(std::string_view id) {
-  VAFA_TRY(Statement * q, cached("SELECT id FROM customers WHERE external_id = ?1"));
-  q->bind(1, id);
+Result<std::optional<std::int64_t>> SqliteStore::lookup_row(const char* sql, std::string_view key) {
+  VAFA_TRY(Statement * q, cached(sql));
+  q->bind(1, key);
   std::optional<std::int64_t> row;
   VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
     row = r.column_int(0);
     return {};
   }));
   return row;
+}
+
+Result<std::optional<std::int64_t>> SqliteStore::customer_row(std::string_view id) {
+  return lookup_row("SELECT id FROM customers WHERE external_id = ?1", id);
 }
 
 // ---- customer metrics ----------------------------------------------------------------------

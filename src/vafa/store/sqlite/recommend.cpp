@@ -18,16 +18,13 @@ Status SqliteStore::scan_order_lines(const std::function<Status(const OrderLineR
                   " WHERE o.customer_id IS NOT NULL ORDER BY o.customer_id, o.placed_at, o.id,"
                   " l.line_no"));
   return each_row(*q, [&](Statement& r) -> Status {
-    const std::string_view status = r.column_text(6);
     return visit(OrderLineRecord{.customer = r.column_int(0),
                                  .order = r.column_int(1),
                                  .placed_at = r.column_int(2),
                                  .product = r.column_int(3),
                                  .quantity = r.column_int(4),
                                  .amount_minor = r.column_int(5),
-                                 .status = status == "placed"      ? OrderStatus::placed
-                                           : status == "cancelled" ? OrderStatus::cancelled
-                                                                   : OrderStatus::returned});
+                                 .status = sqlite::stored_order_status(r.column_text(6))});
   });
 }
 
@@ -195,14 +192,7 @@ Result<std::vector<RecommendationRow>> SqliteStore::recommendations_for(std::int
 }
 
 Result<std::optional<std::int64_t>> SqliteStore::product_row(std::string_view sku) {
-  VAFA_TRY(Statement * q, cached("SELECT id FROM products WHERE sku = ?1"));
-  q->bind(1, sku);
-  std::optional<std::int64_t> row;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    row = r.column_int(0);
-    return {};
-  }));
-  return row;
+  return lookup_row("SELECT id FROM products WHERE sku = ?1", sku);
 }
 
 }  // namespace vafa

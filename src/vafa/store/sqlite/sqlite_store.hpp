@@ -18,6 +18,15 @@
 
 namespace vafa {
 
+namespace sqlite {
+// An order status as the store writes it (to_string(OrderStatus)); a scan reads millions, so no
+// parsing of synonyms and no allocation, unlike parse_order_status.
+inline OrderStatus stored_order_status(std::string_view text) {
+  if (text == "placed") return OrderStatus::placed;
+  return text == "cancelled" ? OrderStatus::cancelled : OrderStatus::returned;
+}
+}  // namespace sqlite
+
 class SqliteStore final : public Store {
  public:
   static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
@@ -133,6 +142,8 @@ class SqliteStore final : public Store {
   Status flush_changes();
   // A statement prepared once and kept (for the analytics reads and writes).
   Result<sqlite::Statement*> cached(const char* sql);
+  // The first column of the first row of a cached one-parameter query, if any.
+  Result<std::optional<std::int64_t>> lookup_row(const char* sql, std::string_view key);
   Status upsert_customer_now(const Customer& customer);
   Status upsert_product_now(const Product& product);
   Status put_order_now(const Order& order, std::int64_t run);
