@@ -201,6 +201,15 @@ struct ApiKeyRecord {
   std::optional<std::int64_t> revoked_at;
 };
 
+// The answer to an API write sent with an Idempotency-Key, kept to answer its retries.
+struct StoredReply {
+  std::string fingerprint;  // method, path and body hash of the first request
+  int status = 0;
+  std::string body;
+  std::string location;
+  std::int64_t created_at = 0;
+};
+
 // A row a reader or validator refused, with where and why. `line` is the 1-based physical line
 // at which the record starts; `column` names the field (header name or 1-based index), or is
 // empty when the whole record is at fault.
@@ -391,6 +400,20 @@ class Store {
   virtual Result<std::vector<ApiKeyRecord>> api_keys() = 0;
   // not_found when no key has that name; revoking twice keeps the first time.
   virtual Status revoke_api_key(std::string_view name, std::int64_t at) = 0;
+
+  // ---- API writes (docs/api.md).
+  // The customer (external id) that holds `identity`, if any.
+  virtual Result<std::optional<std::string>> customer_with_identity(const Identity& identity) = 0;
+  // Sets a stored order's status (cancelled, returned, placed again); not_found for an unknown
+  // order. Totals and the customer's change mark follow.
+  virtual Status set_order_status(std::string_view id, OrderStatus status) = 0;
+  // Idempotency: the stored answer for (caller, key), storing one (conflict if present), and
+  // forgetting those created before `before`.
+  virtual Result<std::optional<StoredReply>> stored_reply(std::string_view caller,
+                                                          std::string_view key) = 0;
+  virtual Status put_stored_reply(std::string_view caller, std::string_view key,
+                                  const StoredReply& reply) = 0;
+  virtual Result<std::int64_t> forget_stored_replies(std::int64_t before) = 0;
 };
 
 // Opens (creating if needed) the store at `location`: a file path or "sqlite:PATH" for the

@@ -369,6 +369,50 @@ TEST_P(StoreConformance, RecommendationInputsAndResultsRoundTrip) {
   EXPECT_TRUE(store_->popular_products("all", 10).value().empty());
 }
 
+TEST_P(StoreConformance, ApiWritesFindIdentitiesChangeStatusesAndKeepReplies) {
+  Customer a{.id = "c1", .created_at = day(2024, 1, 1)};
+  a.identities.push_back(make_phone_identity("+37491123456").value());
+  ASSERT_TRUE(store_->upsert_customer(a));
+  EXPECT_EQ(store_->customer_with_identity(make_phone_identity("+374 91 123456").value()).value(),
+            "c1");
+  EXPECT_FALSE(
+      store_->customer_with_identity(make_email_identity("x@y.am").value()).value().has_value());
+
+  const auto run = new_run();
+  ASSERT_TRUE(store_->put_order(make_order("o1", "c1", day(2024, 1, 2), {line("A", 2, 500)}), run));
+  ASSERT_TRUE(store_->set_order_status("o1", OrderStatus::cancelled));
+  ASSERT_TRUE(store_->set_order_status("o1", OrderStatus::cancelled));  // no change, no error
+  EXPECT_EQ(store_->get_order("o1").value()->status, OrderStatus::cancelled);
+  StoreStats stats = store_->stats().value();
+  EXPECT_EQ(stats.returns, 1);
+  EXPECT_EQ(stats.order_lines, 1);
+  EXPECT_EQ(stats.revenue_minor.count("USD") ? stats.revenue_minor.at("USD") : 0, 0);
+  const auto missing = store_->set_order_status("nope", OrderStatus::cancelled);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::not_found);
+
+  const StoredReply reply{.fingerprint = "POST /api/v1/orders abc",
+                          .status = 201,
+                          .body = R"({"id":"o1"})",
+                          .location = "/api/v1/orders/o1",
+                          .created_at = 100};
+  ASSERT_TRUE(store_->put_stored_reply("shop", "k-1", reply));
+  const auto again = store_->put_stored_reply("shop", "k-1", reply);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::conflict);
+  ASSERT_TRUE(store_->put_stored_reply("other", "k-1", reply));  // keys are per caller
+  const auto stored = store_->stored_reply("shop", "k-1").value();
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->status, 201);
+  EXPECT_EQ(stored->body, reply.body);
+  EXPECT_EQ(stored->location, reply.location);
+  EXPECT_EQ(stored->fingerprint, reply.fingerprint);
+  EXPECT_FALSE(store_->stored_reply("shop", "k-2").value().has_value());
+  EXPECT_EQ(store_->forget_stored_replies(100).value(), 0);
+  EXPECT_EQ(store_->forget_stored_replies(101).value(), 2);
+  EXPECT_FALSE(store_->stored_reply("shop", "k-1").value().has_value());
+}
+
 TEST_P(StoreConformance, DataSurvivesReopen) {
   const auto run = new_run();
   ASSERT_TRUE(store_->put_order(make_order("o1", "c1", day(2024, 1, 1), {line("A", 1, 1)}), run));

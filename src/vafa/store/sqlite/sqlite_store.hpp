@@ -118,6 +118,13 @@ class SqliteStore final : public Store {
   Result<std::optional<ApiKeyRecord>> api_key_by_prefix(std::string_view prefix) override;
   Result<std::vector<ApiKeyRecord>> api_keys() override;
   Status revoke_api_key(std::string_view name, std::int64_t at) override;
+  Result<std::optional<std::string>> customer_with_identity(const Identity& identity) override;
+  Status set_order_status(std::string_view id, OrderStatus status) override;
+  Result<std::optional<StoredReply>> stored_reply(std::string_view caller,
+                                                  std::string_view key) override;
+  Status put_stored_reply(std::string_view caller, std::string_view key,
+                          const StoredReply& reply) override;
+  Result<std::int64_t> forget_stored_replies(std::int64_t before) override;
 
   // The same figures as stats(), counted by scanning every table: for tests and checks that the
   // maintained totals are right.
