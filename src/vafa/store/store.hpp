@@ -256,6 +256,12 @@ class Store {
   virtual Status begin() = 0;
   virtual Status commit() = 0;
   virtual Status rollback() = 0;
+  // One level of nesting inside begin()/commit(), for batching independent requests in one
+  // transaction: rollback_to_savepoint() undoes the writes made since savepoint() and keeps the
+  // transaction's earlier ones; release_savepoint() keeps them.
+  virtual Status savepoint() = 0;
+  virtual Status release_savepoint() = 0;
+  virtual Status rollback_to_savepoint() = 0;
 
   // Import bookkeeping. start_import records a run (in its own transaction; call it outside
   // begin/commit) and clears the quarantine of earlier runs of the same source, since this run

@@ -413,6 +413,31 @@ TEST_P(StoreConformance, ApiWritesFindIdentitiesChangeStatusesAndKeepReplies) {
   EXPECT_FALSE(store_->stored_reply("shop", "k-1").value().has_value());
 }
 
+TEST_P(StoreConformance, SavepointUndoesOneRequestAndKeepsTheRest) {
+  const auto run = new_run();
+  ASSERT_TRUE(store_->begin());
+  ASSERT_TRUE(store_->savepoint());
+  ASSERT_TRUE(store_->put_order(make_order("o1", "c1", day(2024, 1, 2), {line("A", 1, 500)}), run));
+  ASSERT_TRUE(store_->release_savepoint());
+  ASSERT_TRUE(store_->savepoint());
+  ASSERT_TRUE(store_->put_order(make_order("o2", "c2", day(2024, 1, 3), {line("B", 1, 700)}), run));
+  ASSERT_TRUE(store_->rollback_to_savepoint());
+  ASSERT_TRUE(store_->savepoint());
+  // The customer cache must not remember c2, whose row was undone.
+  ASSERT_TRUE(store_->put_order(make_order("o3", "c2", day(2024, 1, 4), {line("A", 2, 500)}), run));
+  ASSERT_TRUE(store_->release_savepoint());
+  ASSERT_TRUE(store_->commit());
+  EXPECT_FALSE(store_->get_order("o2").value().has_value());
+  EXPECT_TRUE(store_->get_order("o3").value().has_value());
+  const StoreStats stats = store_->stats().value();
+  EXPECT_EQ(stats.orders, 2);
+  EXPECT_EQ(stats.customers, 2);
+  EXPECT_EQ(stats.order_lines, 2);
+  EXPECT_EQ(stats.revenue_minor.at("USD"), 1500);
+  EXPECT_EQ(stats.last_order, day(2024, 1, 4));
+  EXPECT_FALSE(store_->savepoint());  // only inside a transaction
+}
+
 TEST_P(StoreConformance, DataSurvivesReopen) {
   const auto run = new_run();
   ASSERT_TRUE(store_->put_order(make_order("o1", "c1", day(2024, 1, 1), {line("A", 1, 1)}), run));

@@ -279,6 +279,7 @@ Status SqliteStore::begin() {
 
 Status SqliteStore::commit() {
   if (!in_transaction_) return fail(ErrorCode::internal, "no transaction to commit");
+  if (savepoint_) return fail(ErrorCode::internal, "commit with a savepoint open");
   VAFA_CHECK(flush_totals());
   VAFA_CHECK(flush_changes());
   VAFA_CHECK(st_->commit.run());
@@ -289,10 +290,35 @@ Status SqliteStore::commit() {
 Status SqliteStore::rollback() {
   if (!in_transaction_) return fail(ErrorCode::internal, "no transaction to roll back");
   in_transaction_ = false;
+  savepoint_.reset();
   forget_caches();  // rows created inside the transaction are gone
   totals_ = Totals{};
   changed_.clear();
   return st_->rollback.run();
+}
+
+Status SqliteStore::savepoint() {
+  if (!in_transaction_) return fail(ErrorCode::internal, "savepoint outside a transaction");
+  if (savepoint_) return fail(ErrorCode::internal, "savepoint already open");
+  VAFA_CHECK(exec("SAVEPOINT request"));
+  savepoint_.emplace(totals_, changed_.size());
+  return {};
+}
+
+Status SqliteStore::release_savepoint() {
+  if (!savepoint_) return fail(ErrorCode::internal, "no savepoint to release");
+  savepoint_.reset();
+  return exec("RELEASE request");
+}
+
+Status SqliteStore::rollback_to_savepoint() {
+  if (!savepoint_) return fail(ErrorCode::internal, "no savepoint to roll back to");
+  forget_caches();  // rows created since the savepoint are gone
+  totals_ = savepoint_->first;
+  changed_.resize(savepoint_->second);
+  savepoint_.reset();
+  VAFA_CHECK(exec("ROLLBACK TO request"));
+  return exec("RELEASE request");
 }
 
 void SqliteStore::forget_caches() {

@@ -37,6 +37,9 @@ class SqliteStore final : public Store {
   Status begin() override;
   Status commit() override;
   Status rollback() override;
+  Status savepoint() override;
+  Status release_savepoint() override;
+  Status rollback_to_savepoint() override;
 
   Result<std::int64_t> start_import(std::string_view kind, std::string_view source,
                                     Timestamp started_at) override;
@@ -195,6 +198,8 @@ class SqliteStore final : public Store {
   sqlite3* db_;
   std::string path_;
   bool in_transaction_ = false;
+  // The open savepoint's totals and count of change marks, to restore on rollback_to_savepoint.
+  std::optional<std::pair<Totals, std::size_t>> savepoint_;
   Totals totals_;
   std::vector<std::int64_t> changed_;  // customer rows touched by the open transaction
   std::unordered_map<const char*, sqlite::Statement> cached_;
