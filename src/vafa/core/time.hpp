@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,9 @@ namespace vafa {
 
 using Timestamp = std::chrono::sys_seconds;
 using Date = std::chrono::year_month_day;
+
+inline std::int64_t unix_seconds(Timestamp t) { return t.time_since_epoch().count(); }
+inline Timestamp from_unix_seconds(std::int64_t s) { return Timestamp{std::chrono::seconds{s}}; }
 
 // ISO 8601: "2024-03-01", "2024-03-01T12:30", "2024-03-01 12:30:45", with optional fractional
 // seconds (truncated) and an optional zone "Z", "+03:30", "-0400" or "+04". Without a zone the

@@ -1,0 +1,153 @@
+#include "vafa/api/http.hpp"
+
+#include <cstdio>
+
+namespace vafa::api {
+
+namespace {
+
+std::string_view title_for(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 409: return "Conflict";
+    case 411: return "Length Required";
+    case 413: return "Content Too Large";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Error";
+  }
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+int status_for(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::invalid_argument: return 400;
+    case ErrorCode::not_found: return 404;
+    case ErrorCode::conflict: return 409;
+    case ErrorCode::unavailable: return 503;
+    case ErrorCode::aborted: return 409;
+    case ErrorCode::unauthenticated: return 401;
+    case ErrorCode::permission_denied: return 403;
+    case ErrorCode::io:
+    case ErrorCode::data_loss:
+    case ErrorCode::internal: return 500;
+  }
+  return 500;
+}
+
+Reply json_reply(int status, const Json& body) {
+  return Reply{.status = status, .body = body.dump(-1, ' ', false, Json::error_handler_t::replace)};
+}
+
+Reply problem(int status, std::string_view detail, Json extra) {
+  Json body = {{"type", "about:blank"},
+               {"title", title_for(status)},
+               {"status", status},
+               {"detail", detail}};
+  for (auto& [name, value] : extra.items()) body[name] = std::move(value);
+  Reply reply = json_reply(status, body);
+  reply.content_type = "application/problem+json";
+  if (status == 401) reply.headers.emplace_back("WWW-Authenticate", "Bearer");
+  if (status == 503) reply.headers.emplace_back("Retry-After", "1");
+  return reply;
+}
+
+Reply problem(const Error& error) {
+  const int status = status_for(error.code);
+  // Internal details stay in the server's log; the caller learns that it was not their fault.
+  if (status == 500) {
+    fmt::print(stderr, "vafa serve: internal error: {}\n", error.message);
+    return problem(status, "the server failed to answer; it has been logged");
+  }
+  return problem(status, error.message);
+}
+
+Result<std::string> percent_decode(std::string_view text, bool query) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '%') {
+      if (i + 2 >= text.size() || hex_value(text[i + 1]) < 0 || hex_value(text[i + 2]) < 0) {
+        return fail(ErrorCode::invalid_argument, "malformed percent escape in '{}'", text);
+      }
+      const int hi = hex_value(text[i + 1]);
+      const int lo = hex_value(text[i + 2]);
+      const char decoded = static_cast<char>(hi * 16 + lo);
+      if (decoded == '\0') return fail(ErrorCode::invalid_argument, "NUL in '{}'", text);
+      out.push_back(decoded);
+      i += 2;
+    } else if (c == '+' && query) {
+      out.push_back(' ');
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+const std::string* Target::param(std::string_view name) const {
+  for (const auto& [key, value] : query) {
+    if (key == name) return &value;
+  }
+  return nullptr;
+}
+
+Result<Target> parse_target(std::string_view target) {
+  if (target.empty() || target.front() != '/') {
+    return fail(ErrorCode::invalid_argument, "the request target must start with '/'");
+  }
+  Target out;
+  const std::size_t question = target.find('?');
+  std::string_view path = target.substr(0, question);
+  while (!path.empty()) {
+    path.remove_prefix(1);  // the '/'
+    const std::size_t slash = path.find('/');
+    VAFA_TRY(std::string segment, percent_decode(path.substr(0, slash), false));
+    out.segments.push_back(std::move(segment));
+    path = slash == std::string_view::npos ? std::string_view() : path.substr(slash);
+  }
+  if (!out.segments.empty() && out.segments.back().empty()) out.segments.pop_back();  // "/x/"
+  if (question != std::string_view::npos) {
+    std::string_view query = target.substr(question + 1);
+    while (!query.empty()) {
+      const std::size_t amp = query.find('&');
+      const std::string_view pair = query.substr(0, amp);
+      query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+      if (pair.empty()) continue;
+      const std::size_t eq = pair.find('=');
+      VAFA_TRY(std::string key, percent_decode(pair.substr(0, eq), true));
+      std::string value;
+      if (eq != std::string_view::npos) {
+        VAFA_TRY(value, percent_decode(pair.substr(eq + 1), true));
+      }
+      bool replaced = false;
+      for (auto& [k, v] : out.query) {
+        if (k == key) {
+          v = value;
+          replaced = true;
+        }
+      }
+      if (!replaced) out.query.emplace_back(std::move(key), std::move(value));
+    }
+  }
+  return out;
+}
+
+}  // namespace vafa::api

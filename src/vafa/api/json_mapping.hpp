@@ -1,0 +1,59 @@
+// JSON bodies <-> domain values for the HTTP API (docs/api.md). Validation reports every bad
+// field with a JSON pointer to it ("/lines/1/quantity") and why, so a client can fix a request
+// in one go. Money is integer minor units throughout (*_minor fields), never floating point.
+#pragma once
+
+#include <expected>
+#include <string>
+#include <vector>
+
+#include "vafa/api/http.hpp"
+#include "vafa/core/time.hpp"
+#include "vafa/domain/model.hpp"
+
+namespace vafa::api {
+
+struct FieldError {
+  std::string pointer;  // RFC 6901
+  std::string detail;
+};
+using FieldErrors = std::vector<FieldError>;
+
+template <typename T>
+using Mapped = std::expected<T, FieldErrors>;
+
+struct MappingOptions {
+  Timestamp now{};           // the default time of an order or event without one
+  std::string calling_code;  // for phone numbers without a country prefix ("98")
+};
+
+// Parses a request body as a JSON object. 415 unless the content type is JSON; 400 with the
+// line, column and byte of a syntax error.
+std::expected<Json, Reply> parse_json_body(const Request& request);
+
+// 422 with an "errors" array of {pointer, detail}.
+Reply invalid_fields(const FieldErrors& errors);
+
+// A customer to create (`id` required) or to merge into an existing one (`id` from the path;
+// a body id must then agree).
+Mapped<Customer> customer_from_json(const Json& body, const MappingOptions& options,
+                                    std::string_view path_id = {});
+Mapped<Order> order_from_json(const Json& body, const MappingOptions& options);
+Mapped<Event> event_from_json(const Json& body, const MappingOptions& options);
+
+// Returned units of an order: {"lines": [{"sku": "A", "quantity": 1}], "returned_at": ...}.
+struct ReturnRequest {
+  std::string id;  // the return's own id; empty: derived from the order
+  Timestamp returned_at{};
+  std::vector<std::pair<std::string, std::int64_t>> lines;  // sku -> units (> 0)
+};
+Mapped<ReturnRequest> return_from_json(const Json& body, const MappingOptions& options);
+
+// An identity given as query parameters (?email=, ?phone=, ?card=, ?external=system:value).
+Mapped<Identity> identity_from_query(const Target& target, const MappingOptions& options);
+
+Json to_json(const Customer& customer);
+Json to_json(const Order& order);
+Json to_json(const Event& event);
+
+}  // namespace vafa::api

@@ -1,0 +1,104 @@
+#include "vafa/api/metrics.hpp"
+
+#include <fmt/format.h>
+
+namespace vafa::api {
+
+namespace {
+
+// A label value with backslash, quote and newline escaped.
+std::string label(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    if (c == '\\' || c == '"') out.push_back('\\');
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+}  // namespace
+
+void Metrics::observe(std::string_view route, std::string_view method, int status, double seconds) {
+  std::lock_guard lock(mutex_);
+  auto key = std::make_tuple(std::string(route), std::string(method), status);
+  ++requests_[std::move(key)];
+  Histogram& h = latency_[{std::string(route), std::string(method)}];
+  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+    if (seconds <= kBuckets[i]) ++h.buckets[i];
+  }
+  ++h.count;
+  h.sum += seconds;
+}
+
+void Metrics::connection_opened() {
+  std::lock_guard lock(mutex_);
+  ++open_connections_;
+  ++connections_;
+}
+void Metrics::connection_closed() {
+  std::lock_guard lock(mutex_);
+  --open_connections_;
+}
+void Metrics::connection_refused() {
+  std::lock_guard lock(mutex_);
+  ++refused_;
+}
+
+std::string Metrics::render(const WriterStats& writer, std::size_t queued) const {
+  std::lock_guard lock(mutex_);
+  std::string out;
+  auto add = [&out](std::string_view text) { out += text; };
+  add("# HELP vafa_http_requests_total HTTP requests answered, by route, method and status.\n"
+      "# TYPE vafa_http_requests_total counter\n");
+  for (const auto& [key, count] : requests_) {
+    const auto& [route, method, status] = key;
+    add(fmt::format("vafa_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
+                    label(route), label(method), status, count));
+  }
+  add("# HELP vafa_http_request_duration_seconds Time from a request read to its answer sent.\n"
+      "# TYPE vafa_http_request_duration_seconds histogram\n");
+  for (const auto& [key, h] : latency_) {
+    const std::string labels =
+        fmt::format("route=\"{}\",method=\"{}\"", label(key.first), label(key.second));
+    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+      add(fmt::format("vafa_http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", labels,
+                      kBuckets[i], h.buckets[i]));
+    }
+    add(fmt::format("vafa_http_request_duration_seconds_bucket{{{},le=\"+Inf\"}} {}\n", labels,
+                    h.count));
+    add(fmt::format("vafa_http_request_duration_seconds_sum{{{}}} {}\n", labels, h.sum));
+    add(fmt::format("vafa_http_request_duration_seconds_count{{{}}} {}\n", labels, h.count));
+  }
+  add(fmt::format(
+      "# HELP vafa_http_open_connections Connections open now.\n"
+      "# TYPE vafa_http_open_connections gauge\nvafa_http_open_connections {}\n"
+      "# HELP vafa_http_connections_total Connections accepted.\n"
+      "# TYPE vafa_http_connections_total counter\nvafa_http_connections_total {}\n"
+      "# HELP vafa_http_connections_refused_total Connections refused at the connection limit.\n"
+      "# TYPE vafa_http_connections_refused_total counter\n"
+      "vafa_http_connections_refused_total {}\n",
+      open_connections_, connections_, refused_));
+  add(fmt::format(
+      "# HELP vafa_store_write_batches_total Write transactions (each answers a batch of "
+      "requests).\n# TYPE vafa_store_write_batches_total counter\n"
+      "vafa_store_write_batches_total {}\n"
+      "# HELP vafa_store_write_jobs_total Write requests run by the writer.\n"
+      "# TYPE vafa_store_write_jobs_total counter\nvafa_store_write_jobs_total {}\n"
+      "# HELP vafa_store_failed_commits_total Batches whose commit failed (answered 503).\n"
+      "# TYPE vafa_store_failed_commits_total counter\nvafa_store_failed_commits_total {}\n"
+      "# HELP vafa_store_commit_seconds_total Time spent committing write batches.\n"
+      "# TYPE vafa_store_commit_seconds_total counter\nvafa_store_commit_seconds_total {}\n"
+      "# HELP vafa_store_batch_seconds_total Time spent in write batches, commit included.\n"
+      "# TYPE vafa_store_batch_seconds_total counter\nvafa_store_batch_seconds_total {}\n"
+      "# HELP vafa_store_write_queue Write requests waiting for the writer.\n"
+      "# TYPE vafa_store_write_queue gauge\nvafa_store_write_queue {}\n",
+      writer.batches, writer.jobs, writer.failed_commits, writer.commit_seconds,
+      writer.batch_seconds, queued));
+  return out;
+}
+
+}  // namespace vafa::api

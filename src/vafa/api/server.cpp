@@ -1,0 +1,355 @@
+#include "vafa/api/server.hpp"
+
+#include <atomic>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "vafa/api/metrics.hpp"
+#include "vafa/api/writer.hpp"
+
+namespace vafa::api {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using SteadyClock = std::chrono::steady_clock;
+
+namespace {
+
+// The read connection of the I/O thread running a handler.
+thread_local Store* t_read_store = nullptr;
+
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+
+}  // namespace
+
+class Session;
+
+struct Server::Impl {
+  ServerOptions options;
+  const Service& service;
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::vector<std::unique_ptr<Store>> read_stores;
+  std::unique_ptr<Writer> writer;
+  Metrics metrics;
+  std::atomic<bool> stopping{false};
+  std::atomic<std::size_t> open{0};
+  std::mutex sessions_mutex;
+  std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+  std::optional<asio::signal_set> signals;
+  asio::steady_timer grace{ioc};
+
+  Impl(ServerOptions o, const Service& s) : options(std::move(o)), service(s) {}
+  void accept();
+  void begin_stop();
+  Reply builtin(const Request& request, bool& handled);
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {}
+
+  ~Session() {
+    std::lock_guard lock(server_.sessions_mutex);
+    server_.sessions.erase(this);
+    server_.open.fetch_sub(1);
+    server_.metrics.connection_closed();
+    if (server_.stopping && server_.sessions.empty()) {
+      // The last connection is gone: the grace timer need not hold the threads any longer.
+      asio::post(server_.ioc, [&server = server_] { server.grace.cancel(); });
+    }
+  }
+
+  void start() {
+    {
+      std::lock_guard lock(server_.sessions_mutex);
+      server_.sessions.emplace(this, weak_from_this());
+    }
+    asio::dispatch(stream_.get_executor(),
+                   [self = shared_from_this()] { self->wait_for_request(); });
+  }
+
+  // Refuses the connection with 503 (over the connection limit) and closes it.
+  void refuse() {
+    auto self = shared_from_this();
+    asio::dispatch(stream_.get_executor(), [self] {
+      self->keep_alive_ = false;
+      self->send(problem(503, "too many connections; retry shortly"), "refused", "-",
+                 SteadyClock::now());
+    });
+  }
+
+  // Graceful stop: an idle connection closes now; a busy one finishes its request first.
+  void stop() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_) {
+        beast::error_code ignored;
+        self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+        self->stream_.close();
+      }
+    });
+  }
+
+  void cut() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->stream_.close(); });
+  }
+
+ private:
+  void wait_for_request() {
+    if (server_.stopping) return close();
+    if (buffer_.size() > 0) return read_request();  // a pipelined request is already here
+    idle_ = true;
+    stream_.expires_after(server_.options.idle_timeout);
+    stream_.async_read_some(buffer_.prepare(4096),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                              self->idle_ = false;
+                              if (ec)
+                                return self->close();  // idle timeout, peer closed, or stopping
+                              self->buffer_.commit(n);
+                              self->read_request();
+                            });
+  }
+
+  void read_request() {
+    parser_.emplace();
+    parser_->body_limit(server_.options.body_limit);
+    parser_->header_limit(kHeaderLimit);
+    stream_.expires_after(server_.options.request_timeout);
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  }
+
+  void on_read(beast::error_code ec) {
+    const auto started = SteadyClock::now();
+    if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+      return close();
+    }
+    if (ec) {
+      keep_alive_ = false;
+      if (ec == beast::error::timeout) {
+        return send(problem(408, "the request was not received in time"), "invalid", "-", started);
+      }
+      if (ec == http::error::body_limit) {
+        return send(problem(413, fmt::format("the body is larger than {} bytes",
+                                             server_.options.body_limit)),
+                    "invalid", "-", started);
+      }
+      if (ec == http::error::header_limit) {
+        Reply reply = problem(431, "the request's headers are too large");
+        return send(std::move(reply), "invalid", "-", started);
+      }
+      return send(problem(400, fmt::format("malformed HTTP request: {}", ec.message())), "invalid",
+                  "-", started);
+    }
+    auto message = parser_->release();
+    keep_alive_ = message.keep_alive() && !server_.stopping;
+    Request request{.method = std::string(message.method_string()),
+                    .target = std::string(message.target()),
+                    .authorization = std::string(message[http::field::authorization]),
+                    .idempotency_key = std::string(message["Idempotency-Key"]),
+                    .content_type = std::string(message[http::field::content_type]),
+                    .body = std::move(message.body())};
+    bool handled = false;
+    Reply builtin = server_.builtin(request, handled);
+    if (handled) {
+      const std::string route = request.target.substr(0, request.target.find('?'));
+      return send(std::move(builtin), route, request.method, started);
+    }
+    std::string_view route;
+    Step step = server_.service.handle(*t_read_store, request, &route);
+    if (Reply* reply = std::get_if<Reply>(&step)) {
+      return send(std::move(*reply), route, request.method, started);
+    }
+    // A write: the writer answers after its batch commits. The work guard keeps the I/O
+    // threads running until the answer is posted back, even while stopping.
+    auto work = asio::make_work_guard(stream_.get_executor());
+    server_.writer->submit(
+        std::move(std::get<WriteJob>(step)),
+        [self = shared_from_this(), work = std::move(work), route = std::string(route),
+         method = request.method, started](Reply reply) mutable {
+          asio::post(
+              self->stream_.get_executor(),
+              [self, reply = std::move(reply), route = std::move(route), method = std::move(method),
+               started]() mutable { self->send(std::move(reply), route, method, started); });
+          work.reset();
+        });
+  }
+
+  void send(Reply reply, std::string_view route, std::string_view method,
+            SteadyClock::time_point started) {
+    if (server_.stopping) keep_alive_ = false;
+    auto response = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(reply.status), 11);
+    response->set(http::field::server, "vafa");
+    response->set(http::field::content_type, reply.content_type);
+    for (const auto& [name, value] : reply.headers) response->set(name, value);
+    response->keep_alive(keep_alive_);
+    response->body() = std::move(reply.body);
+    response->prepare_payload();
+    server_.metrics.observe(route, method, reply.status,
+                            std::chrono::duration<double>(SteadyClock::now() - started).count());
+    stream_.expires_after(server_.options.request_timeout);
+    http::async_write(stream_, *response,
+                      [self = shared_from_this(), response](beast::error_code ec, std::size_t) {
+                        if (ec || !self->keep_alive_) return self->close();
+                        self->wait_for_request();
+                      });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  Server::Impl& server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  bool keep_alive_ = true;
+  bool idle_ = false;
+};
+
+Reply Server::Impl::builtin(const Request& request, bool& handled) {
+  handled = true;
+  const std::string_view path =
+      std::string_view(request.target).substr(0, request.target.find('?'));
+  if (path == "/healthz" || path == "/metrics" || path == "/api/v1/openapi.json") {
+    if (request.method != "GET" && request.method != "HEAD") {
+      Reply reply = problem(405, fmt::format("{} is not allowed here; use GET", request.method));
+      reply.headers.emplace_back("Allow", "GET, HEAD");
+      return reply;
+    }
+    if (path == "/healthz") {
+      return json_reply(200, {{"status", stopping ? "stopping" : "ok"}});
+    }
+    if (path == "/metrics") {
+      return Reply{.status = 200,
+                   .content_type = "text/plain; version=0.0.4; charset=utf-8",
+                   .body = metrics.render(writer->stats(), writer->queued())};
+    }
+    return Reply{.status = 200, .body = std::string(openapi_document())};
+  }
+  handled = false;
+  return {};
+}
+
+void Server::Impl::accept() {
+  acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (!acceptor.is_open()) return;  // stopping
+      return accept();                  // e.g. out of file descriptors for a moment
+    }
+    open.fetch_add(1);
+    metrics.connection_opened();
+    auto session = std::make_shared<Session>(std::move(socket), *this);
+    if (open.load() > options.max_connections) {
+      metrics.connection_refused();
+      session->refuse();
+    } else {
+      session->start();
+    }
+    accept();
+  });
+}
+
+void Server::Impl::begin_stop() {
+  if (stopping.exchange(true)) return;
+  beast::error_code ignored;
+  acceptor.close(ignored);
+  if (signals) signals->cancel(ignored);
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard lock(sessions_mutex);
+    for (auto& [raw, weak] : sessions) {
+      if (auto s = weak.lock()) live.push_back(std::move(s));
+    }
+  }
+  for (auto& s : live) s->stop();
+  if (live.empty()) return;
+  grace.expires_after(options.shutdown_grace);
+  grace.async_wait([this](beast::error_code ec) {
+    if (ec) return;
+    std::vector<std::shared_ptr<Session>> left;
+    {
+      std::lock_guard lock(sessions_mutex);
+      for (auto& [raw, weak] : sessions) {
+        if (auto s = weak.lock()) left.push_back(std::move(s));
+      }
+    }
+    for (auto& s : left) s->cut();
+  });
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() {
+  if (impl_ && impl_->writer) impl_->writer->stop();
+}
+
+Result<std::unique_ptr<Server>> Server::create(ServerOptions options, const Service& service,
+                                               const StoreFactory& open_store) {
+  if (options.threads == 0) return fail(ErrorCode::invalid_argument, "threads must be at least 1");
+  auto impl = std::make_unique<Impl>(std::move(options), service);
+  for (std::size_t i = 0; i < impl->options.threads; ++i) {
+    VAFA_TRY(auto store, open_store());
+    impl->read_stores.push_back(std::move(store));
+  }
+  VAFA_TRY(auto writer_store, open_store());
+  impl->writer = std::make_unique<Writer>(std::move(writer_store), impl->options.max_batch);
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(impl->options.address, ec);
+  if (ec) {
+    return fail(ErrorCode::invalid_argument, "'{}' is not an IP address", impl->options.address);
+  }
+  const tcp::endpoint endpoint(address, impl->options.port);
+  impl->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor.bind(endpoint, ec);
+  if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return fail(ErrorCode::unavailable, "cannot listen on {}:{}: {}", impl->options.address,
+                impl->options.port, ec.message());
+  }
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+unsigned short Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+
+void Server::run(bool signals) {
+  Impl& s = *impl_;
+  if (signals) {
+    s.signals.emplace(s.ioc, SIGINT, SIGTERM);
+    s.signals->async_wait([&s](beast::error_code ec, int) {
+      if (!ec) s.begin_stop();
+    });
+  }
+  s.accept();
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < s.options.threads; ++i) {
+    threads.emplace_back([&s, i] {
+      t_read_store = s.read_stores[i].get();
+      s.ioc.run();
+      t_read_store = nullptr;
+    });
+  }
+  for (auto& t : threads) t.join();
+  s.writer->stop();
+  s.read_stores.clear();
+}
+
+void Server::stop() {
+  asio::post(impl_->ioc, [impl = impl_.get()] { impl->begin_stop(); });
+}
+
+}  // namespace vafa::api

@@ -1,0 +1,371 @@
+#include "vafa/api/service.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+#include "vafa/core/text.hpp"
+
+namespace vafa::api {
+
+namespace {
+
+constexpr std::string_view kBase = "/api/v1";
+
+Reply created(const Json& body, std::string location) {
+  Reply reply = json_reply(201, body);
+  reply.headers.emplace_back("Location", std::move(location));
+  return reply;
+}
+
+std::string encode_segment(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(c);
+    } else {
+      out += fmt::format("%{:02X}", u);
+    }
+  }
+  return out;
+}
+
+std::string customer_location(std::string_view id) {
+  return fmt::format("{}/customers/{}", kBase, encode_segment(id));
+}
+std::string order_location(std::string_view id) {
+  return fmt::format("{}/orders/{}", kBase, encode_segment(id));
+}
+
+Reply from(const Error& error) { return problem(error); }
+
+template <typename T>
+Result<T> need(Result<std::optional<T>> found, std::string_view what, std::string_view id) {
+  if (!found) return std::unexpected(found.error());
+  if (!*found) return fail(ErrorCode::not_found, "no {} '{}'", what, id);
+  return std::move(**found);
+}
+
+std::int64_t limit_of(const Target& target, std::int64_t fallback, std::int64_t most) {
+  const std::string* text = target.param("limit");
+  if (text == nullptr) return fallback;
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || value < 1) return -1;
+  return std::min(value, most);
+}
+
+// ---- customers ------------------------------------------------------------------------------
+
+Step find_customer(const Service&, Call& call) {
+  auto identity = identity_from_query(call.target, call.mapping);
+  if (!identity) return invalid_fields(identity.error());
+  auto owner = call.store.customer_with_identity(*identity);
+  if (!owner) return from(owner.error());
+  if (!*owner) {
+    return problem(404, fmt::format("no customer with {}", identity->key()));
+  }
+  auto customer = need(call.store.get_customer(**owner), "customer", **owner);
+  if (!customer) return from(customer.error());
+  return json_reply(200, to_json(*customer));
+}
+
+Step create_customer(const Service&, Call& call) {
+  auto body = parse_json_body(call.request);
+  if (!body) return body.error();
+  auto customer = customer_from_json(*body, call.mapping);
+  if (!customer) return invalid_fields(customer.error());
+  return WriteJob([customer = std::move(*customer)](Store& store) -> Result<Reply> {
+    VAFA_TRY(const auto existing, store.get_customer(customer.id));
+    if (existing) {
+      return fail(ErrorCode::conflict, "customer '{}' exists; PATCH {} to change it", customer.id,
+                  customer_location(customer.id));
+    }
+    VAFA_CHECK(store.upsert_customer(customer));
+    VAFA_TRY(const Customer stored, need(store.get_customer(customer.id), "customer", customer.id));
+    return created(to_json(stored), customer_location(stored.id));
+  });
+}
+
+Step get_customer(const Service&, Call& call) {
+  auto customer = need(call.store.get_customer(call.params[0]), "customer", call.params[0]);
+  if (!customer) return from(customer.error());
+  return json_reply(200, to_json(*customer));
+}
+
+Step update_customer(const Service&, Call& call) {
+  auto body = parse_json_body(call.request);
+  if (!body) return body.error();
+  MappingOptions mapping = call.mapping;
+  auto customer = customer_from_json(*body, mapping, call.params[0]);
+  if (!customer) return invalid_fields(customer.error());
+  // A customer's first sighting is not the time of an update: keep the stored one unless the
+  // body names one (created_at only ever moves earlier).
+  const bool has_created = body->contains("created_at");
+  return WriteJob([customer = std::move(*customer), has_created](Store& store) -> Result<Reply> {
+    VAFA_TRY(const Customer old, need(store.get_customer(customer.id), "customer", customer.id));
+    Customer merged = customer;
+    if (!has_created) merged.created_at = old.created_at;
+    VAFA_CHECK(store.upsert_customer(merged));
+    VAFA_TRY(const Customer stored, need(store.get_customer(customer.id), "customer", customer.id));
+    return json_reply(200, to_json(stored));
+  });
+}
+
+Step customer_events(const Service&, Call& call) {
+  const std::int64_t limit = limit_of(call.target, 100, 1000);
+  if (limit < 0) return problem(400, "limit must be a whole number from 1 to 1000");
+  auto customer = need(call.store.customer_row(call.params[0]), "customer", call.params[0]);
+  if (!customer) return from(customer.error());
+  auto events = call.store.customer_events(call.params[0]);
+  if (!events) return from(events.error());
+  std::ranges::sort(*events, [](const Event& a, const Event& b) {
+    return a.occurred_at != b.occurred_at ? a.occurred_at > b.occurred_at : a.id > b.id;
+  });
+  Json items = Json::array();
+  for (const Event& event : *events) {
+    if (static_cast<std::int64_t>(items.size()) == limit) break;
+    items.push_back(to_json(event));
+  }
+  return json_reply(200, {{"items", std::move(items)}, {"total", events->size()}});
+}
+
+// ---- orders ---------------------------------------------------------------------------------
+
+Step create_order(const Service& service, Call& call) {
+  auto body = parse_json_body(call.request);
+  if (!body) return body.error();
+  auto order = order_from_json(*body, call.mapping);
+  if (!order) return invalid_fields(order.error());
+  const std::int64_t run = service.options().import_run;
+  return WriteJob([order = std::move(*order), run](Store& store) -> Result<Reply> {
+    VAFA_TRY(const auto existing, store.get_order(order.id));
+    if (existing) {
+      return fail(ErrorCode::conflict,
+                  "order '{}' exists; send an Idempotency-Key to retry a create safely", order.id);
+    }
+    if (!order.is_guest()) {
+      VAFA_TRY(const auto customer, store.customer_row(order.customer_id));
+      if (!customer) {
+        return fail(ErrorCode::not_found, "no customer '{}'; create it with POST {}/customers",
+                    order.customer_id, kBase);
+      }
+    }
+    VAFA_CHECK(store.put_order(order, run));
+    return created(to_json(order), order_location(order.id));
+  });
+}
+
+Step get_order(const Service&, Call& call) {
+  auto order = need(call.store.get_order(call.params[0]), "order", call.params[0]);
+  if (!order) return from(order.error());
+  return json_reply(200, to_json(*order));
+}
+
+Step cancel_order(const Service&, Call& call) {
+  if (!call.request.body.empty() && trim(call.request.body) != "{}") {
+    return problem(400, "cancel takes no body");
+  }
+  return WriteJob([id = call.params[0]](Store& store) -> Result<Reply> {
+    VAFA_TRY(const Order order, need(store.get_order(id), "order", id));
+    if (order.status == OrderStatus::returned) {
+      return fail(ErrorCode::conflict, "order '{}' is a return and cannot be cancelled", id);
+    }
+    VAFA_CHECK(store.set_order_status(id, OrderStatus::cancelled));
+    VAFA_TRY(const Order stored, need(store.get_order(id), "order", id));
+    return json_reply(200, to_json(stored));
+  });
+}
+
+// ---- events ---------------------------------------------------------------------------------
+
+Step create_event(const Service&, Call& call) {
+  auto body = parse_json_body(call.request);
+  if (!body) return body.error();
+  auto event = event_from_json(*body, call.mapping);
+  if (!event) return invalid_fields(event.error());
+  return WriteJob([event = std::move(*event)](Store& store) -> Result<Reply> {
+    VAFA_TRY(const auto customer, store.customer_row(event.customer_id));
+    if (!customer) {
+      return fail(ErrorCode::not_found, "no customer '{}'; create it with POST {}/customers",
+                  event.customer_id, kBase);
+    }
+    VAFA_CHECK(store.put_event(event));
+    return json_reply(201, to_json(event));
+  });
+}
+
+// ---- what other layers computed -------------------------------------------------------------
+
+Step list_segments(const Service&, Call& call) {
+  auto segments = call.store.segments();
+  if (!segments) return from(segments.error());
+  Json items = Json::array();
+  for (const Segment& s : *segments) {
+    Json item = {{"name", s.name},
+                 {"rule", s.rule},
+                 {"description", s.description},
+                 {"members", s.members},
+                 {"created_at", format_iso8601(from_unix_seconds(s.created_at))}};
+    item["evaluated_at"] =
+        s.evaluated_at ? Json(format_iso8601(from_unix_seconds(*s.evaluated_at))) : Json(nullptr);
+    items.push_back(std::move(item));
+  }
+  return json_reply(200, {{"items", std::move(items)}});
+}
+
+Step list_keys(const Service&, Call& call) {
+  auto keys = call.store.api_keys();
+  if (!keys) return from(keys.error());
+  Json items = Json::array();
+  for (const ApiKeyRecord& k : *keys) {
+    Json item = {{"name", k.name},
+                 {"role", k.role},
+                 {"prefix", k.prefix},
+                 {"created_at", format_iso8601(from_unix_seconds(k.created_at))}};
+    item["revoked_at"] =
+        k.revoked_at ? Json(format_iso8601(from_unix_seconds(*k.revoked_at))) : Json(nullptr);
+    items.push_back(std::move(item));
+  }
+  return json_reply(200, {{"items", std::move(items)}});
+}
+
+const std::array kRoutes = {
+    Route{"GET", "/api/v1/customers", Role::reader, false, &find_customer,
+          "find a customer by identity"},
+    Route{"POST", "/api/v1/customers", Role::writer, true, &create_customer, "create a customer"},
+    Route{"GET", "/api/v1/customers/{id}", Role::reader, false, &get_customer, "get a customer"},
+    Route{"PATCH", "/api/v1/customers/{id}", Role::writer, true, &update_customer,
+          "update a customer"},
+    Route{"GET", "/api/v1/customers/{id}/events", Role::reader, false, &customer_events,
+          "a customer's events"},
+    Route{"POST", "/api/v1/orders", Role::writer, true, &create_order, "create an order"},
+    Route{"GET", "/api/v1/orders/{id}", Role::reader, false, &get_order, "get an order"},
+    Route{"POST", "/api/v1/orders/{id}/cancel", Role::writer, true, &cancel_order,
+          "cancel an order"},
+    Route{"POST", "/api/v1/events", Role::writer, true, &create_event, "record an event"},
+    Route{"GET", "/api/v1/segments", Role::reader, false, &list_segments, "list segments"},
+    Route{"GET", "/api/v1/keys", Role::admin, false, &list_keys, "list API keys"},
+};
+
+// Matches decoded segments against a pattern; fills the placeholders.
+bool matches(std::string_view pattern, const std::vector<std::string>& segments,
+             std::vector<std::string>& params) {
+  params.clear();
+  std::size_t i = 0;
+  while (!pattern.empty()) {
+    pattern.remove_prefix(1);
+    const std::size_t slash = pattern.find('/');
+    const std::string_view part = pattern.substr(0, slash);
+    pattern = slash == std::string_view::npos ? std::string_view() : pattern.substr(slash);
+    if (i == segments.size()) return false;
+    if (part.starts_with('{')) {
+      if (segments[i].empty()) return false;
+      params.push_back(segments[i]);
+    } else if (part != segments[i]) {
+      return false;
+    }
+    ++i;
+  }
+  return i == segments.size();
+}
+
+bool valid_idempotency_key(std::string_view key) {
+  return !key.empty() && key.size() <= 255 &&
+         std::ranges::all_of(key, [](char c) { return c > 0x20 && c < 0x7f; });
+}
+
+}  // namespace
+
+Service::Service(ServiceOptions options, const Clock& clock)
+    : options_(std::move(options)), clock_(clock) {}
+
+std::span<const Route> Service::routes() { return kRoutes; }
+
+Step Service::handle(Store& store, const Request& request, std::string_view* route_name) const {
+  if (route_name != nullptr) *route_name = "unmatched";
+  auto target = parse_target(request.target);
+  if (!target) return problem(400, target.error().message);
+  const Route* found = nullptr;
+  std::vector<std::string> params;
+  std::string allow;
+  for (const Route& route : kRoutes) {
+    if (!matches(route.pattern, target->segments, params)) continue;
+    if (route.method == request.method) {
+      found = &route;
+      break;
+    }
+    allow += allow.empty() ? std::string(route.method) : ", " + std::string(route.method);
+  }
+  if (found == nullptr) {
+    if (allow.empty()) return problem(404, fmt::format("no such resource: {}", request.target));
+    Reply reply =
+        problem(405, fmt::format("{} is not allowed here; use {}", request.method, allow));
+    reply.headers.emplace_back("Allow", allow);
+    return reply;
+  }
+  if (route_name != nullptr) *route_name = found->pattern;
+  auto caller = authenticate(store, request.authorization);
+  if (!caller) return problem(caller.error());
+  if (!allows(caller->role, found->role)) {
+    return problem(403, fmt::format("the key '{}' is a {} key; this needs {}", caller->name,
+                                    to_string(caller->role), to_string(found->role)));
+  }
+  if (!found->write && !request.idempotency_key.empty()) {
+    return problem(400, "Idempotency-Key is for writes only");
+  }
+  if (found->write && !request.idempotency_key.empty() &&
+      !valid_idempotency_key(request.idempotency_key)) {
+    return problem(400, "Idempotency-Key must be 1 to 255 visible ASCII characters");
+  }
+  Call call{.store = store,
+            .request = request,
+            .target = *target,
+            .params = params,
+            .caller = *caller,
+            .mapping = MappingOptions{.now = clock_.now(), .calling_code = options_.calling_code}};
+  Step step = found->handler(*this, call);
+  if (auto* job = std::get_if<WriteJob>(&step);
+      job != nullptr && !request.idempotency_key.empty()) {
+    std::string fingerprint =
+        fmt::format("{} {} {:016x}", request.method, request.target, hash64(request.body));
+    return idempotent(std::move(*job), caller->name, request.idempotency_key,
+                      std::move(fingerprint), unix_seconds(clock_.now()));
+  }
+  return step;
+}
+
+WriteJob idempotent(WriteJob job, std::string caller, std::string key, std::string fingerprint,
+                    std::int64_t now) {
+  return [job = std::move(job), caller = std::move(caller), key = std::move(key),
+          fingerprint = std::move(fingerprint), now](Store& store) -> Result<Reply> {
+    VAFA_TRY(const auto stored, store.stored_reply(caller, key));
+    if (stored) {
+      if (stored->fingerprint != fingerprint) {
+        return problem(422,
+                       fmt::format("Idempotency-Key '{}' was used for a different request", key));
+      }
+      Reply replay{.status = stored->status, .body = stored->body};
+      if (!stored->location.empty()) replay.headers.emplace_back("Location", stored->location);
+      replay.headers.emplace_back("Idempotent-Replayed", "true");
+      return replay;
+    }
+    VAFA_TRY(Reply reply, job(store));
+    if (reply.status >= 200 && reply.status < 300) {
+      std::string location;
+      for (const auto& [name, value] : reply.headers) {
+        if (name == "Location") location = value;
+      }
+      VAFA_CHECK(store.put_stored_reply(caller, key,
+                                        StoredReply{.fingerprint = fingerprint,
+                                                    .status = reply.status,
+                                                    .body = reply.body,
+                                                    .location = std::move(location),
+                                                    .created_at = now}));
+    }
+    return reply;
+  };
+}
+
+}  // namespace vafa::api

@@ -1,0 +1,82 @@
+// The JSON API under /api/v1 (docs/api.md): routes, authentication and roles, and the handlers.
+// Transport-free: the server hands in a Request and sends back a Reply, so handlers are tested
+// without sockets and fuzzed without a network.
+//
+// A request is handled in two steps. On the connection's thread (with that thread's read-only
+// use of the store) the route is found, the caller authenticated and authorised, and the body
+// parsed and validated; a read is answered there. A write becomes a WriteJob that the single
+// writer runs later inside a batch transaction (writer.hpp): it only touches the store, and an
+// error from it undoes its own writes and nothing else.
+#pragma once
+
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "vafa/api/http.hpp"
+#include "vafa/api/json_mapping.hpp"
+#include "vafa/api/keys.hpp"
+#include "vafa/core/clock.hpp"
+#include "vafa/store/store.hpp"
+
+namespace vafa::api {
+
+// Runs on the writer thread inside a transaction; an Error undoes what it wrote.
+using WriteJob = std::function<Result<Reply>(Store& store)>;
+
+// What the first step gives: an answer now, or a write for the writer.
+using Step = std::variant<Reply, WriteJob>;
+
+struct ServiceOptions {
+  std::string calling_code;     // for phone numbers without a country prefix
+  std::int64_t import_run = 0;  // the run that API orders are written under (Store::start_import)
+};
+
+class Service;
+
+struct Call {
+  Store& store;
+  const Request& request;
+  const Target& target;
+  std::span<const std::string> params;  // the {placeholders} of the route, in order
+  const Caller& caller;
+  MappingOptions mapping;
+};
+
+struct Route {
+  std::string_view method;
+  std::string_view pattern;  // "/api/v1/customers/{id}"
+  Role role;
+  bool write;
+  Step (*handler)(const Service& service, Call& call);
+  std::string_view summary;  // for the OpenAPI check and the metrics
+};
+
+class Service {
+ public:
+  Service(ServiceOptions options, const Clock& clock);
+
+  // Every route of /api/v1; the OpenAPI document describes exactly these.
+  static std::span<const Route> routes();
+
+  // Finds the route, authenticates and authorises, and runs the first step. `route_name`
+  // receives the matched pattern (for metrics), or "unmatched".
+  Step handle(Store& store, const Request& request, std::string_view* route_name = nullptr) const;
+
+  const ServiceOptions& options() const { return options_; }
+  Timestamp now() const { return clock_.now(); }
+
+ private:
+  ServiceOptions options_;
+  const Clock& clock_;
+};
+
+// Wraps a write in the Idempotency-Key protocol: with a key, a stored answer to the same
+// request is replayed (header Idempotent-Replayed: true) and a different request under the same
+// key gets 422; a 2xx answer is stored with the write, in the same transaction.
+WriteJob idempotent(WriteJob job, std::string caller, std::string key, std::string fingerprint,
+                    std::int64_t now);
+
+}  // namespace vafa::api

@@ -1,0 +1,114 @@
+#include "vafa/api/writer.hpp"
+
+#include <chrono>
+
+namespace vafa::api {
+
+namespace {
+
+double since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+Reply unavailable(const Error& error) {
+  return problem(503, fmt::format("the write was not stored ({}); retry it", error.message));
+}
+
+}  // namespace
+
+Writer::Writer(std::unique_ptr<Store> store, std::size_t max_batch)
+    : store_(std::move(store)), max_batch_(max_batch == 0 ? 1 : max_batch) {
+  thread_ = std::thread([this] { run(); });
+}
+
+Writer::~Writer() { stop(); }
+
+void Writer::submit(WriteJob job, Done done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_) {
+      queue_.push_back(Item{std::move(job), std::move(done)});
+      wake_.notify_one();
+      return;
+    }
+  }
+  done(problem(503, "the server is shutting down; retry the write"));
+}
+
+void Writer::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+    wake_.notify_one();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+WriterStats Writer::stats() const {
+  std::lock_guard lock(mutex_);
+  return stats_;
+}
+
+std::size_t Writer::queued() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+void Writer::run() {
+  std::deque<Item> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued is answered
+      while (!queue_.empty() && batch.size() < max_batch_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    run_batch(batch);
+    batch.clear();
+  }
+}
+
+void Writer::run_batch(std::deque<Item>& batch) {
+  const auto started = std::chrono::steady_clock::now();
+  std::vector<Reply> replies;
+  replies.reserve(batch.size());
+  Store& store = *store_;
+  Status status = store.begin();
+  for (Item& item : batch) {
+    if (!status) break;
+    status = store.savepoint();
+    if (!status) break;
+    Result<Reply> reply = item.job(store);
+    if (reply) {
+      status = store.release_savepoint();
+      replies.push_back(std::move(*reply));
+    } else {
+      status = store.rollback_to_savepoint();
+      replies.push_back(problem(reply.error()));
+    }
+  }
+  double commit_seconds = 0;
+  if (status) {
+    const auto commit_started = std::chrono::steady_clock::now();
+    status = store.commit();
+    commit_seconds = since(commit_started);
+  }
+  if (!status) {
+    (void)store.rollback();
+    for (Item& item : batch) item.done(unavailable(status.error()));
+  } else {
+    for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(replies[i]));
+  }
+  std::lock_guard lock(mutex_);
+  ++stats_.batches;
+  stats_.jobs += static_cast<std::int64_t>(batch.size());
+  if (!status) ++stats_.failed_commits;
+  stats_.commit_seconds += commit_seconds;
+  stats_.batch_seconds += since(started);
+}
+
+}  // namespace vafa::api
