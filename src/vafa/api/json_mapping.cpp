@@ -328,6 +328,7 @@ Mapped<Order> order_from_json(const Json& body, const MappingOptions& options) {
       Fields g(item, base);
       g.share(errors);
       g.reject_unknown({"sku", "quantity", "unit_price_minor", "discount_minor", "amount_minor"});
+      const std::size_t errors_before = errors.size();
       OrderLine line;
       if (auto sku = g.text("sku", true, kMaxIdBytes)) line.product_sku = std::move(*sku);
       const auto quantity = g.integer("quantity", false);
@@ -348,6 +349,7 @@ Mapped<Order> order_from_json(const Json& body, const MappingOptions& options) {
         errors.push_back({base, "needs unit_price_minor or amount_minor"});
         continue;
       }
+      if (errors.size() != errors_before) continue;  // the amounts below need valid parts
       line.unit_price_minor = unit;
       line.discount_minor = discount.value_or(0);
       if (amount) {

@@ -1,0 +1,82 @@
+// A real store in a temporary directory with admin, writer and reader keys, a Service on a
+// manual clock, and a Writer: requests go through the same two steps as in the server.
+#pragma once
+
+#include <filesystem>
+#include <future>
+
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include "vafa/api/service.hpp"
+#include "vafa/api/writer.hpp"
+
+namespace vafa::api::testing_support {
+
+inline Timestamp at(int y, unsigned m, unsigned d) {
+  return std::chrono::sys_days{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}};
+}
+
+class ApiFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("vafa-api-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = std::move(*open_store(path()));
+    admin_ = create_key(*store_, "admin", Role::admin, 1).value().key;
+    writer_key_ = create_key(*store_, "shop", Role::writer, 1).value().key;
+    reader_ = create_key(*store_, "reports", Role::reader, 1).value().key;
+    const std::int64_t run = store_->start_import("api", "http", clock_.now()).value();
+    service_ =
+        std::make_unique<Service>(ServiceOptions{.calling_code = "374", .import_run = run}, clock_);
+    writer_ = std::make_unique<Writer>(std::move(*open_store(path())));
+  }
+  void TearDown() override {
+    writer_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  std::string path() const { return (dir_ / "api.db").string(); }
+
+  // One request, as the server runs it: first step here, a write through the writer.
+  Reply call(std::string method, std::string target, std::string body = {},
+             std::string key = "writer", std::string idempotency_key = {}) {
+    const std::string& secret = key == "writer"   ? writer_key_
+                                : key == "reader" ? reader_
+                                : key == "admin"  ? admin_
+                                                  : key;
+    Request request{.method = std::move(method),
+                    .target = std::move(target),
+                    .authorization = secret.empty() ? "" : "Bearer " + secret,
+                    .idempotency_key = std::move(idempotency_key),
+                    .content_type = body.empty() ? "" : "application/json",
+                    .body = std::move(body)};
+    Step step = service_->handle(*store_, request);
+    if (Reply* reply = std::get_if<Reply>(&step)) return std::move(*reply);
+    std::promise<Reply> answer;
+    writer_->submit(std::move(std::get<WriteJob>(step)),
+                    [&answer](Reply reply) { answer.set_value(std::move(reply)); });
+    return answer.get_future().get();
+  }
+
+  static Json body_of(const Reply& reply) { return Json::parse(reply.body); }
+  static std::string header(const Reply& reply, std::string_view name) {
+    for (const auto& [n, v] : reply.headers) {
+      if (n == name) return v;
+    }
+    return {};
+  }
+
+  std::filesystem::path dir_;
+  ManualClock clock_{at(2026, 3, 1)};
+  std::unique_ptr<Store> store_;
+  std::string admin_, writer_key_, reader_;
+  std::unique_ptr<Service> service_;
+  std::unique_ptr<Writer> writer_;
+};
+
+}  // namespace vafa::api::testing_support

@@ -1,0 +1,92 @@
+// The writer's group commit: a failing request in a batch undoes only its own writes; every
+// request is answered after its batch commits; concurrent submitters all land.
+#include "vafa/api/writer.hpp"
+
+#include <future>
+#include <latch>
+#include <thread>
+
+#include "vafa/api/api_test_support.hpp"
+
+namespace vafa::api {
+namespace {
+
+using testing_support::ApiFixture;
+
+class WriterTest : public ApiFixture {};
+
+WriteJob add_customer(std::string id, bool then_fail) {
+  return [id = std::move(id), then_fail](Store& store) -> Result<Reply> {
+    VAFA_CHECK(
+        store.upsert_customer(Customer{.id = id, .created_at = testing_support::at(2026, 1, 1)}));
+    if (then_fail) return fail(ErrorCode::conflict, "refused after writing {}", id);
+    return json_reply(201, {{"id", id}});
+  };
+}
+
+TEST_F(WriterTest, AFailedRequestInABatchUndoesOnlyItself) {
+  // Hold the writer in a first job so that the next three queue up and run as one batch.
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::latch started(1);
+  writer_->submit(
+      [&](Store&) -> Result<Reply> {
+        started.count_down();
+        released.wait();
+        return json_reply(200, Json::object());
+      },
+      [](Reply) {});
+  started.wait();
+  std::vector<std::promise<Reply>> answers(3);
+  writer_->submit(add_customer("a", false), [&](Reply r) { answers[0].set_value(std::move(r)); });
+  writer_->submit(add_customer("b", true), [&](Reply r) { answers[1].set_value(std::move(r)); });
+  writer_->submit(add_customer("c", false), [&](Reply r) { answers[2].set_value(std::move(r)); });
+  release.set_value();
+  EXPECT_EQ(answers[0].get_future().get().status, 201);
+  EXPECT_EQ(answers[1].get_future().get().status, 409);
+  EXPECT_EQ(answers[2].get_future().get().status, 201);
+  EXPECT_TRUE(store_->get_customer("a").value().has_value());
+  EXPECT_FALSE(store_->get_customer("b").value().has_value());
+  EXPECT_TRUE(store_->get_customer("c").value().has_value());
+  EXPECT_EQ(store_->stats().value().customers, 2);
+  const WriterStats stats = writer_->stats();
+  EXPECT_EQ(stats.jobs, 4);
+  EXPECT_EQ(stats.batches, 2);  // the held job, then the three together
+}
+
+TEST_F(WriterTest, ConcurrentSubmittersAllLandAndStopDrainsTheQueue) {
+  constexpr int kThreads = 8;
+  constexpr int kEach = 50;
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        std::promise<Reply> answer;
+        writer_->submit(add_customer(fmt::format("t{}-{}", t, i), false),
+                        [&](Reply r) { answer.set_value(std::move(r)); });
+        if (answer.get_future().get().status == 201) ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), kThreads * kEach);
+  EXPECT_EQ(store_->stats().value().customers, kThreads * kEach);
+  EXPECT_LT(writer_->stats().batches, kThreads * kEach);  // some batches held several requests
+
+  // Queued jobs are finished by stop(); later ones are refused with 503.
+  std::vector<std::promise<Reply>> queued(20);
+  for (int i = 0; i < 20; ++i) {
+    writer_->submit(add_customer(fmt::format("late-{}", i), false),
+                    [&queued, i](Reply r) { queued[i].set_value(std::move(r)); });
+  }
+  writer_->stop();
+  for (auto& q : queued) EXPECT_EQ(q.get_future().get().status, 201);
+  std::promise<Reply> refused;
+  writer_->submit(add_customer("after", false), [&](Reply r) { refused.set_value(std::move(r)); });
+  EXPECT_EQ(refused.get_future().get().status, 503);
+  EXPECT_EQ(store_->stats().value().customers, kThreads * kEach + 20);
+}
+
+}  // namespace
+}  // namespace vafa::api
