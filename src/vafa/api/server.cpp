@@ -40,6 +40,7 @@ struct Server::Impl {
   std::vector<std::unique_ptr<Store>> read_stores;
   std::unique_ptr<Writer> writer;
   Metrics metrics;
+  unsigned short port = 0;  // as bound (the acceptor closes when stopping)
   std::atomic<bool> stopping{false};
   std::atomic<std::size_t> open{0};
   std::mutex sessions_mutex;
@@ -55,7 +56,8 @@ struct Server::Impl {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Server::Impl& server) : stream_(std::move(socket)), server_(server) {}
+  Session(tcp::socket socket, Server::Impl& server)
+      : stream_(std::move(socket)), server_(server), deadline_(stream_.get_executor()) {}
 
   ~Session() {
     std::lock_guard lock(server_.sessions_mutex);
@@ -118,27 +120,40 @@ class Session : public std::enable_shared_from_this<Session> {
                             });
   }
 
+  // The request's deadline is a timer of its own, not the stream's expiry (which would close
+  // the socket): a client too slow to send its request still gets its 408.
   void read_request() {
     parser_.emplace();
     parser_->body_limit(server_.options.body_limit);
     parser_->header_limit(kHeaderLimit);
-    stream_.expires_after(server_.options.request_timeout);
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+    stream_.expires_never();
+    timed_out_ = false;
+    deadline_.expires_after(server_.options.request_timeout);
+    deadline_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (ec) return;  // cancelled: the request arrived in time
+      self->timed_out_ = true;
+      beast::error_code ignored;
+      self->stream_.socket().cancel(ignored);
+    });
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->deadline_.cancel();
+                       self->on_read(ec);
+                     });
   }
 
   void on_read(beast::error_code ec) {
     const auto started = SteadyClock::now();
+    if (ec == asio::error::operation_aborted && timed_out_) {
+      keep_alive_ = false;
+      return send(problem(408, "the request was not received in time"), "invalid", "-", started);
+    }
     if (ec == http::error::end_of_stream || ec == asio::error::eof ||
         ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
       return close();
     }
     if (ec) {
       keep_alive_ = false;
-      if (ec == beast::error::timeout) {
-        return send(problem(408, "the request was not received in time"), "invalid", "-", started);
-      }
       if (ec == http::error::body_limit) {
         return send(problem(413, fmt::format("the body is larger than {} bytes",
                                              server_.options.body_limit)),
@@ -216,8 +231,10 @@ class Session : public std::enable_shared_from_this<Session> {
   Server::Impl& server_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  asio::steady_timer deadline_;
   bool keep_alive_ = true;
   bool idle_ = false;
+  bool timed_out_ = false;
 };
 
 Reply Server::Impl::builtin(const Request& request, bool& handled) {
@@ -321,10 +338,11 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options, const Serv
     return fail(ErrorCode::unavailable, "cannot listen on {}:{}: {}", impl->options.address,
                 impl->options.port, ec.message());
   }
+  impl->port = impl->acceptor.local_endpoint(ec).port();
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
-unsigned short Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+unsigned short Server::port() const { return impl_->port; }
 
 void Server::run(bool signals) {
   Impl& s = *impl_;

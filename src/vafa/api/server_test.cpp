@@ -1,0 +1,194 @@
+// The HTTP server on loopback: keep-alive, the request and idle timeouts, the body and
+// connection limits, /healthz and /metrics, and a graceful stop that answers requests in flight.
+#include "vafa/api/server.hpp"
+
+#include <thread>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <gmock/gmock.h>
+
+#include "vafa/api/api_test_support.hpp"
+
+namespace vafa::api {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using testing_support::ApiFixture;
+using namespace std::chrono_literals;
+
+class ServerTest : public ApiFixture {
+ protected:
+  void start(ServerOptions options) {
+    options.port = 0;
+    options.threads = 2;
+    const std::string location = path();
+    auto server = Server::create(options, *service_, [location] { return open_store(location); });
+    ASSERT_TRUE(server.has_value()) << server.error().message;
+    server_ = std::move(*server);
+    thread_ = std::thread([this] { server_->run(false); });
+  }
+  void TearDown() override {
+    if (server_) server_->stop();
+    if (thread_.joinable()) thread_.join();
+    server_.reset();
+    ApiFixture::TearDown();
+  }
+
+  tcp::socket connect() {
+    tcp::socket socket(ioc_);
+    socket.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->port()));
+    return socket;
+  }
+  static http::response<http::string_body> exchange(tcp::socket& socket,
+                                                    http::request<http::string_body> request) {
+    request.prepare_payload();
+    http::write(socket, request);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    http::read(socket, buffer, response);
+    return response;
+  }
+  http::request<http::string_body> get(std::string target) {
+    http::request<http::string_body> r{http::verb::get, target, 11};
+    r.set(http::field::host, "localhost");
+    r.set(http::field::authorization, "Bearer " + reader_);
+    return r;
+  }
+  // Reads until the peer closes; returns what came.
+  static std::string drain(tcp::socket& socket) {
+    std::string out;
+    char chunk[4096];
+    beast::error_code ec;
+    for (;;) {
+      const std::size_t n = socket.read_some(asio::buffer(chunk), ec);
+      if (ec) break;
+      out.append(chunk, n);
+    }
+    return out;
+  }
+
+  asio::io_context ioc_;
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+};
+
+TEST_F(ServerTest, KeepsConnectionsAliveAndServesHealthAndMetrics) {
+  start({});
+  tcp::socket socket = connect();
+  auto health = exchange(socket, get("/healthz"));
+  EXPECT_EQ(health.result_int(), 200);
+  EXPECT_EQ(health.body(), R"({"status":"ok"})");
+  EXPECT_TRUE(health.keep_alive());
+  auto missing = exchange(socket, get("/api/v1/customers/nobody"));  // same connection
+  EXPECT_EQ(missing.result_int(), 404);
+  EXPECT_EQ(missing[http::field::content_type], "application/problem+json");
+  auto doc = exchange(socket, get("/api/v1/openapi.json"));
+  EXPECT_EQ(Json::parse(doc.body())["info"]["title"], "vafa API");
+  auto metrics = exchange(socket, get("/metrics"));
+  EXPECT_THAT(
+      metrics.body(),
+      ::testing::HasSubstr(
+          R"(vafa_http_requests_total{route="/api/v1/customers/{id}",method="GET",status="404"} 1)"));
+  EXPECT_THAT(metrics.body(), ::testing::HasSubstr("vafa_http_open_connections 1"));
+}
+
+TEST_F(ServerTest, WritesAreAnsweredAfterTheyCommit) {
+  start({});
+  tcp::socket socket = connect();
+  http::request<http::string_body> post{http::verb::post, "/api/v1/customers", 11};
+  post.set(http::field::authorization, "Bearer " + writer_key_);
+  post.set(http::field::content_type, "application/json");
+  post.body() = R"({"id": "c1", "name": "Mina"})";
+  auto created = exchange(socket, post);
+  ASSERT_EQ(created.result_int(), 201) << created.body();
+  EXPECT_EQ(created[http::field::location], "/api/v1/customers/c1");
+  // Another connection to the store sees it at once.
+  EXPECT_EQ(store_->get_customer("c1").value()->name, "Mina");
+}
+
+TEST_F(ServerTest, SlowIdleAndOversizedRequestsAreCut) {
+  start({.body_limit = 2048,
+         .request_timeout = std::chrono::milliseconds(300),
+         .idle_timeout = std::chrono::milliseconds(300)});
+  {  // A request that starts and never ends gets 408, then the connection closes.
+    tcp::socket socket = connect();
+    asio::write(socket, asio::buffer(std::string("GET /healthz HTTP/1.1\r\nHost: x\r\n")));
+    const std::string answer = drain(socket);
+    EXPECT_THAT(answer, ::testing::StartsWith("HTTP/1.1 408"));
+  }
+  {  // A connection that never sends anything is closed without an answer.
+    tcp::socket socket = connect();
+    EXPECT_EQ(drain(socket), "");
+  }
+  {  // A body over the limit: 413 before it is read.
+    tcp::socket socket = connect();
+    http::request<http::string_body> post{http::verb::post, "/api/v1/events", 11};
+    post.set(http::field::authorization, "Bearer " + writer_key_);
+    post.set(http::field::content_type, "application/json");
+    post.body() = std::string(4096, ' ');
+    auto response = exchange(socket, post);
+    EXPECT_EQ(response.result_int(), 413);
+    EXPECT_FALSE(response.keep_alive());
+  }
+  {  // Garbage is a 400.
+    tcp::socket socket = connect();
+    asio::write(socket, asio::buffer(std::string("HELLO\r\n\r\n")));
+    EXPECT_THAT(drain(socket), ::testing::StartsWith("HTTP/1.1 400"));
+  }
+}
+
+TEST_F(ServerTest, ConnectionsOverTheLimitGet503) {
+  start({.max_connections = 2});
+  tcp::socket a = connect();
+  tcp::socket b = connect();
+  EXPECT_EQ(exchange(a, get("/healthz")).result_int(), 200);
+  EXPECT_EQ(exchange(b, get("/healthz")).result_int(), 200);
+  tcp::socket c = connect();
+  EXPECT_THAT(drain(c), ::testing::StartsWith("HTTP/1.1 503"));
+  a.close();
+  // Once one closes there is room again (the server notices the close shortly).
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    tcp::socket d = connect();
+    beast::error_code ec;
+    http::request<http::string_body> r = get("/healthz");
+    r.prepare_payload();
+    http::write(d, r, ec);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    http::read(d, buffer, response, ec);
+    if (!ec && response.result_int() == 200) return;
+    std::this_thread::sleep_for(10ms);
+  }
+  ADD_FAILURE() << "no room after a connection closed";
+}
+
+TEST_F(ServerTest, StopAnswersRequestsInFlightAndRefusesNewOnes) {
+  start({});
+  tcp::socket idle = connect();
+  tcp::socket busy = connect();
+  ASSERT_EQ(exchange(busy, get("/healthz")).result_int(), 200);
+  // Half a request is in flight when the stop begins; the rest arrives after.
+  asio::write(busy, asio::buffer(std::string("GET /healthz HTTP/1.1\r\nHost: x\r\n")));
+  std::this_thread::sleep_for(50ms);
+  server_->stop();
+  std::this_thread::sleep_for(50ms);
+  asio::write(busy, asio::buffer(std::string("\r\n")));
+  const std::string answer = drain(busy);
+  EXPECT_THAT(answer, ::testing::StartsWith("HTTP/1.1 200"));
+  EXPECT_THAT(answer, ::testing::HasSubstr("Connection: close"));
+  EXPECT_EQ(drain(idle), "");  // the idle one was closed
+  thread_.join();              // run() returns once every connection is done
+  tcp::socket late(ioc_);
+  beast::error_code ec;
+  late.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->port()), ec);
+  EXPECT_TRUE(ec);
+}
+
+}  // namespace
+}  // namespace vafa::api
