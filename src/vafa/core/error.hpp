@@ -51,6 +51,13 @@ std::unexpected<Error> fail(ErrorCode code, fmt::format_string<Args...> format, 
 
 inline std::unexpected<Error> fail(Error error) { return std::unexpected(std::move(error)); }
 
+// The Status of a Result whose value is not needed.
+template <typename T>
+Status status_of(Result<T> result) {
+  if (!result) return std::unexpected(std::move(result).error());
+  return {};
+}
+
 }  // namespace vafa
 
 #define VAFA_CONCAT_INNER(a, b) a##b

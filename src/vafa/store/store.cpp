@@ -16,6 +16,17 @@ std::string_view to_string(ImportStatus status) {
   return "failed";
 }
 
+std::string_view to_string(PointsAccount account) {
+  switch (account) {
+    case PointsAccount::pending: return "pending";
+    case PointsAccount::available: return "available";
+    case PointsAccount::issued: return "issued";
+    case PointsAccount::redeemed: return "redeemed";
+    case PointsAccount::expired: return "expired";
+  }
+  return "issued";
+}
+
 Result<std::unique_ptr<Store>> open_store(std::string_view location) {
   if (location.empty()) return fail(ErrorCode::invalid_argument, "empty database location");
   if (location.starts_with("postgres://") || location.starts_with("postgresql://")) {

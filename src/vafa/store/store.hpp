@@ -210,6 +210,57 @@ struct StoredReply {
   std::int64_t created_at = 0;
 };
 
+// ---- the loyalty ledger (docs/loyalty.md) -----------------------------------------------------
+
+// Customer accounts (pending, available) belong to one customer; the shop's accounts (issued,
+// redeemed, expired) to nobody.
+enum class PointsAccount { pending, available, issued, redeemed, expired };
+std::string_view to_string(PointsAccount account);
+
+struct LedgerEntry {
+  PointsAccount account = PointsAccount::issued;
+  std::optional<std::int64_t> customer;  // row id; set exactly for customer accounts
+  std::int64_t points = 0;
+};
+
+// One movement of points: two or more entries that sum to zero. (kind, cause) is unique.
+struct LedgerTxn {
+  std::int64_t id = 0;
+  std::string kind;   // earn, bonus, mature, redeem, expire, adjust, reverse, transfer
+  std::string cause;  // "order:O1", "event:E7", "lot:12", "adjust:..."
+  std::optional<std::int64_t> customer;
+  std::int64_t at = 0;
+  std::string note;
+  std::vector<LedgerEntry> entries;
+};
+
+// Points earned together; spent and expired oldest first.
+struct PointsLot {
+  std::int64_t id = 0;
+  std::int64_t customer = 0;
+  std::int64_t txn = 0;
+  std::int64_t points = 0;
+  std::int64_t remaining = 0;
+  bool pending = true;
+  std::int64_t available_at = 0;
+  std::optional<std::int64_t> expires_at;
+};
+
+struct PointsBalance {
+  std::int64_t customer = 0;
+  std::int64_t pending = 0, available = 0;
+  std::int64_t earned = 0, redeemed = 0, expired = 0;  // lifetime
+};
+
+// What `vafa loyalty check` verifies; all zero when the ledger is sound.
+struct LedgerCheck {
+  std::int64_t txns = 0, entries = 0;
+  std::int64_t total = 0;              // the sum of every entry
+  std::int64_t unbalanced_txns = 0;    // transactions whose entries do not sum to zero
+  std::int64_t wrong_balances = 0;     // stored balances that differ from their entries
+  std::int64_t lots_not_matching = 0;  // customers whose lots do not add up to their balance
+};
+
 // A row a reader or validator refused, with where and why. `line` is the 1-based physical line
 // at which the record starts; `column` names the field (header name or 1-based index), or is
 // empty when the whole record is at fault.
@@ -420,6 +471,30 @@ class Store {
   virtual Status put_stored_reply(std::string_view caller, std::string_view key,
                                   const StoredReply& reply) = 0;
   virtual Result<std::int64_t> forget_stored_replies(std::int64_t before) = 0;
+
+  // ---- loyalty ledger. post_points writes a transaction and its entries and updates the
+  // customer's balance; nullopt (and nothing written) when (kind, cause) was posted before;
+  // invalid_argument unless there are two or more entries summing to zero, each customer entry
+  // with a customer and each shop entry without.
+  virtual Result<std::optional<std::int64_t>> post_points(const LedgerTxn& txn) = 0;
+  virtual Result<std::optional<LedgerTxn>> points_txn(std::string_view kind,
+                                                      std::string_view cause) = 0;
+  virtual Result<std::int64_t> add_lot(const PointsLot& lot) = 0;
+  virtual Status update_lot(std::int64_t id, std::int64_t remaining, bool pending) = 0;
+  // A customer's lots with points left, oldest first.
+  virtual Result<std::vector<PointsLot>> open_lots(std::int64_t customer) = 0;
+  // The lots a transaction created.
+  virtual Result<std::vector<PointsLot>> lots_of_txn(std::int64_t txn) = 0;
+  // Lots that are due at `now`: pending ones to become available, available ones to expire.
+  virtual Result<std::vector<PointsLot>> lots_due(std::int64_t now, std::size_t limit) = 0;
+  virtual Result<PointsBalance> points_balance(std::int64_t customer) = 0;
+  // Points a customer earned (kind earn) at [from, to).
+  virtual Result<std::int64_t> points_earned(std::int64_t customer, std::int64_t from,
+                                             std::int64_t to) = 0;
+  // A customer's transactions, latest first, with ids below `before` if given.
+  virtual Result<std::vector<LedgerTxn>> points_history(std::int64_t customer, std::size_t limit,
+                                                        std::optional<std::int64_t> before) = 0;
+  virtual Result<LedgerCheck> check_points() = 0;
 };
 
 // Opens (creating if needed) the store at `location`: a file path or "sqlite:PATH" for the

@@ -128,6 +128,20 @@ class SqliteStore final : public Store {
   Status put_stored_reply(std::string_view caller, std::string_view key,
                           const StoredReply& reply) override;
   Result<std::int64_t> forget_stored_replies(std::int64_t before) override;
+  Result<std::optional<std::int64_t>> post_points(const LedgerTxn& txn) override;
+  Result<std::optional<LedgerTxn>> points_txn(std::string_view kind,
+                                              std::string_view cause) override;
+  Result<std::int64_t> add_lot(const PointsLot& lot) override;
+  Status update_lot(std::int64_t id, std::int64_t remaining, bool pending) override;
+  Result<std::vector<PointsLot>> open_lots(std::int64_t customer) override;
+  Result<std::vector<PointsLot>> lots_of_txn(std::int64_t txn) override;
+  Result<std::vector<PointsLot>> lots_due(std::int64_t now, std::size_t limit) override;
+  Result<PointsBalance> points_balance(std::int64_t customer) override;
+  Result<std::int64_t> points_earned(std::int64_t customer, std::int64_t from,
+                                     std::int64_t to) override;
+  Result<std::vector<LedgerTxn>> points_history(std::int64_t customer, std::size_t limit,
+                                                std::optional<std::int64_t> before) override;
+  Result<LedgerCheck> check_points() override;
 
   // The same figures as stats(), counted by scanning every table: for tests and checks that the
   // maintained totals are right.

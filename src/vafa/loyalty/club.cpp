@@ -1,0 +1,326 @@
+#include "vafa/loyalty/club.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace vafa::loyalty {
+
+namespace {
+
+__extension__ typedef __int128 Wide;  // products of amounts and percents
+
+LedgerEntry shop(PointsAccount account, std::int64_t points) {
+  return LedgerEntry{.account = account, .points = points};
+}
+LedgerEntry mine(PointsAccount account, std::int64_t customer, std::int64_t points) {
+  return LedgerEntry{.account = account, .customer = customer, .points = points};
+}
+
+std::int64_t day_start(std::int64_t t) { return t - ((t % 86'400) + 86'400) % 86'400; }
+
+// Splits `total` over weights in proportion, by largest remainder (exact, deterministic).
+std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<Wide>& weights) {
+  std::vector<std::int64_t> out(weights.size(), 0);
+  Wide sum = 0;
+  for (const Wide w : weights) sum += w;
+  if (sum <= 0 || total <= 0) return out;
+  std::vector<std::pair<Wide, std::size_t>> remainders;
+  std::int64_t given = 0;
+  for (std::size_t i = 0; i < weights.size(); ++i) {
+    const Wide share = weights[i] * total;
+    out[i] = static_cast<std::int64_t>(share / sum);
+    given += out[i];
+    remainders.emplace_back(share % sum, i);
+  }
+  std::ranges::sort(remainders, [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  for (std::size_t k = 0; given < total && k < remainders.size(); ++k, ++given) {
+    ++out[remainders[k].second];
+  }
+  return out;
+}
+
+}  // namespace
+
+Earning Club::points_for(
+    const Order& order, const std::function<std::string(std::string_view sku)>& category_of) const {
+  Earning earning;
+  earning.per_line.assign(order.lines.size(), 0);
+  if (!config_.enabled) return earning;
+  if (order.currency != config_.currency) {
+    earning.note = fmt::format("orders in {} earn no points (the club counts {})",
+                               order.currency.code(), config_.currency.code());
+    return earning;
+  }
+  if (order.status != OrderStatus::placed) return earning;
+  if (order.total_minor() < config_.minimum_order_minor) {
+    earning.note =
+        fmt::format("below the minimum order of {} {}",
+                    format_minor_units(config_.minimum_order_minor, config_.currency.exponent()),
+                    config_.currency.code());
+    return earning;
+  }
+  const Timestamp at = order.placed_at;
+  const auto channel = config_.channel_percent.find(order.channel);
+  const Wide channel_percent = channel == config_.channel_percent.end() ? 100 : channel->second;
+  // weight = amount x category% x channel% x campaign% (each campaign that applies multiplies).
+  std::vector<Wide> weights;
+  Wide weighted = 0;
+  Wide scale = 100 * 100;  // category and channel percents
+  std::size_t campaigns_used = 0;
+  for (const Campaign& c : config_.campaigns) {
+    if (at >= c.start && at < c.end) ++campaigns_used;
+  }
+  for (std::size_t i = 0; i < campaigns_used; ++i) scale *= 100;
+  for (const OrderLine& line : order.lines) {
+    const std::string category = category_of(line.product_sku);
+    const auto cat = config_.category_percent.find(category);
+    Wide w = std::max<std::int64_t>(line.amount_minor, 0);
+    w *= cat == config_.category_percent.end() ? 100 : cat->second;
+    w *= channel_percent;
+    for (const Campaign& c : config_.campaigns) {
+      if (!(at >= c.start && at < c.end)) continue;
+      const bool channel_ok =
+          c.channels.empty() || std::ranges::find(c.channels, order.channel) != c.channels.end();
+      const bool category_ok =
+          c.categories.empty() || std::ranges::find(c.categories, category) != c.categories.end();
+      w *= channel_ok && category_ok ? c.percent : 100;
+    }
+    weights.push_back(w);
+    weighted += w;
+  }
+  Wide points = weighted * config_.points_per_unit / (scale * config_.unit_minor);
+  if (config_.max_points_per_order > 0 && points > config_.max_points_per_order) {
+    points = config_.max_points_per_order;
+    earning.note = fmt::format("capped at {} points per order", config_.max_points_per_order);
+  }
+  earning.points = static_cast<std::int64_t>(points);
+  earning.per_line = apportion(earning.points, weights);
+  return earning;
+}
+
+Result<std::int64_t> Club::earn_for_order(Store& store, const Order& order,
+                                          std::int64_t now) const {
+  if (!config_.enabled || order.is_guest()) return 0;
+  VAFA_TRY(const auto customer, store.customer_row(order.customer_id));
+  if (!customer) return fail(ErrorCode::not_found, "no customer '{}'", order.customer_id);
+  Earning earning = points_for(order, [&store](std::string_view sku) -> std::string {
+    auto product = store.get_product(sku);
+    return product && *product ? (*product)->category : std::string();
+  });
+  const std::int64_t placed = unix_seconds(order.placed_at);
+  if (config_.max_points_per_day > 0 && earning.points > 0) {
+    VAFA_TRY(const std::int64_t today,
+             store.points_earned(*customer, day_start(placed), day_start(placed) + 86'400));
+    const std::int64_t room = std::max<std::int64_t>(config_.max_points_per_day - today, 0);
+    if (earning.points > room) {
+      earning.note = fmt::format("capped at {} points a day", config_.max_points_per_day);
+      earning.points = room;
+    }
+  }
+  if (earning.points <= 0) return 0;
+  const std::string cause = fmt::format("order:{}", order.id);
+  VAFA_TRY(const auto txn,
+           store.post_points(
+               LedgerTxn{.kind = "earn",
+                         .cause = cause,
+                         .customer = *customer,
+                         .at = placed,
+                         .note = earning.note,
+                         .entries = {shop(PointsAccount::issued, -earning.points),
+                                     mine(PointsAccount::pending, *customer, earning.points)}}));
+  if (!txn) return 0;  // earned before
+  PointsLot lot{.customer = *customer,
+                .txn = *txn,
+                .points = earning.points,
+                .remaining = earning.points,
+                .pending = true,
+                .available_at = placed + config_.pending_days * 86'400,
+                .expires_at = expiry_of(config_, placed)};
+  VAFA_TRY(lot.id, store.add_lot(lot));
+  if (lot.available_at <= now) VAFA_CHECK(status_of(run_due(store, now)));
+  return earning.points;
+}
+
+Result<std::int64_t> Club::consume(Store& store, std::int64_t customer, std::int64_t points) const {
+  VAFA_TRY(const std::vector<PointsLot> lots, store.open_lots(customer));
+  std::int64_t taken = 0;
+  for (const PointsLot& lot : lots) {
+    if (taken == points) break;
+    if (lot.pending) continue;
+    const std::int64_t take = std::min(lot.remaining, points - taken);
+    VAFA_CHECK(store.update_lot(lot.id, lot.remaining - take, false));
+    taken += take;
+  }
+  return taken;
+}
+
+Result<std::int64_t> Club::reverse_order(Store& store, std::string_view order_id,
+                                         std::int64_t now) const {
+  VAFA_TRY(const auto earned, store.points_txn("earn", fmt::format("order:{}", order_id)));
+  if (!earned || !earned->customer) return 0;
+  const std::int64_t customer = *earned->customer;
+  VAFA_TRY(const std::vector<PointsLot> lots, store.lots_of_txn(earned->id));
+  std::int64_t from_pending = 0, from_available = 0, written_off = 0;
+  std::int64_t owed = 0;  // spent points of these lots, to take from elsewhere
+  for (const PointsLot& lot : lots) {
+    if (lot.pending) {
+      from_pending += lot.remaining;
+    } else {
+      from_available += lot.remaining;
+      VAFA_TRY(const auto expired, store.points_txn("expire", fmt::format("lot:{}", lot.id)));
+      std::int64_t gone = 0;
+      if (expired) {
+        for (const LedgerEntry& e : expired->entries) {
+          if (e.account == PointsAccount::expired) gone += e.points;
+        }
+      }
+      owed += lot.points - lot.remaining - gone;  // redeemed or adjusted away
+    }
+    VAFA_CHECK(store.update_lot(lot.id, 0, lot.pending));
+  }
+  if (owed > 0) {
+    VAFA_TRY(const std::int64_t taken, consume(store, customer, owed));
+    from_available += taken;
+    owed -= taken;
+    if (config_.allow_negative) {
+      from_available += owed;
+    } else {
+      written_off = owed;
+    }
+  }
+  const std::int64_t total = from_pending + from_available;
+  if (total == 0 && written_off == 0) return 0;
+  std::vector<LedgerEntry> entries;
+  if (from_pending > 0) entries.push_back(mine(PointsAccount::pending, customer, -from_pending));
+  if (from_available > 0) {
+    entries.push_back(mine(PointsAccount::available, customer, -from_available));
+  }
+  entries.push_back(shop(PointsAccount::issued, total));
+  if (entries.size() < 2) return 0;  // only a write-off: nothing to move
+  VAFA_TRY(const auto txn,
+           store.post_points(LedgerTxn{
+               .kind = "reverse",
+               .cause = fmt::format("order:{}", order_id),
+               .customer = customer,
+               .at = now,
+               .note = written_off > 0
+                           ? fmt::format("{} points already spent were not taken back", written_off)
+                           : std::string(),
+               .entries = std::move(entries)}));
+  return txn ? total : 0;
+}
+
+Result<std::int64_t> Club::add_available(Store& store, std::int64_t customer, std::int64_t points,
+                                         std::string_view kind, std::string_view cause,
+                                         std::string note, std::int64_t now) const {
+  VAFA_TRY(const auto txn, store.post_points(LedgerTxn{
+                               .kind = std::string(kind),
+                               .cause = std::string(cause),
+                               .customer = customer,
+                               .at = now,
+                               .note = std::move(note),
+                               .entries = {shop(PointsAccount::issued, -points),
+                                           mine(PointsAccount::available, customer, points)}}));
+  if (!txn) return 0;
+  VAFA_CHECK(status_of(store.add_lot(PointsLot{.customer = customer,
+                                               .txn = *txn,
+                                               .points = points,
+                                               .remaining = points,
+                                               .pending = false,
+                                               .available_at = now,
+                                               .expires_at = expiry_of(config_, now)})));
+  return points;
+}
+
+Result<std::int64_t> Club::bonus(Store& store, std::int64_t customer, std::string_view kind,
+                                 std::string_view cause, std::int64_t now) const {
+  if (!config_.enabled) return 0;
+  const auto it = config_.bonus.find(std::string(kind));
+  if (it == config_.bonus.end() || it->second <= 0) return 0;
+  return add_available(store, customer, it->second, "bonus", cause, std::string(kind), now);
+}
+
+Result<std::int64_t> Club::adjust(Store& store, std::int64_t customer, std::int64_t points,
+                                  std::string_view reason, std::string_view cause,
+                                  std::int64_t now) const {
+  if (points == 0)
+    return fail(ErrorCode::invalid_argument, "an adjustment needs points other than 0");
+  if (points > 0) {
+    return add_available(store, customer, points, "adjust", cause, std::string(reason), now);
+  }
+  VAFA_TRY(const auto posted, store.points_txn("adjust", cause));
+  if (posted) return 0;
+  VAFA_TRY(const PointsBalance balance, store.points_balance(customer));
+  if (-points > balance.available && !config_.allow_negative) {
+    return fail(ErrorCode::conflict, "only {} points are available to take back",
+                std::max<std::int64_t>(balance.available, 0));
+  }
+  VAFA_TRY(const std::int64_t taken, consume(store, customer, -points));
+  (void)taken;  // the rest, when allowed, drives the balance below zero
+  VAFA_CHECK(status_of(
+      store.post_points(LedgerTxn{.kind = "adjust",
+                                  .cause = std::string(cause),
+                                  .customer = customer,
+                                  .at = now,
+                                  .note = std::string(reason),
+                                  .entries = {mine(PointsAccount::available, customer, points),
+                                              shop(PointsAccount::issued, -points)}})));
+  return points;
+}
+
+Result<DueSummary> Club::run_due(Store& store, std::int64_t now) const {
+  DueSummary summary;
+  for (;;) {
+    VAFA_TRY(const std::vector<PointsLot> due, store.lots_due(now, 1000));
+    if (due.empty()) break;
+    for (const PointsLot& lot : due) {
+      const std::string cause = fmt::format("lot:{}", lot.id);
+      if (lot.pending) {
+        if (lot.remaining > 0) {
+          VAFA_CHECK(status_of(store.post_points(LedgerTxn{
+              .kind = "mature",
+              .cause = cause,
+              .customer = lot.customer,
+              .at = lot.available_at,
+              .entries = {mine(PointsAccount::pending, lot.customer, -lot.remaining),
+                          mine(PointsAccount::available, lot.customer, lot.remaining)}})));
+          ++summary.matured_lots;
+          summary.matured_points += lot.remaining;
+        }
+        VAFA_CHECK(store.update_lot(lot.id, lot.remaining, false));
+      } else {
+        VAFA_CHECK(status_of(store.post_points(
+            LedgerTxn{.kind = "expire",
+                      .cause = cause,
+                      .customer = lot.customer,
+                      .at = *lot.expires_at,
+                      .entries = {mine(PointsAccount::available, lot.customer, -lot.remaining),
+                                  shop(PointsAccount::expired, lot.remaining)}})));
+        VAFA_CHECK(store.update_lot(lot.id, 0, false));
+        ++summary.expired_lots;
+        summary.expired_points += lot.remaining;
+      }
+    }
+  }
+  return summary;
+}
+
+Result<Balance> Club::balance(Store& store, std::int64_t customer, std::int64_t now) const {
+  Balance out;
+  VAFA_TRY(out.points, store.points_balance(customer));
+  if (config_.expiry == ExpiryPolicy::never) return out;
+  VAFA_TRY(const std::vector<PointsLot> lots, store.open_lots(customer));
+  const std::int64_t horizon = now + config_.notice_days * 86'400;
+  for (const PointsLot& lot : lots) {
+    if (lot.pending || !lot.expires_at || *lot.expires_at > horizon) continue;
+    out.expiring_soon += lot.remaining;
+    if (!out.next_expiry_at || *lot.expires_at < *out.next_expiry_at) {
+      out.next_expiry_at = lot.expires_at;
+    }
+  }
+  return out;
+}
+
+}  // namespace vafa::loyalty

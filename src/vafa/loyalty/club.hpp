@@ -1,0 +1,75 @@
+// The loyalty club's ledger operations (docs/loyalty.md): earning on orders (multipliers,
+// campaigns, minimum, caps), bonuses, reversal on cancellation, adjustments, pending points
+// becoming available and expiry. Every movement is a balanced transaction posted once per
+// cause, so retries and jobs run twice change nothing. Operations run inside the caller's
+// transaction (the API's writer, or the CLI's).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "vafa/domain/model.hpp"
+#include "vafa/loyalty/config.hpp"
+#include "vafa/store/store.hpp"
+
+namespace vafa::loyalty {
+
+struct Earning {
+  std::int64_t points = 0;
+  std::vector<std::int64_t> per_line;  // the points of each order line (they sum to points)
+  std::string note;                    // why fewer than the rate gives (minimum, cap, currency)
+};
+
+struct Balance {
+  PointsBalance points;
+  std::int64_t expiring_soon = 0;              // available points expiring within notice_days
+  std::optional<std::int64_t> next_expiry_at;  // when the first of them expire
+};
+
+struct DueSummary {
+  std::int64_t matured_lots = 0, matured_points = 0;
+  std::int64_t expired_lots = 0, expired_points = 0;
+};
+
+class Club {
+ public:
+  explicit Club(Config config) : config_(std::move(config)) {}
+  const Config& config() const { return config_; }
+
+  // The points an order earns before the daily cap; `category_of` maps each line's sku to
+  // its category (missing: none).
+  Earning points_for(const Order& order,
+                     const std::function<std::string(std::string_view sku)>& category_of) const;
+
+  // Posts an order's points (cause order:ID) into pending, maturing at once when the return
+  // window is already over. Returns the points (0: nothing earned, or earned before).
+  Result<std::int64_t> earn_for_order(Store& store, const Order& order, std::int64_t now) const;
+  // Reverses what an order earned (cause order:ID): pending points first, then the available
+  // ones; points already spent come from other lots, drive the balance negative
+  // (allow_negative) or are written off (noted). Returns the points taken back.
+  Result<std::int64_t> reverse_order(Store& store, std::string_view order_id,
+                                     std::int64_t now) const;
+  // A configured bonus (signup, first_order, review, referral, nps, birthday) once per cause.
+  Result<std::int64_t> bonus(Store& store, std::int64_t customer, std::string_view kind,
+                             std::string_view cause, std::int64_t now) const;
+  // A manual adjustment (positive or negative); `cause` makes it idempotent.
+  Result<std::int64_t> adjust(Store& store, std::int64_t customer, std::int64_t points,
+                              std::string_view reason, std::string_view cause,
+                              std::int64_t now) const;
+  // Pending points whose window has passed become available; expired points expire.
+  Result<DueSummary> run_due(Store& store, std::int64_t now) const;
+
+  Result<Balance> balance(Store& store, std::int64_t customer, std::int64_t now) const;
+
+ private:
+  // Takes up to `points` from the customer's available lots, oldest first; returns how many.
+  Result<std::int64_t> consume(Store& store, std::int64_t customer, std::int64_t points) const;
+  Result<std::int64_t> add_available(Store& store, std::int64_t customer, std::int64_t points,
+                                     std::string_view kind, std::string_view cause,
+                                     std::string note, std::int64_t now) const;
+  Config config_;
+};
+
+}  // namespace vafa::loyalty

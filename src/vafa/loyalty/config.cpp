@@ -1,0 +1,390 @@
+#include "vafa/loyalty/config.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "vafa/core/text.hpp"
+
+namespace vafa::loyalty {
+
+namespace {
+
+// Reads one table's keys with their types and ranges; the first problem wins, named with the
+// file, line, column and dotted key.
+class Reader {
+ public:
+  Reader(std::string_view source) : source_(source) {}
+
+  Status error_at(const toml::node& node, std::string_view key, std::string_view what) const {
+    const auto& at = node.source().begin;
+    return fail(ErrorCode::invalid_argument, "{}:{}:{}: {}: {}", source_, at.line, at.column, key,
+                what);
+  }
+
+  Status only(const toml::table& table, std::string_view prefix,
+              std::initializer_list<std::string_view> known) const {
+    for (const auto& [name, node] : table) {
+      if (std::find(known.begin(), known.end(), name.str()) == known.end()) {
+        std::string list;
+        for (const auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+        return error_at(node, fmt::format("{}.{}", prefix, name.str()),
+                        fmt::format("unknown setting (known: {})", list));
+      }
+    }
+    return {};
+  }
+
+  Result<std::optional<std::int64_t>> integer(const toml::table& table, std::string_view prefix,
+                                              std::string_view key, std::int64_t low,
+                                              std::int64_t high) const {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return std::optional<std::int64_t>();
+    const std::string name = fmt::format("{}.{}", prefix, key);
+    const auto value = node->value_exact<std::int64_t>();
+    if (!value) return std::unexpected(error_at(*node, name, "must be a whole number").error());
+    if (*value < low || *value > high) {
+      return std::unexpected(
+          error_at(*node, name, fmt::format("must be from {} to {}", low, high)).error());
+    }
+    return value;
+  }
+
+  Result<std::optional<std::string>> text(const toml::table& table, std::string_view prefix,
+                                          std::string_view key) const {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return std::optional<std::string>();
+    const auto value = node->value_exact<std::string>();
+    if (!value) {
+      return std::unexpected(
+          error_at(*node, fmt::format("{}.{}", prefix, key), "must be a string").error());
+    }
+    return value;
+  }
+
+  Result<std::optional<bool>> boolean(const toml::table& table, std::string_view prefix,
+                                      std::string_view key) const {
+    const toml::node* node = table.get(key);
+    if (node == nullptr) return std::optional<bool>();
+    const auto value = node->value_exact<bool>();
+    if (!value) {
+      return std::unexpected(
+          error_at(*node, fmt::format("{}.{}", prefix, key), "must be true or false").error());
+    }
+    return value;
+  }
+
+  // A date (TOML date or "YYYY-MM-DD" / ISO 8601 text) as a Timestamp.
+  Result<Timestamp> time(const toml::table& table, std::string_view prefix,
+                         std::string_view key) const {
+    const toml::node* node = table.get(key);
+    const std::string name = fmt::format("{}.{}", prefix, key);
+    if (node == nullptr) {
+      return fail(ErrorCode::invalid_argument, "{}: {}: is required", source_, name);
+    }
+    if (const auto d = node->value_exact<toml::date>()) {
+      return std::chrono::sys_days{std::chrono::year{d->year} / d->month / d->day};
+    }
+    if (const auto s = node->value_exact<std::string>()) {
+      if (auto t = parse_iso8601(*s)) return *t;
+    }
+    return std::unexpected(error_at(*node, name, "must be a date (2026-12-21)").error());
+  }
+
+ private:
+  std::string source_;
+};
+
+Result<std::int64_t> money_minor(std::string_view text, const Currency& currency,
+                                 std::string_view what) {
+  auto minor = parse_minor_units(text, currency.exponent());
+  if (!minor) {
+    return fail(ErrorCode::invalid_argument, "{}: '{}' is not an amount of {} ({})", what, text,
+                currency.code(), minor.error().message);
+  }
+  return *minor;
+}
+
+}  // namespace
+
+Result<Config> parse_config(std::string_view text, std::string_view source) {
+  toml::table root;
+  try {
+    root = toml::parse(text, source);
+  } catch (const toml::parse_error& e) {
+    return fail(ErrorCode::invalid_argument, "{}:{}:{}: {}", source, e.source().begin.line,
+                e.source().begin.column, e.description());
+  }
+  Config config;
+  const toml::table* table = root["loyalty"].as_table();
+  if (table == nullptr) {
+    if (root.contains("loyalty")) {
+      return fail(ErrorCode::invalid_argument, "{}: loyalty must be a table", source);
+    }
+    return config;  // no loyalty club
+  }
+  config.enabled = true;
+  const Reader r(source);
+  const std::string_view p = "loyalty";
+  VAFA_CHECK(r.only(*table, p,
+                    {"currency", "points_per_unit", "unit", "minimum_order", "max_points_per_order",
+                     "max_points_per_day", "pending_days", "allow_negative", "multipliers", "bonus",
+                     "expiry", "campaign"}));
+  VAFA_TRY(const auto currency, r.text(*table, p, "currency"));
+  if (!currency) {
+    return fail(ErrorCode::invalid_argument,
+                "{}: loyalty.currency is required (the currency whose orders earn points)", source);
+  }
+  VAFA_TRY(config.currency, Currency::parse(*currency));
+  VAFA_TRY(const auto per_unit, r.integer(*table, p, "points_per_unit", 0, 1'000'000));
+  if (per_unit) config.points_per_unit = *per_unit;
+  config.unit_minor = 1;
+  for (int i = 0; i < config.currency.exponent(); ++i) config.unit_minor *= 10;
+  VAFA_TRY(const auto unit, r.text(*table, p, "unit"));
+  if (unit) {
+    VAFA_TRY(config.unit_minor, money_minor(*unit, config.currency, "loyalty.unit"));
+    if (config.unit_minor <= 0) {
+      return fail(ErrorCode::invalid_argument, "{}: loyalty.unit must be more than zero", source);
+    }
+  }
+  VAFA_TRY(const auto minimum, r.text(*table, p, "minimum_order"));
+  if (minimum) {
+    VAFA_TRY(config.minimum_order_minor,
+             money_minor(*minimum, config.currency, "loyalty.minimum_order"));
+  }
+  VAFA_TRY(const auto per_order, r.integer(*table, p, "max_points_per_order", 0, 1'000'000'000));
+  config.max_points_per_order = per_order.value_or(0);
+  VAFA_TRY(const auto per_day, r.integer(*table, p, "max_points_per_day", 0, 1'000'000'000));
+  config.max_points_per_day = per_day.value_or(0);
+  VAFA_TRY(const auto pending, r.integer(*table, p, "pending_days", 0, 3650));
+  config.pending_days = pending.value_or(0);
+  VAFA_TRY(const auto negative, r.boolean(*table, p, "allow_negative"));
+  config.allow_negative = negative.value_or(false);
+
+  if (const toml::node* node = table->get("multipliers")) {
+    const toml::table* m = node->as_table();
+    if (m == nullptr)
+      return std::unexpected(r.error_at(*node, "loyalty.multipliers", "must be a table").error());
+    VAFA_CHECK(r.only(*m, "loyalty.multipliers", {"category", "channel"}));
+    for (const std::string_view kind : {"category", "channel"}) {
+      const toml::node* sub = m->get(kind);
+      if (sub == nullptr) continue;
+      const std::string prefix = fmt::format("loyalty.multipliers.{}", kind);
+      const toml::table* t = sub->as_table();
+      if (t == nullptr) {
+        return std::unexpected(
+            r.error_at(*sub, prefix, "must be a table of name = percent").error());
+      }
+      for (const auto& [name, value] : *t) {
+        VAFA_TRY(const auto percent, r.integer(*t, prefix, name.str(), 0, 10'000));
+        if (kind == "category") {
+          config.category_percent[std::string(name.str())] = *percent;
+        } else {
+          auto channel = parse_channel(name.str());
+          if (!channel)
+            return std::unexpected(r.error_at(value, prefix, channel.error().message).error());
+          config.channel_percent[*channel] = *percent;
+        }
+      }
+    }
+  }
+
+  if (const toml::node* node = table->get("bonus")) {
+    const toml::table* b = node->as_table();
+    if (b == nullptr)
+      return std::unexpected(r.error_at(*node, "loyalty.bonus", "must be a table").error());
+    VAFA_CHECK(r.only(*b, "loyalty.bonus",
+                      {"signup", "birthday", "first_order", "review", "referral", "nps"}));
+    for (const auto& [name, value] : *b) {
+      VAFA_TRY(const auto points, r.integer(*b, "loyalty.bonus", name.str(), 0, 1'000'000));
+      config.bonus[std::string(name.str())] = *points;
+    }
+  }
+
+  if (const toml::node* node = table->get("expiry")) {
+    const toml::table* e = node->as_table();
+    if (e == nullptr)
+      return std::unexpected(r.error_at(*node, "loyalty.expiry", "must be a table").error());
+    const std::string_view q = "loyalty.expiry";
+    VAFA_CHECK(r.only(*e, q, {"policy", "days", "period", "periods_after", "notice_days"}));
+    VAFA_TRY(const auto policy, r.text(*e, q, "policy"));
+    const std::string chosen = policy.value_or("never");
+    if (chosen == "never") {
+      config.expiry = ExpiryPolicy::never;
+    } else if (chosen == "rolling") {
+      config.expiry = ExpiryPolicy::rolling;
+    } else if (chosen == "period_end") {
+      config.expiry = ExpiryPolicy::period_end;
+    } else {
+      return std::unexpected(
+          r.error_at(*e->get("policy"), "loyalty.expiry.policy",
+                     fmt::format("'{}' is not never, rolling or period_end", chosen))
+              .error());
+    }
+    VAFA_TRY(const auto days, r.integer(*e, q, "days", 1, 36'500));
+    if (days) config.expiry_days = *days;
+    VAFA_TRY(const auto period, r.text(*e, q, "period"));
+    if (period) {
+      if (*period == "month") {
+        config.expiry_period = ExpiryPeriod::month;
+      } else if (*period == "quarter") {
+        config.expiry_period = ExpiryPeriod::quarter;
+      } else if (*period == "year") {
+        config.expiry_period = ExpiryPeriod::year;
+      } else {
+        return std::unexpected(
+            r.error_at(*e->get("period"), "loyalty.expiry.period", "must be month, quarter or year")
+                .error());
+      }
+    }
+    VAFA_TRY(const auto after, r.integer(*e, q, "periods_after", 0, 100));
+    if (after) config.expiry_periods_after = *after;
+    VAFA_TRY(const auto notice, r.integer(*e, q, "notice_days", 0, 3650));
+    if (notice) config.notice_days = *notice;
+  }
+
+  if (const toml::node* node = table->get("campaign")) {
+    const toml::array* list = node->as_array();
+    if (list == nullptr) {
+      return std::unexpected(
+          r.error_at(*node, "loyalty.campaign", "must be an array of tables ([[loyalty.campaign]])")
+              .error());
+    }
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const toml::table* c = (*list)[i].as_table();
+      const std::string q = fmt::format("loyalty.campaign[{}]", i);
+      if (c == nullptr)
+        return std::unexpected(r.error_at((*list)[i], q, "must be a table").error());
+      VAFA_CHECK(r.only(*c, q, {"name", "start", "end", "percent", "channels", "categories"}));
+      Campaign campaign;
+      VAFA_TRY(const auto name, r.text(*c, q, "name"));
+      campaign.name = name.value_or(fmt::format("campaign {}", i + 1));
+      VAFA_TRY(campaign.start, r.time(*c, q, "start"));
+      VAFA_TRY(campaign.end, r.time(*c, q, "end"));
+      if (campaign.end <= campaign.start) {
+        return std::unexpected(
+            r.error_at(*c->get("end"), q + ".end", "must be after start").error());
+      }
+      VAFA_TRY(const auto percent, r.integer(*c, q, "percent", 0, 10'000));
+      campaign.percent = percent.value_or(100);
+      for (const std::string_view key : {"channels", "categories"}) {
+        const toml::node* sub = c->get(key);
+        if (sub == nullptr) continue;
+        const toml::array* items = sub->as_array();
+        if (items == nullptr) {
+          return std::unexpected(
+              r.error_at(*sub, fmt::format("{}.{}", q, key), "must be an array of strings")
+                  .error());
+        }
+        for (const toml::node& item : *items) {
+          const auto s = item.value_exact<std::string>();
+          if (!s) {
+            return std::unexpected(
+                r.error_at(item, fmt::format("{}.{}", q, key), "must hold strings").error());
+          }
+          if (key == "categories") {
+            campaign.categories.push_back(*s);
+          } else {
+            auto channel = parse_channel(*s);
+            if (!channel) {
+              return std::unexpected(
+                  r.error_at(item, fmt::format("{}.{}", q, key), channel.error().message).error());
+            }
+            campaign.channels.push_back(*channel);
+          }
+        }
+      }
+      config.campaigns.push_back(std::move(campaign));
+    }
+  }
+  return config;
+}
+
+Result<Config> load_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(ErrorCode::not_found, "cannot open the configuration file {}", path);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!is_valid_utf8(text.str())) {
+    return fail(ErrorCode::invalid_argument, "{}: not valid UTF-8", path);
+  }
+  return parse_config(text.str(), path);
+}
+
+std::optional<std::int64_t> expiry_of(const Config& config, std::int64_t earned_at) {
+  using namespace std::chrono;
+  switch (config.expiry) {
+    case ExpiryPolicy::never: return std::nullopt;
+    case ExpiryPolicy::rolling: return earned_at + config.expiry_days * 86'400;
+    case ExpiryPolicy::period_end: break;
+  }
+  const year_month_day day{floor<days>(from_unix_seconds(earned_at))};
+  // The first day after the period `periods_after` periods later; points expire then.
+  year_month first{day.year(), day.month()};
+  switch (config.expiry_period) {
+    case ExpiryPeriod::month: first += months{config.expiry_periods_after + 1}; break;
+    case ExpiryPeriod::quarter: {
+      const unsigned quarter_start = (static_cast<unsigned>(day.month()) - 1) / 3 * 3 + 1;
+      first = year_month{day.year(), month{quarter_start}} +
+              months{3 * (config.expiry_periods_after + 1)};
+      break;
+    }
+    case ExpiryPeriod::year:
+      first = year_month{day.year() + years{config.expiry_periods_after + 1}, January};
+      break;
+  }
+  return unix_seconds(sys_days{first / 1});
+}
+
+nlohmann::ordered_json Config::to_json() const {
+  using nlohmann::ordered_json;
+  ordered_json out = {{"enabled", enabled}};
+  if (!enabled) return out;
+  out["currency"] = currency.code();
+  out["points_per_unit"] = points_per_unit;
+  out["unit"] = format_minor_units(unit_minor, currency.exponent());
+  out["minimum_order"] = format_minor_units(minimum_order_minor, currency.exponent());
+  out["max_points_per_order"] = max_points_per_order;
+  out["max_points_per_day"] = max_points_per_day;
+  out["pending_days"] = pending_days;
+  out["allow_negative"] = allow_negative;
+  ordered_json categories = ordered_json::object();
+  for (const auto& [name, percent] : category_percent) categories[name] = percent;
+  ordered_json channels = ordered_json::object();
+  for (const auto& [channel, percent] : channel_percent) {
+    channels[std::string(to_string(channel))] = percent;
+  }
+  out["multipliers"] = {{"category", categories}, {"channel", channels}};
+  ordered_json bonuses = ordered_json::object();
+  for (const auto& [name, points] : bonus) bonuses[name] = points;
+  out["bonus"] = bonuses;
+  const char* policy = expiry == ExpiryPolicy::never     ? "never"
+                       : expiry == ExpiryPolicy::rolling ? "rolling"
+                                                         : "period_end";
+  ordered_json e = {{"policy", policy}, {"notice_days", notice_days}};
+  if (expiry == ExpiryPolicy::rolling) e["days"] = expiry_days;
+  if (expiry == ExpiryPolicy::period_end) {
+    e["period"] = expiry_period == ExpiryPeriod::month     ? "month"
+                  : expiry_period == ExpiryPeriod::quarter ? "quarter"
+                                                           : "year";
+    e["periods_after"] = expiry_periods_after;
+  }
+  out["expiry"] = e;
+  ordered_json list = ordered_json::array();
+  for (const Campaign& c : campaigns) {
+    ordered_json chans = ordered_json::array();
+    for (const Channel ch : c.channels) chans.push_back(to_string(ch));
+    list.push_back({{"name", c.name},
+                    {"start", format_iso8601(c.start)},
+                    {"end", format_iso8601(c.end)},
+                    {"percent", c.percent},
+                    {"channels", chans},
+                    {"categories", c.categories}});
+  }
+  out["campaigns"] = list;
+  return out;
+}
+
+}  // namespace vafa::loyalty

@@ -1,0 +1,67 @@
+// The loyalty club's settings, from the [loyalty] table of vafa.toml (docs/loyalty.md). Every
+// value is checked when the file is read; an error names the file, line, column and key.
+// Rates and multipliers are whole numbers (points per unit, percent) so that points are exact.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "vafa/core/error.hpp"
+#include "vafa/core/money.hpp"
+#include "vafa/core/time.hpp"
+#include "vafa/domain/channel.hpp"
+
+namespace vafa::loyalty {
+
+enum class ExpiryPolicy { never, rolling, period_end };
+enum class ExpiryPeriod { month, quarter, year };
+
+// A campaign: a percent multiplier for orders placed in [start, end), optionally only on some
+// channels or categories.
+struct Campaign {
+  std::string name;
+  Timestamp start{}, end{};
+  std::int64_t percent = 100;
+  std::vector<Channel> channels;        // empty: every channel
+  std::vector<std::string> categories;  // empty: every category
+};
+
+struct Config {
+  bool enabled = false;  // false when the file has no [loyalty] table
+  Currency currency = *Currency::parse("USD");
+  // points = floor(amount / unit * points_per_unit * multiplier%): unit_minor is the amount
+  // of the currency (in minor units) that earns points_per_unit points.
+  std::int64_t points_per_unit = 1;
+  std::int64_t unit_minor = 100;
+  std::int64_t minimum_order_minor = 0;
+  std::int64_t max_points_per_order = 0;  // 0: no cap
+  std::int64_t max_points_per_day = 0;    // 0: no cap
+  std::int64_t pending_days = 0;          // return window before points can be spent
+  bool allow_negative = false;            // may a reversal drive the available balance below 0
+  std::map<std::string, std::int64_t> category_percent;
+  std::map<Channel, std::int64_t> channel_percent;
+  std::vector<Campaign> campaigns;
+  // Bonuses for events: signup, birthday, first_order, review, referral, nps.
+  std::map<std::string, std::int64_t> bonus;
+  ExpiryPolicy expiry = ExpiryPolicy::never;
+  std::int64_t expiry_days = 365;                   // rolling
+  ExpiryPeriod expiry_period = ExpiryPeriod::year;  // period_end
+  std::int64_t expiry_periods_after = 1;            // 1: the end of the next period
+  std::int64_t notice_days = 30;                    // how far ahead "expiring soon" looks
+
+  nlohmann::ordered_json to_json() const;
+};
+
+// Parses TOML text; `source` names it in errors ("vafa.toml").
+Result<Config> parse_config(std::string_view text, std::string_view source);
+Result<Config> load_config(const std::string& path);
+
+// When points earned at `earned_at` expire under `config` (nullopt: never).
+std::optional<std::int64_t> expiry_of(const Config& config, std::int64_t earned_at);
+
+}  // namespace vafa::loyalty

@@ -1,0 +1,313 @@
+// The SQLite backend's loyalty ledger (migration 0010).
+
+#include "vafa/store/sqlite/sqlite_store.hpp"
+
+namespace vafa {
+
+using sqlite::each_row;
+using sqlite::Statement;
+
+namespace {
+
+bool customer_account(PointsAccount a) {
+  return a == PointsAccount::pending || a == PointsAccount::available;
+}
+
+PointsAccount account_of(std::string_view text) {
+  if (text == "pending") return PointsAccount::pending;
+  if (text == "available") return PointsAccount::available;
+  if (text == "redeemed") return PointsAccount::redeemed;
+  if (text == "expired") return PointsAccount::expired;
+  return PointsAccount::issued;
+}
+
+constexpr const char* kLotColumns =
+    "id, customer, txn, points, remaining, state, available_at, expires_at";
+
+PointsLot lot_of(Statement& r) {
+  return PointsLot{.id = r.column_int(0),
+                   .customer = r.column_int(1),
+                   .txn = r.column_int(2),
+                   .points = r.column_int(3),
+                   .remaining = r.column_int(4),
+                   .pending = r.column_text(5) == "pending",
+                   .available_at = r.column_int(6),
+                   .expires_at = r.column_optional_int(7)};
+}
+
+Status validate(const LedgerTxn& txn) {
+  if (txn.kind.empty() || txn.cause.empty()) {
+    return fail(ErrorCode::invalid_argument, "a points transaction needs a kind and a cause");
+  }
+  if (txn.entries.size() < 2) {
+    return fail(ErrorCode::invalid_argument, "points transaction {}:{} has fewer than two entries",
+                txn.kind, txn.cause);
+  }
+  std::int64_t sum = 0;
+  for (const LedgerEntry& e : txn.entries) {
+    if (customer_account(e.account) != e.customer.has_value()) {
+      return fail(ErrorCode::invalid_argument, "points entry on '{}' {} a customer",
+                  to_string(e.account), e.customer ? "must not have" : "needs");
+    }
+    if (__builtin_add_overflow(sum, e.points, &sum)) {
+      return fail(ErrorCode::invalid_argument, "points transaction {}:{} overflows", txn.kind,
+                  txn.cause);
+    }
+  }
+  if (sum != 0) {
+    return fail(ErrorCode::invalid_argument,
+                "points transaction {}:{} does not balance: its entries sum to {}", txn.kind,
+                txn.cause, sum);
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<std::optional<std::int64_t>> SqliteStore::post_points(const LedgerTxn& txn) {
+  VAFA_CHECK(validate(txn));
+  VAFA_TRY(Statement * insert_txn,
+           cached("INSERT INTO loyalty_txns(kind, cause, customer, at, note)"
+                  " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(kind, cause) DO NOTHING"));
+  VAFA_TRY(Statement * insert_entry,
+           cached("INSERT INTO loyalty_entries(txn, account, customer, points)"
+                  " VALUES(?1, ?2, ?3, ?4)"));
+  VAFA_TRY(Statement * balance,
+           cached("INSERT INTO loyalty_balances(customer, pending, available, earned, redeemed,"
+                  " expired) VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(customer) DO UPDATE SET"
+                  " pending = pending + ?2, available = available + ?3, earned = earned + ?4,"
+                  " redeemed = redeemed + ?5, expired = expired + ?6"));
+  std::optional<std::int64_t> id;
+  const Status posted = in_transaction([&]() -> Status {
+    VAFA_CHECK(insert_txn->bind(1, std::string_view(txn.kind))
+                   .bind(2, std::string_view(txn.cause))
+                   .bind(3, txn.customer)
+                   .bind(4, txn.at)
+                   .bind(5, std::string_view(txn.note))
+                   .run());
+    if (sqlite3_changes(db_) == 0) return {};  // posted before
+    id = sqlite3_last_insert_rowid(db_);
+    for (const LedgerEntry& e : txn.entries) {
+      VAFA_CHECK(insert_entry->bind(1, *id)
+                     .bind(2, to_string(e.account))
+                     .bind(3, e.customer)
+                     .bind(4, e.points)
+                     .run());
+      if (!e.customer) continue;
+      const bool pending = e.account == PointsAccount::pending;
+      const bool earning = txn.kind == "earn" || txn.kind == "bonus" || txn.kind == "reverse";
+      VAFA_CHECK(balance->bind(1, *e.customer)
+                     .bind(2, pending ? e.points : 0)
+                     .bind(3, pending ? 0 : e.points)
+                     .bind(4, earning ? e.points : 0)
+                     .bind(5, txn.kind == "redeem" ? -e.points : 0)
+                     .bind(6, txn.kind == "expire" ? -e.points : 0)
+                     .run());
+    }
+    return {};
+  });
+  if (!posted) return std::unexpected(posted.error());
+  return id;
+}
+
+Result<std::optional<LedgerTxn>> SqliteStore::points_txn(std::string_view kind,
+                                                         std::string_view cause) {
+  VAFA_TRY(Statement * q, cached("SELECT t.id, t.customer, t.at, t.note, e.account, e.customer,"
+                                 " e.points FROM loyalty_txns t JOIN loyalty_entries e"
+                                 " ON e.txn = t.id WHERE t.kind = ?1 AND t.cause = ?2"));
+  q->bind(1, kind).bind(2, cause);
+  std::optional<LedgerTxn> txn;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    if (!txn) {
+      txn = LedgerTxn{.id = r.column_int(0),
+                      .kind = std::string(kind),
+                      .cause = std::string(cause),
+                      .customer = r.column_optional_int(1),
+                      .at = r.column_int(2),
+                      .note = std::string(r.column_text(3))};
+    }
+    txn->entries.push_back(LedgerEntry{.account = account_of(r.column_text(4)),
+                                       .customer = r.column_optional_int(5),
+                                       .points = r.column_int(6)});
+    return {};
+  }));
+  return txn;
+}
+
+Result<std::int64_t> SqliteStore::add_lot(const PointsLot& lot) {
+  VAFA_TRY(Statement * q, cached("INSERT INTO loyalty_lots(customer, txn, points, remaining,"
+                                 " state, available_at, expires_at)"
+                                 " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
+  std::int64_t id = 0;
+  const Status added = in_transaction([&]() -> Status {
+    VAFA_CHECK(q->bind(1, lot.customer)
+                   .bind(2, lot.txn)
+                   .bind(3, lot.points)
+                   .bind(4, lot.remaining)
+                   .bind(5, std::string_view(lot.pending ? "pending" : "available"))
+                   .bind(6, lot.available_at)
+                   .bind(7, lot.expires_at)
+                   .run());
+    id = sqlite3_last_insert_rowid(db_);
+    return {};
+  });
+  if (!added) return std::unexpected(added.error());
+  return id;
+}
+
+Status SqliteStore::update_lot(std::int64_t id, std::int64_t remaining, bool pending) {
+  VAFA_TRY(Statement * q,
+           cached("UPDATE loyalty_lots SET remaining = ?2, state = ?3 WHERE id = ?1"));
+  return in_transaction([&]() -> Status {
+    VAFA_CHECK(q->bind(1, id)
+                   .bind(2, remaining)
+                   .bind(3, std::string_view(pending ? "pending" : "available"))
+                   .run());
+    if (sqlite3_changes(db_) == 0) return fail(ErrorCode::not_found, "no points lot {}", id);
+    return {};
+  });
+}
+
+Result<std::vector<PointsLot>> SqliteStore::open_lots(std::int64_t customer) {
+  static const std::string sql = std::string("SELECT ") + kLotColumns +
+                                 " FROM loyalty_lots WHERE customer = ?1 AND remaining > 0"
+                                 " ORDER BY id";
+  VAFA_TRY(Statement * q, cached(sql.c_str()));
+  q->bind(1, customer);
+  std::vector<PointsLot> lots;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    lots.push_back(lot_of(r));
+    return {};
+  }));
+  return lots;
+}
+
+Result<std::vector<PointsLot>> SqliteStore::lots_of_txn(std::int64_t txn) {
+  static const std::string sql =
+      std::string("SELECT ") + kLotColumns + " FROM loyalty_lots WHERE txn = ?1 ORDER BY id";
+  VAFA_TRY(Statement * q, cached(sql.c_str()));
+  q->bind(1, txn);
+  std::vector<PointsLot> lots;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    lots.push_back(lot_of(r));
+    return {};
+  }));
+  return lots;
+}
+
+Result<std::vector<PointsLot>> SqliteStore::lots_due(std::int64_t now, std::size_t limit) {
+  static const std::string sql =
+      std::string("SELECT ") + kLotColumns +
+      " FROM (SELECT * FROM loyalty_lots"
+      " WHERE state = 'pending' AND available_at <= ?1 UNION ALL SELECT * FROM loyalty_lots"
+      " WHERE state = 'available' AND remaining > 0 AND expires_at IS NOT NULL"
+      " AND expires_at <= ?1) ORDER BY id LIMIT ?2";
+  VAFA_TRY(Statement * q, cached(sql.c_str()));
+  q->bind(1, now).bind(2, static_cast<std::int64_t>(limit));
+  std::vector<PointsLot> lots;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    lots.push_back(lot_of(r));
+    return {};
+  }));
+  return lots;
+}
+
+Result<PointsBalance> SqliteStore::points_balance(std::int64_t customer) {
+  VAFA_TRY(Statement * q, cached("SELECT pending, available, earned, redeemed, expired"
+                                 " FROM loyalty_balances WHERE customer = ?1"));
+  q->bind(1, customer);
+  PointsBalance balance{.customer = customer};
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    balance.pending = r.column_int(0);
+    balance.available = r.column_int(1);
+    balance.earned = r.column_int(2);
+    balance.redeemed = r.column_int(3);
+    balance.expired = r.column_int(4);
+    return {};
+  }));
+  return balance;
+}
+
+Result<std::int64_t> SqliteStore::points_earned(std::int64_t customer, std::int64_t from,
+                                                std::int64_t to) {
+  VAFA_TRY(Statement * q, cached("SELECT COALESCE(SUM(e.points), 0) FROM loyalty_txns t"
+                                 " JOIN loyalty_entries e ON e.txn = t.id"
+                                 " WHERE t.customer = ?1 AND t.kind = 'earn' AND t.at >= ?2"
+                                 " AND t.at < ?3 AND e.customer IS NOT NULL"));
+  q->bind(1, customer).bind(2, from).bind(3, to);
+  std::int64_t sum = 0;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    sum = r.column_int(0);
+    return {};
+  }));
+  return sum;
+}
+
+Result<std::vector<LedgerTxn>> SqliteStore::points_history(std::int64_t customer, std::size_t limit,
+                                                           std::optional<std::int64_t> before) {
+  VAFA_TRY(Statement * q,
+           cached("SELECT t.id, t.kind, t.cause, t.at, t.note, e.account, e.customer, e.points"
+                  " FROM (SELECT * FROM loyalty_txns WHERE customer = ?1 AND id < ?2"
+                  " ORDER BY id DESC LIMIT ?3) t JOIN loyalty_entries e ON e.txn = t.id"
+                  " ORDER BY t.id DESC, e.rowid"));
+  q->bind(1, customer)
+      .bind(2, before.value_or(std::numeric_limits<std::int64_t>::max()))
+      .bind(3, static_cast<std::int64_t>(limit));
+  std::vector<LedgerTxn> txns;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    if (txns.empty() || txns.back().id != r.column_int(0)) {
+      txns.push_back(LedgerTxn{.id = r.column_int(0),
+                               .kind = std::string(r.column_text(1)),
+                               .cause = std::string(r.column_text(2)),
+                               .customer = customer,
+                               .at = r.column_int(3),
+                               .note = std::string(r.column_text(4))});
+    }
+    txns.back().entries.push_back(LedgerEntry{.account = account_of(r.column_text(5)),
+                                              .customer = r.column_optional_int(6),
+                                              .points = r.column_int(7)});
+    return {};
+  }));
+  return txns;
+}
+
+Result<LedgerCheck> SqliteStore::check_points() {
+  LedgerCheck check;
+  auto one = [&](const char* sql, std::int64_t& out) -> Status {
+    VAFA_TRY(Statement * q, cached(sql));
+    return each_row(*q, [&](Statement& r) -> Status {
+      out = r.column_int(0);
+      return {};
+    });
+  };
+  VAFA_CHECK(one("SELECT COUNT(*) FROM loyalty_txns", check.txns));
+  VAFA_CHECK(one("SELECT COUNT(*) FROM loyalty_entries", check.entries));
+  VAFA_CHECK(one("SELECT COALESCE(SUM(points), 0) FROM loyalty_entries", check.total));
+  VAFA_CHECK(
+      one("SELECT COUNT(*) FROM (SELECT txn FROM loyalty_entries GROUP BY txn"
+          " HAVING SUM(points) <> 0 OR COUNT(*) < 2)",
+          check.unbalanced_txns));
+  VAFA_CHECK(
+      one("WITH sums AS (SELECT customer,"
+          " SUM(CASE WHEN account = 'pending' THEN points ELSE 0 END) AS pending,"
+          " SUM(CASE WHEN account = 'available' THEN points ELSE 0 END) AS available"
+          " FROM loyalty_entries WHERE customer IS NOT NULL GROUP BY customer)"
+          " SELECT COUNT(*) FROM sums FULL OUTER JOIN loyalty_balances b"
+          " ON b.customer = sums.customer"
+          " WHERE COALESCE(sums.pending, 0) <> COALESCE(b.pending, 0)"
+          " OR COALESCE(sums.available, 0) <> COALESCE(b.available, 0)",
+          check.wrong_balances));
+  VAFA_CHECK(
+      one("WITH lots AS (SELECT customer,"
+          " SUM(CASE WHEN state = 'pending' THEN remaining ELSE 0 END) AS pending,"
+          " SUM(CASE WHEN state = 'available' THEN remaining ELSE 0 END) AS available"
+          " FROM loyalty_lots GROUP BY customer)"
+          " SELECT COUNT(*) FROM loyalty_balances b LEFT JOIN lots"
+          " ON lots.customer = b.customer"
+          " WHERE COALESCE(lots.pending, 0) <> b.pending"
+          " OR COALESCE(lots.available, 0) <> MAX(b.available, 0)",
+          check.lots_not_matching));
+  return check;
+}
+
+}  // namespace vafa
