@@ -47,10 +47,12 @@ struct Server::Impl {
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
   std::optional<asio::signal_set> signals;
   asio::steady_timer grace{ioc};
+  asio::steady_timer maintenance{ioc};
 
   Impl(ServerOptions o, const Service& s) : options(std::move(o)), service(s) {}
   void accept();
   void begin_stop();
+  void maintain();
   Reply builtin(const Request& request, bool& handled);
 };
 
@@ -280,9 +282,25 @@ void Server::Impl::accept() {
   });
 }
 
+// Runs the service's periodic job through the writer now and every maintenance_interval.
+void Server::Impl::maintain() {
+  if (stopping) return;
+  if (std::optional<WriteJob> job = service.maintenance()) {
+    writer->submit(std::move(*job), [](Reply reply) {
+      if (reply.status >= 500)
+        fmt::print(stderr, "vafa serve: maintenance failed: {}\n", reply.body);
+    });
+  }
+  maintenance.expires_after(options.maintenance_interval);
+  maintenance.async_wait([this](beast::error_code ec) {
+    if (!ec) maintain();
+  });
+}
+
 void Server::Impl::begin_stop() {
   if (stopping.exchange(true)) return;
   beast::error_code ignored;
+  maintenance.cancel();
   acceptor.close(ignored);
   if (signals) signals->cancel(ignored);
   std::vector<std::shared_ptr<Session>> live;
@@ -353,6 +371,7 @@ void Server::run(bool signals) {
     });
   }
   s.accept();
+  asio::post(s.ioc, [&s] { s.maintain(); });
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < s.options.threads; ++i) {
     threads.emplace_back([&s, i] {

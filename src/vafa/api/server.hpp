@@ -25,6 +25,7 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60'000};     // between requests on a kept-alive connection
   std::chrono::milliseconds shutdown_grace{10'000};   // then connections still open are cut
   std::size_t max_batch = 512;                        // write requests per transaction
+  std::chrono::milliseconds maintenance_interval{60'000};  // pending points, expiry
 };
 
 using StoreFactory = std::function<Result<std::unique_ptr<Store>>()>;

@@ -71,12 +71,13 @@ Step find_customer(const Service&, Call& call) {
   return json_reply(200, to_json(*customer));
 }
 
-Step create_customer(const Service&, Call& call) {
+Step create_customer(const Service& service, Call& call) {
   auto body = parse_json_body(call.request);
   if (!body) return body.error();
   auto customer = customer_from_json(*body, call.mapping);
   if (!customer) return invalid_fields(customer.error());
-  return WriteJob([customer = std::move(*customer)](Store& store) -> Result<Reply> {
+  const std::int64_t now = unix_seconds(call.mapping.now);
+  return WriteJob([customer = std::move(*customer), &service, now](Store& store) -> Result<Reply> {
     VAFA_TRY(const auto existing, store.get_customer(customer.id));
     if (existing) {
       return fail(ErrorCode::conflict, "customer '{}' exists; PATCH {} to change it", customer.id,
@@ -84,7 +85,13 @@ Step create_customer(const Service&, Call& call) {
     }
     VAFA_CHECK(store.upsert_customer(customer));
     VAFA_TRY(const Customer stored, need(store.get_customer(customer.id), "customer", customer.id));
-    return created(to_json(stored), customer_location(stored.id));
+    VAFA_TRY(const std::int64_t row,
+             need(store.customer_row(customer.id), "customer", customer.id));
+    VAFA_TRY(const std::int64_t bonus,
+             service.club().bonus(store, row, "signup", "signup:" + customer.id, now));
+    Json out = to_json(stored);
+    if (service.club().config().enabled) out["loyalty"] = {{"points", bonus}};
+    return created(out, customer_location(stored.id));
   });
 }
 
@@ -139,7 +146,8 @@ Step create_order(const Service& service, Call& call) {
   auto order = order_from_json(*body, call.mapping);
   if (!order) return invalid_fields(order.error());
   const std::int64_t run = service.options().import_run;
-  return WriteJob([order = std::move(*order), run](Store& store) -> Result<Reply> {
+  const std::int64_t now = unix_seconds(call.mapping.now);
+  return WriteJob([order = std::move(*order), run, &service, now](Store& store) -> Result<Reply> {
     VAFA_TRY(const auto existing, store.get_order(order.id));
     if (existing) {
       return fail(ErrorCode::conflict,
@@ -153,7 +161,17 @@ Step create_order(const Service& service, Call& call) {
       }
     }
     VAFA_CHECK(store.put_order(order, run));
-    return created(to_json(order), order_location(order.id));
+    Json out = to_json(order);
+    const loyalty::Club& club = service.club();
+    if (club.config().enabled && !order.is_guest()) {
+      VAFA_TRY(const std::int64_t points, club.earn_for_order(store, order, now));
+      VAFA_TRY(const std::int64_t row,
+               need(store.customer_row(order.customer_id), "customer", order.customer_id));
+      VAFA_TRY(const std::int64_t bonus,
+               club.bonus(store, row, "first_order", "first_order:" + order.customer_id, now));
+      out["loyalty"] = {{"points", points}, {"bonus", bonus}};
+    }
+    return created(out, order_location(order.id));
   });
 }
 
@@ -163,37 +181,172 @@ Step get_order(const Service&, Call& call) {
   return json_reply(200, to_json(*order));
 }
 
-Step cancel_order(const Service&, Call& call) {
+Step cancel_order(const Service& service, Call& call) {
   if (!call.request.body.empty() && trim(call.request.body) != "{}") {
     return problem(400, "cancel takes no body");
   }
-  return WriteJob([id = call.params[0]](Store& store) -> Result<Reply> {
+  const std::int64_t now = unix_seconds(call.mapping.now);
+  return WriteJob([id = call.params[0], &service, now](Store& store) -> Result<Reply> {
     VAFA_TRY(const Order order, need(store.get_order(id), "order", id));
     if (order.status == OrderStatus::returned) {
       return fail(ErrorCode::conflict, "order '{}' is a return and cannot be cancelled", id);
     }
     VAFA_CHECK(store.set_order_status(id, OrderStatus::cancelled));
     VAFA_TRY(const Order stored, need(store.get_order(id), "order", id));
-    return json_reply(200, to_json(stored));
+    Json out = to_json(stored);
+    if (service.club().config().enabled) {
+      VAFA_TRY(const std::int64_t back, service.club().reverse_order(store, id, now));
+      out["loyalty"] = {{"points_reversed", back}};
+    }
+    return json_reply(200, out);
   });
 }
 
 // ---- events ---------------------------------------------------------------------------------
 
-Step create_event(const Service&, Call& call) {
+Step create_event(const Service& service, Call& call) {
   auto body = parse_json_body(call.request);
   if (!body) return body.error();
   auto event = event_from_json(*body, call.mapping);
   if (!event) return invalid_fields(event.error());
-  return WriteJob([event = std::move(*event)](Store& store) -> Result<Reply> {
+  const std::int64_t now = unix_seconds(call.mapping.now);
+  return WriteJob([event = std::move(*event), &service, now](Store& store) -> Result<Reply> {
     VAFA_TRY(const auto customer, store.customer_row(event.customer_id));
     if (!customer) {
       return fail(ErrorCode::not_found, "no customer '{}'; create it with POST {}/customers",
                   event.customer_id, kBase);
     }
     VAFA_CHECK(store.put_event(event));
-    return json_reply(201, to_json(event));
+    Json out = to_json(event);
+    if (service.club().config().enabled &&
+        (event.type == "review" || event.type == "nps" || event.type == "referral")) {
+      VAFA_TRY(const std::int64_t bonus,
+               service.club().bonus(store, *customer, event.type, "event:" + event.id, now));
+      out["loyalty"] = {{"points", bonus}};
+    }
+    return json_reply(201, out);
   });
+}
+
+// ---- the loyalty club ----------------------------------------------------------------------
+
+std::optional<Reply> need_club(const Service& service) {
+  if (service.club().config().enabled) return std::nullopt;
+  return problem(409,
+                 "the loyalty club is not configured: add a [loyalty] table to vafa.toml "
+                 "and start the server with --config (docs/loyalty.md)");
+}
+
+Json time_json(std::optional<std::int64_t> t) {
+  return t ? Json(format_iso8601(from_unix_seconds(*t))) : Json(nullptr);
+}
+
+Step points_balance(const Service& service, Call& call) {
+  if (auto off = need_club(service)) return *off;
+  auto customer = need(call.store.customer_row(call.params[0]), "customer", call.params[0]);
+  if (!customer) return from(customer.error());
+  auto balance = service.club().balance(call.store, *customer, unix_seconds(call.mapping.now));
+  if (!balance) return from(balance.error());
+  const PointsBalance& b = balance->points;
+  return json_reply(200, {{"customer_id", call.params[0]},
+                          {"available", b.available},
+                          {"pending", b.pending},
+                          {"earned", b.earned},
+                          {"redeemed", b.redeemed},
+                          {"expired", b.expired},
+                          {"expiring_soon", balance->expiring_soon},
+                          {"next_expiry_at", time_json(balance->next_expiry_at)}});
+}
+
+Step points_history(const Service& service, Call& call) {
+  if (auto off = need_club(service)) return *off;
+  const std::int64_t limit = limit_of(call.target, 50, 500);
+  if (limit < 0) return problem(400, "limit must be a whole number from 1 to 500");
+  std::optional<std::int64_t> before;
+  if (const std::string* text = call.target.param("before")) {
+    std::int64_t value = 0;
+    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (ec != std::errc() || end != text->data() + text->size()) {
+      return problem(400, "before must be a transaction id from an earlier page");
+    }
+    before = value;
+  }
+  auto customer = need(call.store.customer_row(call.params[0]), "customer", call.params[0]);
+  if (!customer) return from(customer.error());
+  auto txns = call.store.points_history(*customer, static_cast<std::size_t>(limit), before);
+  if (!txns) return from(txns.error());
+  Json items = Json::array();
+  for (const LedgerTxn& t : *txns) {
+    Json entries = Json::array();
+    std::int64_t change = 0;
+    for (const LedgerEntry& e : t.entries) {
+      entries.push_back({{"account", to_string(e.account)}, {"points", e.points}});
+      if (e.account == PointsAccount::available) change += e.points;
+    }
+    items.push_back({{"id", t.id},
+                     {"kind", t.kind},
+                     {"cause", t.cause},
+                     {"at", format_iso8601(from_unix_seconds(t.at))},
+                     {"note", t.note},
+                     {"available_change", change},
+                     {"entries", std::move(entries)}});
+  }
+  Json out = {{"items", items}};
+  out["next_before"] =
+      static_cast<std::int64_t>(txns->size()) == limit ? Json(txns->back().id) : Json(nullptr);
+  return json_reply(200, out);
+}
+
+Step adjust_points(const Service& service, Call& call) {
+  if (auto off = need_club(service)) return *off;
+  if (call.request.idempotency_key.empty()) {
+    return problem(400, "an adjustment needs an Idempotency-Key (it names the adjustment)");
+  }
+  auto body = parse_json_body(call.request);
+  if (!body) return body.error();
+  FieldErrors errors;
+  std::int64_t points = 0;
+  std::string reason;
+  if (!body->is_object()) {
+    errors.push_back({"", "the body must be an object {points, reason}"});
+  } else {
+    const auto p = body->find("points");
+    if (p == body->end() || !p->is_number_integer() || p->get<std::int64_t>() == 0 ||
+        std::abs(p->get<std::int64_t>()) > 100'000'000) {
+      errors.push_back({"/points", "must be a whole number other than 0 (at most 100000000)"});
+    } else {
+      points = p->get<std::int64_t>();
+    }
+    const auto r = body->find("reason");
+    if (r == body->end() || !r->is_string() || r->get<std::string>().empty() ||
+        r->get<std::string>().size() > 500 || !is_valid_utf8(r->get<std::string>())) {
+      errors.push_back({"/reason", "must say why, in 1 to 500 bytes"});
+    } else {
+      reason = r->get<std::string>();
+    }
+    for (const auto& [key, value] : body->items()) {
+      if (key != "points" && key != "reason") errors.push_back({"/" + key, "is not a known field"});
+    }
+  }
+  if (!errors.empty()) return invalid_fields(errors);
+  const std::int64_t now = unix_seconds(call.mapping.now);
+  std::string cause = fmt::format("adjust:{}:{}", call.caller.name, call.request.idempotency_key);
+  reason = fmt::format("{} (by {})", reason, call.caller.name);
+  return WriteJob(
+      [id = call.params[0], points, reason, cause, now, &service](Store& store) -> Result<Reply> {
+        VAFA_TRY(const std::int64_t row, need(store.customer_row(id), "customer", id));
+        VAFA_TRY(const std::int64_t moved,
+                 service.club().adjust(store, row, points, reason, cause, now));
+        VAFA_TRY(const PointsBalance b, store.points_balance(row));
+        return json_reply(201, {{"customer_id", id},
+                                {"points", moved},
+                                {"available", b.available},
+                                {"pending", b.pending}});
+      });
+}
+
+Step loyalty_config(const Service& service, Call&) {
+  return json_reply(200, Json::parse(service.club().config().to_json().dump()));
 }
 
 // ---- what other layers computed -------------------------------------------------------------
@@ -245,6 +398,14 @@ const std::array kRoutes = {
     Route{"POST", "/api/v1/orders/{id}/cancel", Role::writer, true, &cancel_order,
           "cancel an order"},
     Route{"POST", "/api/v1/events", Role::writer, true, &create_event, "record an event"},
+    Route{"GET", "/api/v1/customers/{id}/points", Role::reader, false, &points_balance,
+          "a customer's points"},
+    Route{"GET", "/api/v1/customers/{id}/points/history", Role::reader, false, &points_history,
+          "a customer's points movements"},
+    Route{"POST", "/api/v1/customers/{id}/points/adjustments", Role::admin, true, &adjust_points,
+          "adjust a customer's points"},
+    Route{"GET", "/api/v1/loyalty/config", Role::reader, false, &loyalty_config,
+          "the loyalty club's settings"},
     Route{"GET", "/api/v1/segments", Role::reader, false, &list_segments, "list segments"},
     Route{"GET", "/api/v1/keys", Role::admin, false, &list_keys, "list API keys"},
 };
@@ -334,6 +495,16 @@ Step Service::handle(Store& store, const Request& request, std::string_view* rou
                       std::move(fingerprint), unix_seconds(clock_.now()));
   }
   return step;
+}
+
+std::optional<WriteJob> Service::maintenance() const {
+  if (!club().config().enabled) return std::nullopt;
+  const std::int64_t now = unix_seconds(clock_.now());
+  return WriteJob([this, now](Store& store) -> Result<Reply> {
+    VAFA_TRY(const loyalty::DueSummary due, club().run_due(store, now));
+    return json_reply(
+        200, {{"matured_points", due.matured_points}, {"expired_points", due.expired_points}});
+  });
 }
 
 WriteJob idempotent(WriteJob job, std::string caller, std::string key, std::string fingerprint,

@@ -10,6 +10,8 @@
 #pragma once
 
 #include <functional>
+#include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -19,6 +21,7 @@
 #include "vafa/api/json_mapping.hpp"
 #include "vafa/api/keys.hpp"
 #include "vafa/core/clock.hpp"
+#include "vafa/loyalty/club.hpp"
 #include "vafa/store/store.hpp"
 
 namespace vafa::api {
@@ -32,6 +35,9 @@ using Step = std::variant<Reply, WriteJob>;
 struct ServiceOptions {
   std::string calling_code;     // for phone numbers without a country prefix
   std::int64_t import_run = 0;  // the run that API orders are written under (Store::start_import)
+  // The loyalty club (from vafa.toml); disabled when the file has no [loyalty] table.
+  std::shared_ptr<const loyalty::Club> club =
+      std::make_shared<const loyalty::Club>(loyalty::Config{});
 };
 
 class Service;
@@ -66,6 +72,10 @@ class Service {
   Step handle(Store& store, const Request& request, std::string_view* route_name = nullptr) const;
 
   const ServiceOptions& options() const { return options_; }
+  const loyalty::Club& club() const { return *options_.club; }
+  // The periodic job (pending points becoming available, expiry), or nullopt when there is
+  // nothing to run. The server runs it through the writer every minute.
+  std::optional<WriteJob> maintenance() const;
   Timestamp now() const { return clock_.now(); }
 
  private:

@@ -20,6 +20,7 @@ struct ServeFlags {
   double request_timeout = 10;
   double idle_timeout = 60;
   std::string calling_code;
+  std::string config;
 };
 
 Result<std::pair<std::string, unsigned short>> parse_listen(std::string_view text) {
@@ -53,6 +54,12 @@ int run_serve(const ServeFlags& f, const Context& context) {
     return report(Error{ErrorCode::invalid_argument,
                         "--calling-code: give the digits of a country calling code, e.g. 98"});
   }
+  auto club = std::make_shared<const loyalty::Club>(loyalty::Config{});
+  if (!f.config.empty()) {
+    auto config = loyalty::load_config(f.config);
+    if (!config) return report(config.error());
+    club = std::make_shared<const loyalty::Club>(std::move(*config));
+  }
   auto store = context.open_store();
   if (!store) return report(store.error());
   const SystemClock clock;
@@ -65,7 +72,7 @@ int run_serve(const ServeFlags& f, const Context& context) {
     return report(forgotten.error());
   }
   const api::Service service(
-      api::ServiceOptions{.calling_code = f.calling_code, .import_run = *run}, clock);
+      api::ServiceOptions{.calling_code = f.calling_code, .import_run = *run, .club = club}, clock);
   api::ServerOptions options{.address = listen->first,
                              .port = listen->second,
                              .threads = f.threads,
@@ -78,8 +85,10 @@ int run_serve(const ServeFlags& f, const Context& context) {
   if (!server) return report(server.error());
   const std::string host =
       listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first;
-  fmt::print("vafa serve: listening on http://{}:{} ({}); stop with Ctrl-C or SIGTERM\n", host,
-             (*server)->port(), (*store)->describe());
+  fmt::print(
+      "vafa serve: listening on http://{}:{} ({}, loyalty club {}); stop with Ctrl-C or "
+      "SIGTERM\n",
+      host, (*server)->port(), (*store)->describe(), club->config().enabled ? "on" : "off");
   std::fflush(stdout);
   (*server)->run(/*signals=*/true);
   server->reset();
@@ -118,6 +127,10 @@ void add_serve_command(CLI::App& app, const Context& context, Runner& runner) {
   cmd->add_option("--calling-code", f->calling_code,
                   "Country calling code for phone numbers without one (98 for Iran, 374 for "
                   "Armenia)");
+  cmd->add_option("--config", f->config,
+                  "vafa.toml with the loyalty club's settings (docs/loyalty.md); without it the "
+                  "club is off")
+      ->check(CLI::ExistingFile);
   cmd->callback(
       [f, &context, &runner] { runner = [f, &context] { return run_serve(*f, context); }; });
 }

@@ -1,0 +1,231 @@
+// vafa loyalty balance|history|adjust|expire|check|config: the operator's view of the loyalty
+// club (docs/loyalty.md), the same operations as the HTTP API.
+#include <fmt/core.h>
+#include <sodium.h>
+
+#include "vafa/cli/command.hpp"
+#include "vafa/loyalty/club.hpp"
+
+namespace vafa::cli {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+struct Flags {
+  std::string config = "vafa.toml";
+  std::string customer;
+  std::int64_t points = 0;
+  std::string reason;
+  std::string id;
+  std::string at;
+  std::size_t limit = 50;
+  Format format = Format::table;
+};
+
+Result<loyalty::Club> club_of(const Flags& f) {
+  VAFA_TRY(loyalty::Config config, loyalty::load_config(f.config));
+  if (!config.enabled) {
+    return fail(ErrorCode::invalid_argument,
+                "{} has no [loyalty] table; the club is off (docs/loyalty.md)", f.config);
+  }
+  return loyalty::Club(std::move(config));
+}
+
+Result<std::int64_t> customer_of(Store& store, const std::string& id) {
+  VAFA_TRY(const auto row, store.customer_row(id));
+  if (!row) return fail(ErrorCode::not_found, "no customer '{}'", id);
+  return *row;
+}
+
+std::string when(std::optional<std::int64_t> t) {
+  return t ? format_iso8601(from_unix_seconds(*t)) : std::string();
+}
+
+int run_balance(const Flags& f, const Context& context) {
+  auto club = club_of(f);
+  if (!club) return report(club.error());
+  auto store = context.open_store();
+  if (!store) return report(store.error());
+  auto row = customer_of(**store, f.customer);
+  if (!row) return report(row.error());
+  auto balance = club->balance(**store, *row, clock_now());
+  if (!balance) return report(balance.error());
+  const PointsBalance& b = balance->points;
+  print_rows({ordered_json{{"customer", f.customer},
+                           {"available", b.available},
+                           {"pending", b.pending},
+                           {"earned", b.earned},
+                           {"redeemed", b.redeemed},
+                           {"expired", b.expired},
+                           {"expiring_soon", balance->expiring_soon},
+                           {"next_expiry_at", when(balance->next_expiry_at)}}},
+             f.format);
+  return kOk;
+}
+
+int run_history(const Flags& f, const Context& context) {
+  auto store = context.open_store();
+  if (!store) return report(store.error());
+  auto row = customer_of(**store, f.customer);
+  if (!row) return report(row.error());
+  auto txns = (*store)->points_history(*row, f.limit, std::nullopt);
+  if (!txns) return report(txns.error());
+  std::vector<ordered_json> rows;
+  for (const LedgerTxn& t : *txns) {
+    std::int64_t available = 0, pending = 0;
+    for (const LedgerEntry& e : t.entries) {
+      if (e.account == PointsAccount::available) available += e.points;
+      if (e.account == PointsAccount::pending) pending += e.points;
+    }
+    rows.push_back({{"id", t.id},
+                    {"at", format_iso8601(from_unix_seconds(t.at))},
+                    {"kind", t.kind},
+                    {"cause", t.cause},
+                    {"available", available},
+                    {"pending", pending},
+                    {"note", t.note}});
+  }
+  print_rows(rows, f.format);
+  return kOk;
+}
+
+int run_adjust(const Flags& f, const Context& context) {
+  auto club = club_of(f);
+  if (!club) return report(club.error());
+  if (f.reason.empty()) return report(Error{ErrorCode::invalid_argument, "--reason: say why"});
+  auto store = context.open_store();
+  if (!store) return report(store.error());
+  auto row = customer_of(**store, f.customer);
+  if (!row) return report(row.error());
+  std::string id = f.id;
+  if (id.empty()) {
+    std::array<unsigned char, 8> random{};
+    randombytes_buf(random.data(), random.size());
+    for (const unsigned char b : random) id += fmt::format("{:02x}", b);
+  }
+  Store& s = **store;
+  if (Status begun = s.begin(); !begun) return report(begun.error());
+  auto moved =
+      club->adjust(s, *row, f.points, f.reason + " (by the CLI)", "adjust:cli:" + id, clock_now());
+  if (!moved) {
+    (void)s.rollback();
+    return report(moved.error());
+  }
+  if (Status done = s.commit(); !done) return report(done.error());
+  if (*moved == 0) {
+    fmt::print("adjustment '{}' was made before; nothing changed\n", id);
+    return kOk;
+  }
+  auto balance = s.points_balance(*row);
+  if (!balance) return report(balance.error());
+  fmt::print("{:+} points for {} (adjustment '{}'); available now {}\n", *moved, f.customer, id,
+             balance->available);
+  return kOk;
+}
+
+int run_expire(const Flags& f, const Context& context) {
+  auto club = club_of(f);
+  if (!club) return report(club.error());
+  std::int64_t now = clock_now();
+  if (!f.at.empty()) {
+    auto at = parse_time_flag("--at", f.at);
+    if (!at) return report(at.error());
+    now = *at;
+  }
+  auto store = context.open_store();
+  if (!store) return report(store.error());
+  Store& s = **store;
+  if (Status begun = s.begin(); !begun) return report(begun.error());
+  auto due = club->run_due(s, now);
+  if (!due) {
+    (void)s.rollback();
+    return report(due.error());
+  }
+  if (Status done = s.commit(); !done) return report(done.error());
+  print_rows({ordered_json{{"as_of", format_iso8601(from_unix_seconds(now))},
+                           {"matured_lots", due->matured_lots},
+                           {"matured_points", due->matured_points},
+                           {"expired_lots", due->expired_lots},
+                           {"expired_points", due->expired_points}}},
+             f.format);
+  return kOk;
+}
+
+int run_check(const Flags& f, const Context& context) {
+  auto store = context.open_store();
+  if (!store) return report(store.error());
+  auto check = (*store)->check_points();
+  if (!check) return report(check.error());
+  const bool sound = check->total == 0 && check->unbalanced_txns == 0 &&
+                     check->wrong_balances == 0 && check->lots_not_matching == 0;
+  print_rows({ordered_json{{"transactions", check->txns},
+                           {"entries", check->entries},
+                           {"sum_of_entries", check->total},
+                           {"unbalanced_transactions", check->unbalanced_txns},
+                           {"wrong_balances", check->wrong_balances},
+                           {"lots_not_matching", check->lots_not_matching},
+                           {"sound", sound}}},
+             f.format);
+  if (!sound) {
+    fmt::print(stderr,
+               "vafa: the points ledger is NOT sound; keep a copy of the store and report it\n");
+    return kFailure;
+  }
+  return kOk;
+}
+
+int run_config(const Flags& f, const Context&) {
+  auto config = loyalty::load_config(f.config);
+  if (!config) return report(config.error());
+  fmt::print("{}\n", config->to_json().dump(2));
+  return kOk;
+}
+
+}  // namespace
+
+void add_loyalty_command(CLI::App& app, const Context& context, Runner& runner) {
+  CLI::App* cmd = app.add_subcommand("loyalty", "The loyalty club's points (docs/loyalty.md)");
+  cmd->require_subcommand(1);
+  auto config_flag = [](CLI::App* sub, Flags& f) {
+    sub->add_option("--config", f.config, "The settings file")->capture_default_str();
+  };
+  {
+    auto [sub, f] = add_leaf(*cmd, "balance", "A customer's points", run_balance, context, runner);
+    sub->add_option("customer", f->customer, "Customer id")->required();
+    config_flag(sub, *f);
+  }
+  {
+    auto [sub, f] =
+        add_leaf(*cmd, "history", "A customer's points movements", run_history, context, runner);
+    sub->add_option("customer", f->customer, "Customer id")->required();
+    sub->add_option("--limit", f->limit, "Latest N movements")->check(CLI::Range(1, 10'000));
+  }
+  {
+    auto [sub, f] =
+        add_leaf(*cmd, "adjust", "Give or take back points by hand", run_adjust, context, runner);
+    sub->add_option("customer", f->customer, "Customer id")->required();
+    sub->add_option("--points", f->points, "Points: positive gives, negative takes back")
+        ->required()
+        ->check(CLI::Range(-100'000'000, 100'000'000));
+    sub->add_option("--reason", f->reason, "Why (kept in the ledger)")->required();
+    sub->add_option("--id", f->id, "Names the adjustment; the same id twice changes nothing");
+    config_flag(sub, *f);
+  }
+  {
+    auto [sub, f] = add_leaf(*cmd, "expire",
+                             "Make pending points available and expire old ones (safe to repeat)",
+                             run_expire, context, runner);
+    sub->add_option("--at", f->at, "As of this time (default: now)");
+    config_flag(sub, *f);
+  }
+  add_leaf(*cmd, "check", "Verify the ledger: entries sum to zero, balances and lots agree",
+           run_check, context, runner);
+  {
+    auto [sub, f] = add_leaf(*cmd, "config", "Check the settings file and show what it means",
+                             run_config, context, runner);
+    config_flag(sub, *f);
+  }
+}
+
+}  // namespace vafa::cli
