@@ -30,9 +30,9 @@ class ApiFixture : public ::testing::Test {
     admin_ = create_key(*store_, "admin", Role::admin, 1).value().key;
     writer_key_ = create_key(*store_, "shop", Role::writer, 1).value().key;
     reader_ = create_key(*store_, "reports", Role::reader, 1).value().key;
-    const std::int64_t run = store_->start_import("api", "http", clock_.now()).value();
-    service_ =
-        std::make_unique<Service>(ServiceOptions{.calling_code = "374", .import_run = run}, clock_);
+    run_ = store_->start_import("api", "http", clock_.now()).value();
+    service_ = std::make_unique<Service>(ServiceOptions{.calling_code = "374", .import_run = run_},
+                                         clock_);
     writer_ = std::make_unique<Writer>(std::move(*open_store(path())));
   }
   void TearDown() override {
@@ -41,6 +41,17 @@ class ApiFixture : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
   std::string path() const { return (dir_ / "api.db").string(); }
+
+  // Turns the loyalty club on with these vafa.toml settings.
+  void use_club(std::string_view toml) {
+    auto config = loyalty::parse_config(toml, "vafa.toml");
+    ASSERT_TRUE(config.has_value()) << config.error().message;
+    service_ = std::make_unique<Service>(
+        ServiceOptions{.calling_code = "374",
+                       .import_run = run_,
+                       .club = std::make_shared<const loyalty::Club>(std::move(*config))},
+        clock_);
+  }
 
   // One request, as the server runs it: first step here, a write through the writer.
   Reply call(std::string method, std::string target, std::string body = {},
@@ -75,6 +86,7 @@ class ApiFixture : public ::testing::Test {
   ManualClock clock_{at(2026, 3, 1)};
   std::unique_ptr<Store> store_;
   std::string admin_, writer_key_, reader_;
+  std::int64_t run_ = 0;
   std::unique_ptr<Service> service_;
   std::unique_ptr<Writer> writer_;
 };

@@ -1,0 +1,184 @@
+// The loyalty club over the API: earning on orders, reversal on cancellation, bonuses, the
+// balance and its history, admin adjustments, and storms of concurrent earning and spending
+// through the writer that leave the ledger balanced and no balance below its floor.
+#include <thread>
+
+#include <gmock/gmock.h>
+
+#include "vafa/api/api_test_support.hpp"
+
+namespace vafa::api {
+namespace {
+
+using testing_support::ApiFixture;
+
+class LoyaltyApi : public ApiFixture {
+ protected:
+  void expect_sound() {
+    const LedgerCheck check = store_->check_points().value();
+    EXPECT_EQ(check.total, 0);
+    EXPECT_EQ(check.unbalanced_txns, 0);
+    EXPECT_EQ(check.wrong_balances, 0);
+    EXPECT_EQ(check.lots_not_matching, 0);
+  }
+  Json points(const std::string& customer) {
+    const Reply r = call("GET", "/api/v1/customers/" + customer + "/points", {}, "reader");
+    EXPECT_EQ(r.status, 200) << r.body;
+    return body_of(r);
+  }
+  static std::string order(const std::string& id, const std::string& customer,
+                           std::int64_t amount) {
+    return Json{{"id", id},
+                {"customer_id", customer},
+                {"currency", "AMD"},
+                {"lines", {{{"sku", "tea"}, {"unit_price_minor", amount}}}}}
+        .dump();
+  }
+};
+
+constexpr const char* kClub = R"(
+[loyalty]
+currency = "AMD"
+unit = "100"
+pending_days = 14
+bonus = { signup = 50, review = 10, first_order = 20 }
+)";
+
+TEST_F(LoyaltyApi, OrdersEarnPendingPointsThatMatureAndCancellationTakesThemBack) {
+  EXPECT_EQ(call("GET", "/api/v1/customers/c1/points", {}, "reader").status, 409);  // club off
+  use_club(kClub);
+  const Reply created = call("POST", "/api/v1/customers", R"({"id": "c1"})");
+  ASSERT_EQ(created.status, 201);
+  EXPECT_EQ(body_of(created)["loyalty"]["points"], 50);
+  const Reply placed = call("POST", "/api/v1/orders", order("o1", "c1", 1'234'56));
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  EXPECT_EQ(body_of(placed)["loyalty"]["points"], 12);  // 1,234.56 dram at 1 point per 100
+  EXPECT_EQ(body_of(placed)["loyalty"]["bonus"], 20);
+  EXPECT_EQ(body_of(call("POST", "/api/v1/orders", order("o2", "c1", 500'00)))["loyalty"]["bonus"],
+            0);  // the first order's bonus once
+  Json p = points("c1");
+  EXPECT_EQ(p["available"], 70);
+  EXPECT_EQ(p["pending"], 17);
+
+  // The server's minute job, two weeks later.
+  clock_.advance(std::chrono::days{15});
+  std::promise<Reply> done;
+  writer_->submit(*service_->maintenance(), [&](Reply r) { done.set_value(std::move(r)); });
+  EXPECT_EQ(body_of(done.get_future().get())["matured_points"], 17);
+  p = points("c1");
+  EXPECT_EQ(p["available"], 87);
+  EXPECT_EQ(p["pending"], 0);
+
+  const Reply cancelled = call("POST", "/api/v1/orders/o2/cancel");
+  ASSERT_EQ(cancelled.status, 200);
+  EXPECT_EQ(body_of(cancelled)["loyalty"]["points_reversed"], 5);
+  EXPECT_EQ(points("c1")["available"], 82);
+  const Reply review =
+      call("POST", "/api/v1/events", R"({"id": "r1", "customer_id": "c1", "type": "review"})");
+  EXPECT_EQ(body_of(review)["loyalty"]["points"], 10);
+  EXPECT_EQ(
+      body_of(call("POST", "/api/v1/events",
+                   R"({"id": "r1", "customer_id": "c1", "type": "review"})"))["loyalty"]["points"],
+      0);
+
+  const Json history =
+      body_of(call("GET", "/api/v1/customers/c1/points/history?limit=2", {}, "reader"));
+  ASSERT_EQ(history["items"].size(), 2U);
+  EXPECT_EQ(history["items"][0]["kind"], "bonus");
+  EXPECT_EQ(history["items"][1]["kind"], "reverse");
+  const Json rest = body_of(
+      call("GET", "/api/v1/customers/c1/points/history?before=" + history["next_before"].dump(), {},
+           "reader"));
+  EXPECT_EQ(rest["items"].back()["kind"], "bonus");  // the signup bonus, first of all
+  EXPECT_EQ(rest["next_before"], nullptr);
+  EXPECT_EQ(call("GET", "/api/v1/customers/c1/points/history?before=x", {}, "reader").status, 400);
+  EXPECT_EQ(call("GET", "/api/v1/customers/ghost/points", {}, "reader").status, 404);
+  EXPECT_EQ(body_of(call("GET", "/api/v1/loyalty/config", {}, "reader"))["pending_days"], 14);
+  expect_sound();
+}
+
+TEST_F(LoyaltyApi, AdjustmentsAreForAdminsNamedByTheirKeyAndNeverOverdraw) {
+  use_club(kClub);
+  ASSERT_EQ(call("POST", "/api/v1/customers", R"({"id": "c1"})").status, 201);  // 50 points
+  const std::string take = R"({"points": -40, "reason": "redeemed at the till"})";
+  EXPECT_EQ(call("POST", "/api/v1/customers/c1/points/adjustments", take, "writer", "t1").status,
+            403);
+  EXPECT_EQ(call("POST", "/api/v1/customers/c1/points/adjustments", take, "admin").status, 400);
+  const Reply first = call("POST", "/api/v1/customers/c1/points/adjustments", take, "admin", "t1");
+  ASSERT_EQ(first.status, 201) << first.body;
+  EXPECT_EQ(body_of(first)["available"], 10);
+  const Reply again = call("POST", "/api/v1/customers/c1/points/adjustments", take, "admin", "t1");
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(points("c1")["available"], 10);
+  const Reply overdraw =
+      call("POST", "/api/v1/customers/c1/points/adjustments", take, "admin", "t2");
+  EXPECT_EQ(overdraw.status, 409);
+  EXPECT_THAT(body_of(overdraw)["detail"].get<std::string>(), ::testing::HasSubstr("only 10"));
+  EXPECT_EQ(call("POST", "/api/v1/customers/c1/points/adjustments",
+                 R"({"points": 0, "reason": ""})", "admin", "t3")
+                .status,
+            422);
+  expect_sound();
+}
+
+TEST_F(LoyaltyApi, ConcurrentEarningAndSpendingKeepTheLedgerBalanced) {
+  use_club("[loyalty]\ncurrency = \"AMD\"\nunit = \"100\"\n");
+  constexpr int kCustomers = 4;
+  for (int c = 0; c < kCustomers; ++c) {
+    ASSERT_EQ(call("POST", "/api/v1/customers", Json{{"id", fmt::format("c{}", c)}}.dump()).status,
+              201);
+  }
+  // Eight threads: half place orders (10 points each), half take 7 points back at a time; the
+  // service's first step runs on each thread's own store, as in the server.
+  std::vector<std::thread> threads;
+  std::atomic<int> taken{0}, refused{0};
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      auto store = open_store(path());
+      ASSERT_TRUE(store.has_value());
+      for (int i = 0; i < 40; ++i) {
+        const std::string customer = fmt::format("c{}", (t + i) % kCustomers);
+        Request request{.authorization = "Bearer " + admin_, .content_type = "application/json"};
+        if (t % 2 == 0) {
+          request.method = "POST";
+          request.target = "/api/v1/orders";
+          request.body = order(fmt::format("o{}-{}", t, i), customer, 1'000'00);
+        } else {
+          request.method = "POST";
+          request.target = "/api/v1/customers/" + customer + "/points/adjustments";
+          request.idempotency_key = fmt::format("spend-{}-{}", t, i);
+          request.body = R"({"points": -7, "reason": "spent"})";
+        }
+        Step step = service_->handle(**store, request);
+        ASSERT_TRUE(std::holds_alternative<WriteJob>(step));
+        std::promise<Reply> answer;
+        writer_->submit(std::move(std::get<WriteJob>(step)),
+                        [&](Reply r) { answer.set_value(std::move(r)); });
+        const Reply reply = answer.get_future().get();
+        if (t % 2 == 1) {
+          if (reply.status == 201)
+            ++taken;
+          else if (reply.status == 409)
+            ++refused;
+          else
+            ADD_FAILURE() << reply.status << " " << reply.body;
+        } else {
+          EXPECT_EQ(reply.status, 201) << reply.body;
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(taken + refused, 4 * 40);
+  std::int64_t available = 0;
+  for (int c = 0; c < kCustomers; ++c) {
+    const Json p = points(fmt::format("c{}", c));
+    EXPECT_GE(p["available"].get<std::int64_t>(), 0);  // the floor without allow_negative
+    available += p["available"].get<std::int64_t>();
+  }
+  EXPECT_EQ(available, 4 * 40 * 10 - 7 * taken);
+  expect_sound();
+}
+
+}  // namespace
+}  // namespace vafa::api
