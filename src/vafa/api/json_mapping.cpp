@@ -468,6 +468,103 @@ Mapped<Identity> identity_from_query(const Target& target, const MappingOptions&
   return *identity;
 }
 
+Mapped<Reward> reward_from_json(const Json& body, const Reward* base) {
+  FieldErrors errors;
+  if (!expect_object(body, errors)) return std::unexpected(errors);
+  Fields f(body, "");
+  f.share(errors);
+  f.reject_unknown({"code", "name", "cost", "stock", "per_customer", "valid_from", "valid_until",
+                    "voucher_days", "active"});
+  Reward reward = base != nullptr ? *base : Reward{};
+  const bool creating = base == nullptr;
+  if (auto code = f.text("code", creating, 64)) {
+    const bool ok = std::all_of(code->begin(), code->end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+    });
+    if (ok) {
+      reward.code = *code;
+    } else {
+      f.bad("code", "use letters, digits, '-' and '_' (it appears in URLs)");
+    }
+  }
+  if (auto name = f.text("name", creating, 200)) reward.name = *name;
+  auto positive = [&](std::string_view key, bool required) -> std::optional<std::int64_t> {
+    const auto v = f.integer(key, required);
+    if (v && (*v <= 0 || *v > 1'000'000'000)) {
+      f.bad(key, "must be from 1 to 1000000000");
+      return std::nullopt;
+    }
+    return v;
+  };
+  if (auto cost = positive("cost", creating)) reward.cost = *cost;
+  // Optional numbers: absent keeps, null clears (unlimited), a number sets.
+  auto optional_number = [&](std::string_view key, std::optional<std::int64_t>& field,
+                             std::int64_t low) {
+    const auto it = body.find(key);
+    if (it == body.end()) return;
+    if (it->is_null()) {
+      field.reset();
+      return;
+    }
+    const auto v = f.integer(key, false);
+    if (v && (*v < low || *v > 1'000'000'000)) {
+      f.bad(key, fmt::format("must be from {} to 1000000000, or null for no limit", low));
+    } else if (v) {
+      field = *v;
+    }
+  };
+  optional_number("stock", reward.stock, 0);
+  optional_number("per_customer", reward.per_customer, 1);
+  optional_number("voucher_days", reward.voucher_days, 1);
+  for (const std::string_view key : {"valid_from", "valid_until"}) {
+    auto& field = key == "valid_from" ? reward.valid_from : reward.valid_until;
+    const auto it = body.find(key);
+    if (it == body.end()) continue;
+    if (it->is_null()) {
+      field.reset();
+    } else if (auto t = f.time(key, Timestamp{})) {
+      field = unix_seconds(*t);
+    }
+  }
+  if (const Json* active = f.find("active")) {
+    if (active->is_boolean()) {
+      reward.active = active->get<bool>();
+    } else {
+      f.bad("active", "must be true or false");
+    }
+  }
+  if (reward.valid_from && reward.valid_until && *reward.valid_until <= *reward.valid_from) {
+    errors.push_back({"/valid_until", "must be after valid_from"});
+  }
+  if (!errors.empty()) return std::unexpected(std::move(errors));
+  return reward;
+}
+
+Json to_json(const Reward& r) {
+  auto optional = [](const std::optional<std::int64_t>& v) { return v ? Json(*v) : Json(nullptr); };
+  auto time = [](const std::optional<std::int64_t>& v) {
+    return v ? Json(format_iso8601(from_unix_seconds(*v))) : Json(nullptr);
+  };
+  return {{"code", r.code},
+          {"name", r.name},
+          {"cost", r.cost},
+          {"stock", optional(r.stock)},
+          {"per_customer", optional(r.per_customer)},
+          {"valid_from", time(r.valid_from)},
+          {"valid_until", time(r.valid_until)},
+          {"voucher_days", optional(r.voucher_days)},
+          {"active", r.active}};
+}
+
+Json to_json(const Redemption& r) {
+  return {{"voucher", r.voucher},
+          {"reward", r.reward_code},
+          {"points", r.points},
+          {"at", format_iso8601(from_unix_seconds(r.at))},
+          {"expires_at",
+           r.expires_at ? Json(format_iso8601(from_unix_seconds(*r.expires_at))) : Json(nullptr)}};
+}
+
 Json to_json(const Customer& c) {
   Json identities = Json::array();
   for (const Identity& i : c.identities) {

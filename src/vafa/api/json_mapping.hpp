@@ -10,6 +10,7 @@
 #include "vafa/api/http.hpp"
 #include "vafa/core/time.hpp"
 #include "vafa/domain/model.hpp"
+#include "vafa/store/store.hpp"
 
 namespace vafa::api {
 
@@ -52,7 +53,12 @@ Mapped<ReturnRequest> return_from_json(const Json& body, const MappingOptions& o
 // An identity given as query parameters (?email=, ?phone=, ?card=, ?external=system:value).
 Mapped<Identity> identity_from_query(const Target& target, const MappingOptions& options);
 
+// A reward to create, or the changes to `base` (PATCH: only the fields given change).
+Mapped<Reward> reward_from_json(const Json& body, const Reward* base);
+
 Json to_json(const Customer& customer);
+Json to_json(const Reward& reward);
+Json to_json(const Redemption& redemption);
 Json to_json(const Order& order);
 Json to_json(const Event& event);
 

@@ -182,3 +182,88 @@ TEST_F(LoyaltyApi, ConcurrentEarningAndSpendingKeepTheLedgerBalanced) {
 
 }  // namespace
 }  // namespace vafa::api
+
+namespace vafa::api {
+namespace {
+
+class RewardsApi : public testing_support::ApiFixture {
+ protected:
+  void SetUp() override {
+    ApiFixture::SetUp();
+    use_club("[loyalty]\ncurrency = \"AMD\"\nunit = \"100\"\nbonus = { signup = 100 }\n");
+  }
+};
+
+TEST_F(RewardsApi, RedemptionsSpendPointsTakeStockAndIssueUniqueVouchers) {
+  ASSERT_EQ(call("POST", "/api/v1/customers", R"({"id": "c1"})").status, 201);  // 100 points
+  const std::string coffee = R"({"code": "free-coffee", "name": "Սուրճ / قهوه", "cost": 30,
+      "stock": 2, "per_customer": 3, "voucher_days": 30})";
+  EXPECT_EQ(call("POST", "/api/v1/rewards", coffee, "writer").status, 403);
+  const Reply created = call("POST", "/api/v1/rewards", coffee, "admin");
+  ASSERT_EQ(created.status, 201) << created.body;
+  EXPECT_EQ(call("POST", "/api/v1/rewards", coffee, "admin").status, 409);
+  EXPECT_EQ(
+      call("POST", "/api/v1/rewards", R"({"code": "bad code", "name": "x", "cost": 0})", "admin")
+          .status,
+      422);
+
+  const Reply first =
+      call("POST", "/api/v1/customers/c1/redemptions", R"({"reward": "free-coffee"})");
+  ASSERT_EQ(first.status, 201) << first.body;
+  const Json v1 = body_of(first);
+  EXPECT_THAT(v1["voucher"].get<std::string>(),
+              ::testing::MatchesRegex("VF-[0-9A-Z]{5}-[0-9A-Z]{5}"));
+  EXPECT_EQ(v1["available"], 70);
+  EXPECT_EQ(v1["expires_at"], "2026-03-31T00:00:00Z");
+  const Json v2 =
+      body_of(call("POST", "/api/v1/customers/c1/redemptions", R"({"reward": "free-coffee"})"));
+  EXPECT_NE(v2["voucher"], v1["voucher"]);
+  const Reply out =
+      call("POST", "/api/v1/customers/c1/redemptions", R"({"reward": "free-coffee"})");
+  EXPECT_EQ(out.status, 409);
+  EXPECT_THAT(body_of(out)["detail"].get<std::string>(), ::testing::HasSubstr("out of stock"));
+  EXPECT_EQ(body_of(call("GET", "/api/v1/customers/c1/points", {}, "reader"))["available"], 40);
+  EXPECT_EQ(body_of(call("GET", "/api/v1/customers/c1/points", {}, "reader"))["redeemed"], 60);
+
+  // Restocked, but the points run short: refused, and the unit goes back.
+  ASSERT_EQ(
+      call("PATCH", "/api/v1/rewards/free-coffee", R"({"stock": 5, "cost": 50})", "admin").status,
+      200);
+  const Reply poor =
+      call("POST", "/api/v1/customers/c1/redemptions", R"({"reward": "free-coffee"})");
+  EXPECT_EQ(poor.status, 409);
+  EXPECT_THAT(body_of(poor)["detail"].get<std::string>(),
+              ::testing::HasSubstr("needs 50 points; 40"));
+  const Json rewards = body_of(call("GET", "/api/v1/rewards", {}, "reader"));
+  EXPECT_EQ(rewards["items"][0]["stock"], 5);
+  EXPECT_EQ(rewards["items"][0]["name"], "Սուրճ / قهوه");
+  EXPECT_EQ(body_of(call("GET", "/api/v1/customers/c1/redemptions", {}, "reader"))["items"].size(),
+            2U);
+  EXPECT_EQ(call("POST", "/api/v1/customers/c1/redemptions", R"({"reward": "nothing"})").status,
+            404);
+  EXPECT_EQ(call("POST", "/api/v1/customers/c1/redemptions", R"({"reward": 5})").status, 422);
+  ASSERT_EQ(call("PATCH", "/api/v1/rewards/free-coffee", R"({"active": false, "cost": 1})", "admin")
+                .status,
+            200);
+  EXPECT_EQ(call("POST", "/api/v1/customers/c1/redemptions", R"({"reward": "free-coffee"})").status,
+            409);
+  EXPECT_EQ(call("PATCH", "/api/v1/rewards/none", R"({"stock": 1})", "admin").status, 404);
+  const LedgerCheck check = store_->check_points().value();
+  EXPECT_EQ(check.total, 0);
+  EXPECT_EQ(check.unbalanced_txns + check.wrong_balances + check.lots_not_matching, 0);
+}
+
+TEST_F(RewardsApi, PerCustomerLimitsHold) {
+  ASSERT_EQ(call("POST", "/api/v1/customers", R"({"id": "c1"})").status, 201);
+  ASSERT_EQ(call("POST", "/api/v1/rewards", R"({"code": "tote", "name": "Tote bag", "cost": 10,
+      "per_customer": 1})",
+                 "admin")
+                .status,
+            201);
+  EXPECT_EQ(call("POST", "/api/v1/customers/c1/redemptions", R"({"reward": "tote"})").status, 201);
+  EXPECT_EQ(call("POST", "/api/v1/customers/c1/redemptions", R"({"reward": "tote"})").status, 409);
+  EXPECT_EQ(body_of(call("GET", "/api/v1/customers/c1/points", {}, "reader"))["available"], 90);
+}
+
+}  // namespace
+}  // namespace vafa::api

@@ -2,7 +2,9 @@
 // connection limits, /healthz and /metrics, and a graceful stop that answers requests in flight.
 #include "vafa/api/server.hpp"
 
+#include <latch>
 #include <thread>
+#include <utility>
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -188,6 +190,57 @@ TEST_F(ServerTest, StopAnswersRequestsInFlightAndRefusesNewOnes) {
   beast::error_code ec;
   late.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), server_->port()), ec);
   EXPECT_TRUE(ec);
+}
+
+TEST_F(ServerTest, SixtyFourConcurrentRedemptionsOfTheLastUnitGiveExactlyOne) {
+  use_club("[loyalty]\ncurrency = \"AMD\"\nbonus = { signup = 100 }\n");
+  constexpr int kClients = 64;
+  for (int c = 0; c < kClients; ++c) {
+    ASSERT_EQ(call("POST", "/api/v1/customers", Json{{"id", fmt::format("c{}", c)}}.dump()).status,
+              201);
+  }
+  ASSERT_EQ(
+      call("POST", "/api/v1/rewards",
+           R"({"code": "last-one", "name": "The last unit", "cost": 60, "stock": 1})", "admin")
+          .status,
+      201);
+  start({});
+  std::vector<tcp::socket> sockets;
+  for (int c = 0; c < kClients; ++c) sockets.push_back(connect());
+  std::latch ready(kClients);
+  std::vector<int> statuses(kClients, 0);
+  std::vector<std::thread> threads;
+  for (int c = 0; c < kClients; ++c) {
+    threads.emplace_back([&, c] {
+      http::request<http::string_body> post{
+          http::verb::post, fmt::format("/api/v1/customers/c{}/redemptions", c), 11};
+      post.set(http::field::authorization, "Bearer " + writer_key_);
+      post.set(http::field::content_type, "application/json");
+      post.body() = R"({"reward": "last-one"})";
+      post.prepare_payload();
+      ready.arrive_and_wait();  // all at once
+      http::write(sockets[c], post);
+      beast::flat_buffer buffer;
+      http::response<http::string_body> response;
+      http::read(sockets[c], buffer, response);
+      statuses[c] = static_cast<int>(response.result_int());
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 201), 1);
+  EXPECT_EQ(std::count(statuses.begin(), statuses.end(), 409), kClients - 1);
+  EXPECT_EQ(*store_->get_reward("last-one").value()->stock, 0);
+  std::int64_t spent = 0;
+  for (int c = 0; c < kClients; ++c) {
+    const auto row = *store_->customer_row(fmt::format("c{}", c)).value();
+    const PointsBalance b = store_->points_balance(row).value();
+    EXPECT_GE(b.available, 0);
+    spent += b.redeemed;
+  }
+  EXPECT_EQ(spent, 60);
+  const LedgerCheck check = store_->check_points().value();
+  EXPECT_EQ(check.total, 0);
+  EXPECT_EQ(check.unbalanced_txns + check.wrong_balances + check.lots_not_matching, 0);
 }
 
 }  // namespace

@@ -345,6 +345,71 @@ Step adjust_points(const Service& service, Call& call) {
       });
 }
 
+Step list_rewards(const Service&, Call& call) {
+  auto rewards = call.store.rewards();
+  if (!rewards) return from(rewards.error());
+  Json items = Json::array();
+  for (const Reward& r : *rewards) items.push_back(to_json(r));
+  return json_reply(200, {{"items", std::move(items)}});
+}
+
+Step create_reward(const Service&, Call& call) {
+  auto body = parse_json_body(call.request);
+  if (!body) return body.error();
+  auto reward = reward_from_json(*body, nullptr);
+  if (!reward) return invalid_fields(reward.error());
+  reward->created_at = unix_seconds(call.mapping.now);
+  return WriteJob([reward = std::move(*reward)](Store& store) -> Result<Reply> {
+    VAFA_CHECK(status_of(store.put_reward(reward)));
+    Reply reply = json_reply(201, to_json(reward));
+    reply.headers.emplace_back("Location", fmt::format("{}/rewards/{}", kBase, reward.code));
+    return reply;
+  });
+}
+
+Step update_reward(const Service&, Call& call) {
+  auto body = parse_json_body(call.request);
+  if (!body) return body.error();
+  // Validated against the stored reward inside the write, so a concurrent change is not lost.
+  return WriteJob([code = call.params[0], body = std::move(*body)](Store& store) -> Result<Reply> {
+    VAFA_TRY(const Reward old, need(store.get_reward(code), "reward", code));
+    auto changed = reward_from_json(body, &old);
+    if (!changed) return invalid_fields(changed.error());
+    VAFA_CHECK(status_of(store.put_reward(*changed)));
+    return json_reply(200, to_json(*changed));
+  });
+}
+
+Step redeem(const Service& service, Call& call) {
+  if (auto off = need_club(service)) return *off;
+  auto body = parse_json_body(call.request);
+  if (!body) return body.error();
+  if (!body->is_object() || !body->contains("reward") || !(*body)["reward"].is_string() ||
+      body->size() != 1) {
+    return invalid_fields({{"/reward", "give the reward's code: {\"reward\": \"free-coffee\"}"}});
+  }
+  const std::int64_t now = unix_seconds(call.mapping.now);
+  return WriteJob([id = call.params[0], code = (*body)["reward"].get<std::string>(), now,
+                   &service](Store& store) -> Result<Reply> {
+    VAFA_TRY(const std::int64_t row, need(store.customer_row(id), "customer", id));
+    VAFA_TRY(const Redemption made, service.club().redeem(store, row, code, now));
+    VAFA_TRY(const PointsBalance b, store.points_balance(row));
+    Json out = to_json(made);
+    out["available"] = b.available;
+    return json_reply(201, out);
+  });
+}
+
+Step customer_redemptions(const Service&, Call& call) {
+  auto row = need(call.store.customer_row(call.params[0]), "customer", call.params[0]);
+  if (!row) return from(row.error());
+  auto list = call.store.redemptions_of(*row);
+  if (!list) return from(list.error());
+  Json items = Json::array();
+  for (const Redemption& r : *list) items.push_back(to_json(r));
+  return json_reply(200, {{"items", std::move(items)}});
+}
+
 Step loyalty_config(const Service& service, Call&) {
   return json_reply(200, Json::parse(service.club().config().to_json().dump()));
 }
@@ -404,6 +469,13 @@ const std::array kRoutes = {
           "a customer's points movements"},
     Route{"POST", "/api/v1/customers/{id}/points/adjustments", Role::admin, true, &adjust_points,
           "adjust a customer's points"},
+    Route{"POST", "/api/v1/customers/{id}/redemptions", Role::writer, true, &redeem,
+          "redeem a reward"},
+    Route{"GET", "/api/v1/customers/{id}/redemptions", Role::reader, false, &customer_redemptions,
+          "a customer's redemptions"},
+    Route{"GET", "/api/v1/rewards", Role::reader, false, &list_rewards, "the rewards catalogue"},
+    Route{"POST", "/api/v1/rewards", Role::admin, true, &create_reward, "add a reward"},
+    Route{"PATCH", "/api/v1/rewards/{code}", Role::admin, true, &update_reward, "change a reward"},
     Route{"GET", "/api/v1/loyalty/config", Role::reader, false, &loyalty_config,
           "the loyalty club's settings"},
     Route{"GET", "/api/v1/segments", Role::reader, false, &list_segments, "list segments"},

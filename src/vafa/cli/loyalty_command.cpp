@@ -19,6 +19,7 @@ struct Flags {
   std::string reason;
   std::string id;
   std::string at;
+  std::string reward;
   std::size_t limit = 50;
   Format format = Format::table;
 };
@@ -124,6 +125,52 @@ int run_adjust(const Flags& f, const Context& context) {
   return kOk;
 }
 
+int run_redeem(const Flags& f, const Context& context) {
+  auto club = club_of(f);
+  if (!club) return report(club.error());
+  auto store = context.open_store();
+  if (!store) return report(store.error());
+  Store& s = **store;
+  auto row = customer_of(s, f.customer);
+  if (!row) return report(row.error());
+  if (Status begun = s.begin(); !begun) return report(begun.error());
+  auto made = club->redeem(s, *row, f.reward, clock_now());
+  if (!made) {
+    (void)s.rollback();
+    return report(made.error());
+  }
+  if (Status done = s.commit(); !done) return report(done.error());
+  auto balance = s.points_balance(*row);
+  if (!balance) return report(balance.error());
+  print_rows({ordered_json{{"customer", f.customer},
+                           {"reward", made->reward_code},
+                           {"voucher", made->voucher},
+                           {"points", made->points},
+                           {"expires_at", when(made->expires_at)},
+                           {"available", balance->available}}},
+             f.format);
+  return kOk;
+}
+
+int run_rewards(const Flags& f, const Context& context) {
+  auto store = context.open_store();
+  if (!store) return report(store.error());
+  auto rewards = (*store)->rewards();
+  if (!rewards) return report(rewards.error());
+  std::vector<ordered_json> rows;
+  for (const Reward& r : *rewards) {
+    rows.push_back(
+        {{"code", r.code},
+         {"name", r.name},
+         {"cost", r.cost},
+         {"stock", r.stock ? ordered_json(*r.stock) : ordered_json("unlimited")},
+         {"per_customer", r.per_customer ? ordered_json(*r.per_customer) : ordered_json()},
+         {"active", r.active}});
+  }
+  print_rows(rows, f.format);
+  return kOk;
+}
+
 int run_expire(const Flags& f, const Context& context) {
   auto club = club_of(f);
   if (!club) return report(club.error());
@@ -212,6 +259,15 @@ void add_loyalty_command(CLI::App& app, const Context& context, Runner& runner) 
     sub->add_option("--id", f->id, "Names the adjustment; the same id twice changes nothing");
     config_flag(sub, *f);
   }
+  {
+    auto [sub, f] = add_leaf(*cmd, "redeem", "Spend a customer's points on a reward (a voucher)",
+                             run_redeem, context, runner);
+    sub->add_option("customer", f->customer, "Customer id")->required();
+    sub->add_option("reward", f->reward, "The reward's code")->required();
+    config_flag(sub, *f);
+  }
+  add_leaf(*cmd, "rewards", "The rewards catalogue (add rewards with POST /api/v1/rewards)",
+           run_rewards, context, runner);
   {
     auto [sub, f] = add_leaf(*cmd, "expire",
                              "Make pending points available and expire old ones (safe to repeat)",

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <numeric>
 
+#include <sodium.h>
+
 namespace vafa::loyalty {
 
 namespace {
@@ -321,6 +323,78 @@ Result<Balance> Club::balance(Store& store, std::int64_t customer, std::int64_t 
     }
   }
   return out;
+}
+
+namespace {
+
+// A voucher code: "VF-" and 10 characters of Crockford's base32 (50 random bits), grouped.
+std::string voucher_code() {
+  static constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  std::array<unsigned char, 10> random{};
+  randombytes_buf(random.data(), random.size());
+  std::string code = "VF-";
+  for (std::size_t i = 0; i < random.size(); ++i) {
+    if (i == 5) code.push_back('-');
+    code.push_back(kAlphabet[random[i] % 32]);
+  }
+  return code;
+}
+
+}  // namespace
+
+Result<Redemption> Club::redeem(Store& store, std::int64_t customer, std::string_view reward_code,
+                                std::int64_t now) const {
+  if (!config_.enabled) return fail(ErrorCode::conflict, "the loyalty club is not configured");
+  VAFA_TRY(const auto found, store.get_reward(reward_code));
+  if (!found) return fail(ErrorCode::not_found, "no reward '{}'", reward_code);
+  const Reward& reward = *found;
+  if (!reward.active || (reward.valid_from && now < *reward.valid_from) ||
+      (reward.valid_until && now >= *reward.valid_until)) {
+    return fail(ErrorCode::conflict, "reward '{}' cannot be redeemed now", reward.code);
+  }
+  if (reward.per_customer) {
+    VAFA_TRY(const std::int64_t had, store.count_redemptions(reward.id, customer));
+    if (had >= *reward.per_customer) {
+      return fail(ErrorCode::conflict, "reward '{}' can be redeemed {} time(s) per customer",
+                  reward.code, *reward.per_customer);
+    }
+  }
+  VAFA_TRY(const bool taken, store.take_reward_unit(reward.id));
+  if (!taken) return fail(ErrorCode::conflict, "reward '{}' is out of stock", reward.code);
+  VAFA_TRY(const PointsBalance balance, store.points_balance(customer));
+  if (balance.available < reward.cost) {
+    return fail(ErrorCode::conflict, "reward '{}' needs {} points; {} are available", reward.code,
+                reward.cost, std::max<std::int64_t>(balance.available, 0));
+  }
+  Redemption redemption{.reward = reward.id,
+                        .customer = customer,
+                        .points = reward.cost,
+                        .at = now,
+                        .reward_code = reward.code};
+  if (reward.voucher_days) redemption.expires_at = now + *reward.voucher_days * 86'400;
+  for (int attempt = 0;; ++attempt) {
+    redemption.voucher = voucher_code();
+    auto id = store.add_redemption(redemption);
+    if (id) {
+      redemption.id = *id;
+      break;
+    }
+    if (id.error().code != ErrorCode::conflict || attempt == 4) return std::unexpected(id.error());
+  }
+  VAFA_TRY(const std::int64_t consumed, consume(store, customer, reward.cost));
+  if (consumed != reward.cost) {
+    return fail(ErrorCode::data_loss, "points lots of customer {} hold {} of {} available points",
+                customer, consumed, reward.cost);
+  }
+  VAFA_CHECK(status_of(store.post_points(
+      LedgerTxn{.kind = "redeem",
+                .cause = fmt::format("redemption:{}", redemption.id),
+                .customer = customer,
+                .at = now,
+                .note = fmt::format("{} ({})", reward.code, redemption.voucher),
+                .entries = {mine(PointsAccount::available, customer, -reward.cost),
+                            shop(PointsAccount::redeemed, reward.cost)}})));
+  return redemption;
 }
 
 }  // namespace vafa::loyalty

@@ -63,6 +63,13 @@ class Club {
 
   Result<Balance> balance(Store& store, std::int64_t customer, std::int64_t now) const;
 
+  // Spends points on a reward of the catalogue and issues a voucher. Atomic inside the
+  // caller's transaction: the unit of stock is taken with a conditional update first, so two
+  // redemptions can never share the last unit; a refusal (not_found, conflict: not available,
+  // limit reached, out of stock, too few points) leaves nothing behind once rolled back.
+  Result<Redemption> redeem(Store& store, std::int64_t customer, std::string_view reward_code,
+                            std::int64_t now) const;
+
  private:
   // Takes up to `points` from the customer's available lots, oldest first; returns how many.
   Result<std::int64_t> consume(Store& store, std::int64_t customer, std::int64_t points) const;

@@ -261,6 +261,31 @@ struct LedgerCheck {
   std::int64_t lots_not_matching = 0;  // customers whose lots do not add up to their balance
 };
 
+// A reward of the catalogue.
+struct Reward {
+  std::int64_t id = 0;
+  std::string code;  // the reward's handle: 'free-coffee'
+  std::string name;
+  std::int64_t cost = 0;                     // points
+  std::optional<std::int64_t> stock;         // unset: unlimited
+  std::optional<std::int64_t> per_customer;  // unset: no limit
+  std::optional<std::int64_t> valid_from, valid_until;
+  std::optional<std::int64_t> voucher_days;  // how long a voucher stays good; unset: always
+  bool active = true;
+  std::int64_t created_at = 0;
+};
+
+struct Redemption {
+  std::int64_t id = 0;
+  std::int64_t reward = 0;
+  std::int64_t customer = 0;
+  std::int64_t points = 0;
+  std::string voucher;
+  std::int64_t at = 0;
+  std::optional<std::int64_t> expires_at;
+  std::string reward_code;  // filled by reads
+};
+
 // A row a reader or validator refused, with where and why. `line` is the 1-based physical line
 // at which the record starts; `column` names the field (header name or 1-based index), or is
 // empty when the whole record is at fault.
@@ -495,6 +520,17 @@ class Store {
   virtual Result<std::vector<LedgerTxn>> points_history(std::int64_t customer, std::size_t limit,
                                                         std::optional<std::int64_t> before) = 0;
   virtual Result<LedgerCheck> check_points() = 0;
+
+  // ---- rewards. put_reward creates (id 0; conflict when the code is taken) or replaces by id.
+  virtual Result<std::int64_t> put_reward(const Reward& reward) = 0;
+  virtual Result<std::optional<Reward>> get_reward(std::string_view code) = 0;
+  virtual Result<std::vector<Reward>> rewards() = 0;
+  // Takes one unit of stock if there is one (always true for unlimited stock).
+  virtual Result<bool> take_reward_unit(std::int64_t reward) = 0;
+  virtual Result<std::int64_t> count_redemptions(std::int64_t reward, std::int64_t customer) = 0;
+  // conflict when the voucher code is taken.
+  virtual Result<std::int64_t> add_redemption(const Redemption& redemption) = 0;
+  virtual Result<std::vector<Redemption>> redemptions_of(std::int64_t customer) = 0;
 };
 
 // Opens (creating if needed) the store at `location`: a file path or "sqlite:PATH" for the

@@ -311,3 +311,164 @@ Result<LedgerCheck> SqliteStore::check_points() {
 }
 
 }  // namespace vafa
+
+namespace vafa {
+
+using sqlite::each_row;
+using sqlite::Statement;
+
+namespace {
+
+constexpr const char* kRewardColumns =
+    "id, code, name, cost, stock, per_customer, valid_from, valid_until, voucher_days, active,"
+    " created_at";
+
+Reward reward_of(Statement& r) {
+  return Reward{.id = r.column_int(0),
+                .code = std::string(r.column_text(1)),
+                .name = std::string(r.column_text(2)),
+                .cost = r.column_int(3),
+                .stock = r.column_optional_int(4),
+                .per_customer = r.column_optional_int(5),
+                .valid_from = r.column_optional_int(6),
+                .valid_until = r.column_optional_int(7),
+                .voucher_days = r.column_optional_int(8),
+                .active = r.column_int(9) != 0,
+                .created_at = r.column_int(10)};
+}
+
+}  // namespace
+
+Result<std::int64_t> SqliteStore::put_reward(const Reward& reward) {
+  VAFA_TRY(Statement * insert,
+           cached("INSERT INTO rewards(code, name, cost, stock, per_customer, valid_from,"
+                  " valid_until, voucher_days, active, created_at)"
+                  " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"));
+  VAFA_TRY(Statement * update,
+           cached("UPDATE rewards SET code = ?1, name = ?2, cost = ?3, stock = ?4,"
+                  " per_customer = ?5, valid_from = ?6, valid_until = ?7, voucher_days = ?8,"
+                  " active = ?9 WHERE id = ?11"));
+  std::int64_t id = reward.id;
+  const Status written = in_transaction([&]() -> Status {
+    Statement& q = reward.id == 0 ? *insert : *update;
+    q.bind(1, std::string_view(reward.code))
+        .bind(2, std::string_view(reward.name))
+        .bind(3, reward.cost)
+        .bind(4, reward.stock)
+        .bind(5, reward.per_customer)
+        .bind(6, reward.valid_from)
+        .bind(7, reward.valid_until)
+        .bind(8, reward.voucher_days)
+        .bind(9, std::int64_t{reward.active ? 1 : 0});
+    if (reward.id == 0) {
+      q.bind(10, reward.created_at);
+    } else {
+      q.bind(11, reward.id);
+    }
+    VAFA_CHECK(q.run());
+    if (reward.id == 0) id = sqlite3_last_insert_rowid(db_);
+    if (reward.id != 0 && sqlite3_changes(db_) == 0) {
+      return fail(ErrorCode::not_found, "no reward {}", reward.id);
+    }
+    return {};
+  });
+  if (!written) {
+    if (written.error().code == ErrorCode::conflict) {
+      return fail(ErrorCode::conflict, "a reward with the code '{}' exists already", reward.code);
+    }
+    return std::unexpected(written.error());
+  }
+  return id;
+}
+
+Result<std::optional<Reward>> SqliteStore::get_reward(std::string_view code) {
+  static const std::string sql =
+      std::string("SELECT ") + kRewardColumns + " FROM rewards WHERE code = ?1";
+  VAFA_TRY(Statement * q, cached(sql.c_str()));
+  q->bind(1, code);
+  std::optional<Reward> reward;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    reward = reward_of(r);
+    return {};
+  }));
+  return reward;
+}
+
+Result<std::vector<Reward>> SqliteStore::rewards() {
+  static const std::string sql =
+      std::string("SELECT ") + kRewardColumns + " FROM rewards ORDER BY cost, code";
+  VAFA_TRY(Statement * q, cached(sql.c_str()));
+  std::vector<Reward> out;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    out.push_back(reward_of(r));
+    return {};
+  }));
+  return out;
+}
+
+Result<bool> SqliteStore::take_reward_unit(std::int64_t reward) {
+  VAFA_TRY(Statement * q, cached("UPDATE rewards SET stock = stock - 1"
+                                 " WHERE id = ?1 AND (stock IS NULL OR stock > 0)"));
+  bool taken = false;
+  const Status done = in_transaction([&]() -> Status {
+    VAFA_CHECK(q->bind(1, reward).run());
+    taken = sqlite3_changes(db_) == 1;
+    return {};
+  });
+  if (!done) return std::unexpected(done.error());
+  return taken;
+}
+
+Result<std::int64_t> SqliteStore::count_redemptions(std::int64_t reward, std::int64_t customer) {
+  VAFA_TRY(Statement * q,
+           cached("SELECT COUNT(*) FROM redemptions WHERE reward = ?1 AND customer = ?2"));
+  q->bind(1, reward).bind(2, customer);
+  std::int64_t n = 0;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    n = r.column_int(0);
+    return {};
+  }));
+  return n;
+}
+
+Result<std::int64_t> SqliteStore::add_redemption(const Redemption& redemption) {
+  VAFA_TRY(Statement * q, cached("INSERT INTO redemptions(reward, customer, points, voucher, at,"
+                                 " expires_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"));
+  std::int64_t id = 0;
+  const Status done = in_transaction([&]() -> Status {
+    VAFA_CHECK(q->bind(1, redemption.reward)
+                   .bind(2, redemption.customer)
+                   .bind(3, redemption.points)
+                   .bind(4, std::string_view(redemption.voucher))
+                   .bind(5, redemption.at)
+                   .bind(6, redemption.expires_at)
+                   .run());
+    id = sqlite3_last_insert_rowid(db_);
+    return {};
+  });
+  if (!done) return std::unexpected(done.error());
+  return id;
+}
+
+Result<std::vector<Redemption>> SqliteStore::redemptions_of(std::int64_t customer) {
+  VAFA_TRY(Statement * q,
+           cached("SELECT d.id, d.reward, d.customer, d.points, d.voucher, d.at, d.expires_at,"
+                  " r.code FROM redemptions d JOIN rewards r ON r.id = d.reward"
+                  " WHERE d.customer = ?1 ORDER BY d.id DESC"));
+  q->bind(1, customer);
+  std::vector<Redemption> out;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    out.push_back(Redemption{.id = r.column_int(0),
+                             .reward = r.column_int(1),
+                             .customer = r.column_int(2),
+                             .points = r.column_int(3),
+                             .voucher = std::string(r.column_text(4)),
+                             .at = r.column_int(5),
+                             .expires_at = r.column_optional_int(6),
+                             .reward_code = std::string(r.column_text(7))});
+    return {};
+  }));
+  return out;
+}
+
+}  // namespace vafa

@@ -142,6 +142,13 @@ class SqliteStore final : public Store {
   Result<std::vector<LedgerTxn>> points_history(std::int64_t customer, std::size_t limit,
                                                 std::optional<std::int64_t> before) override;
   Result<LedgerCheck> check_points() override;
+  Result<std::int64_t> put_reward(const Reward& reward) override;
+  Result<std::optional<Reward>> get_reward(std::string_view code) override;
+  Result<std::vector<Reward>> rewards() override;
+  Result<bool> take_reward_unit(std::int64_t reward) override;
+  Result<std::int64_t> count_redemptions(std::int64_t reward, std::int64_t customer) override;
+  Result<std::int64_t> add_redemption(const Redemption& redemption) override;
+  Result<std::vector<Redemption>> redemptions_of(std::int64_t customer) override;
 
   // The same figures as stats(), counted by scanning every table: for tests and checks that the
   // maintained totals are right.
