@@ -4,6 +4,8 @@ BUILD      ?= build/release
 ASAN_BUILD ?= build/asan
 DEMO_DB    ?= demo.db
 DEMO_DATA  ?= build/demo-data
+DEMO_PORT  ?= 8080
+DEMO_SERVE ?= yes
 JOBS       ?= $(shell nproc)
 VAFA        = $(BUILD)/vafa
 SOURCES     = $(shell git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp')
@@ -70,6 +72,20 @@ demo: build
 	@$(VAFA) --db $(DEMO_DB) recommend for C0000002 --k 5
 	@$(VAFA) --db $(DEMO_DB) recommend for C0000003 --k 5
 	@$(VAFA) --db $(DEMO_DB) recommend similar SKU000001 --k 5
+	@echo; echo "== The HTTP API with the loyalty club (examples/vafa.toml) =="
+	@$(VAFA) --db $(DEMO_DB) loyalty config --config examples/vafa.toml > /dev/null
+	@$(VAFA) --db $(DEMO_DB) keys create --name demo --role admin
+	@echo "Try, in another terminal (KEY is the key above):"
+	@echo "  curl -s http://127.0.0.1:$(DEMO_PORT)/api/v1/customers/C0000002 -H \"Authorization: Bearer \$$KEY\""
+	@echo "  curl -s -X POST http://127.0.0.1:$(DEMO_PORT)/api/v1/orders -H \"Authorization: Bearer \$$KEY\" \\"
+	@echo "    -H 'Content-Type: application/json' -H 'Idempotency-Key: demo-1' \\"
+	@echo "    -d '{\"id\": \"demo-1\", \"customer_id\": \"C0000002\", \"currency\": \"USD\", \"lines\": [{\"sku\": \"SKU000001\", \"unit_price_minor\": 2599}]}'"
+	@echo "  curl -s http://127.0.0.1:$(DEMO_PORT)/api/v1/customers/C0000002/points -H \"Authorization: Bearer \$$KEY\""
+	@echo "The API: docs/api.md; the OpenAPI document: http://127.0.0.1:$(DEMO_PORT)/api/v1/openapi.json"
+ifneq ($(DEMO_SERVE),no)
+	@echo "Serving the demo store until Ctrl-C (DEMO_SERVE=no make demo skips this):"
+	@$(VAFA) --db $(DEMO_DB) serve --listen 127.0.0.1:$(DEMO_PORT) --config examples/vafa.toml
+endif
 
 # Everything: release build with unit and integration tests, the unit tests again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, and the formatting check.
