@@ -265,5 +265,50 @@ TEST_F(RewardsApi, PerCustomerLimitsHold) {
   EXPECT_EQ(body_of(call("GET", "/api/v1/customers/c1/points", {}, "reader"))["available"], 90);
 }
 
+TEST_F(RewardsApi, TiersShowInPointsAndAdminsInvite) {
+  use_club(R"(
+[loyalty]
+currency = "AMD"
+unit = "100"
+[[loyalty.tier]]
+name = "member"
+threshold = 0
+[[loyalty.tier]]
+name = "gold"
+threshold = 100
+percent = 200
+[[loyalty.tier]]
+name = "vip"
+invitation_only = true
+priority_support = true
+)");
+  ASSERT_EQ(call("POST", "/api/v1/customers", R"({"id": "c1"})").status, 201);
+  ASSERT_EQ(call("POST", "/api/v1/orders",
+                 Json{{"id", "o1"},
+                      {"customer_id", "c1"},
+                      {"currency", "AMD"},
+                      {"lines", {{{"sku", "a"}, {"unit_price_minor", 12'000'00}}}}}
+                     .dump())
+                .status,
+            201);
+  Json tier = body_of(call("GET", "/api/v1/customers/c1/points", {}, "reader"))["tier"];
+  EXPECT_EQ(tier["name"], "gold");
+  EXPECT_EQ(tier["value"], 120);
+  EXPECT_EQ(tier["next"], nullptr);
+  EXPECT_EQ(call("PUT", "/api/v1/customers/c1/tier", R"({"tier": "vip"})", "writer").status, 403);
+  const Reply invited = call("PUT", "/api/v1/customers/c1/tier", R"({"tier": "vip"})", "admin");
+  ASSERT_EQ(invited.status, 200) << invited.body;
+  EXPECT_EQ(body_of(invited)["priority_support"], true);
+  EXPECT_EQ(call("PUT", "/api/v1/customers/c1/tier", R"({"tier": "bronze"})", "admin").status, 404);
+  EXPECT_EQ(call("PUT", "/api/v1/customers/c1/tier", R"({"level": 1})", "admin").status, 422);
+  const Json full = body_of(call("GET", "/api/v1/customers/c1/tier", {}, "reader"));
+  EXPECT_EQ(full["name"], "vip");
+  EXPECT_EQ(full["invited"], true);
+  ASSERT_EQ(full["history"].size(), 2U);
+  EXPECT_EQ(full["history"][0]["to"], "gold");
+  ASSERT_EQ(call("PUT", "/api/v1/customers/c1/tier", R"({"tier": null})", "admin").status, 200);
+  EXPECT_EQ(body_of(call("GET", "/api/v1/customers/c1/tier", {}, "reader"))["name"], "gold");
+}
+
 }  // namespace
 }  // namespace vafa::api

@@ -241,6 +241,8 @@ Json time_json(std::optional<std::int64_t> t) {
   return t ? Json(format_iso8601(from_unix_seconds(*t))) : Json(nullptr);
 }
 
+Json tier_json(const Service& service, Store& store, std::int64_t customer, Timestamp now);
+
 Step points_balance(const Service& service, Call& call) {
   if (auto off = need_club(service)) return *off;
   auto customer = need(call.store.customer_row(call.params[0]), "customer", call.params[0]);
@@ -255,7 +257,66 @@ Step points_balance(const Service& service, Call& call) {
                           {"redeemed", b.redeemed},
                           {"expired", b.expired},
                           {"expiring_soon", balance->expiring_soon},
-                          {"next_expiry_at", time_json(balance->next_expiry_at)}});
+                          {"next_expiry_at", time_json(balance->next_expiry_at)},
+                          {"tier", tier_json(service, call.store, *customer, call.mapping.now)}});
+}
+
+Step get_tier(const Service& service, Call& call) {
+  if (auto off = need_club(service)) return *off;
+  auto customer = need(call.store.customer_row(call.params[0]), "customer", call.params[0]);
+  if (!customer) return from(customer.error());
+  auto history = call.store.tier_history(*customer);
+  if (!history) return from(history.error());
+  Json changes = Json::array();
+  for (const TierChange& c : *history) {
+    changes.push_back({{"from", c.from ? Json(*c.from) : Json(nullptr)},
+                       {"to", c.to},
+                       {"at", format_iso8601(from_unix_seconds(c.at))},
+                       {"reason", c.reason}});
+  }
+  Json out = tier_json(service, call.store, *customer, call.mapping.now);
+  if (out.is_null()) return problem(409, "no tiers are configured in vafa.toml");
+  out["history"] = std::move(changes);
+  return json_reply(200, out);
+}
+
+Step set_tier(const Service& service, Call& call) {
+  if (auto off = need_club(service)) return *off;
+  auto body = parse_json_body(call.request);
+  if (!body) return body.error();
+  if (!body->is_object() || body->size() != 1 || !body->contains("tier") ||
+      !((*body)["tier"].is_string() || (*body)["tier"].is_null())) {
+    return invalid_fields(
+        {{"/tier", "give {\"tier\": NAME} to set a tier, or null to withdraw it"}});
+  }
+  std::optional<std::string> name;
+  if ((*body)["tier"].is_string()) name = (*body)["tier"].get<std::string>();
+  const Timestamp now = call.mapping.now;
+  return WriteJob([id = call.params[0], name, now, &service](Store& store) -> Result<Reply> {
+    VAFA_TRY(const std::int64_t row, need(store.customer_row(id), "customer", id));
+    VAFA_CHECK(status_of(service.club().set_tier(store, row, name, unix_seconds(now))));
+    return json_reply(200, tier_json(service, store, row, now));
+  });
+}
+
+Json tier_json(const Service& service, Store& store, std::int64_t customer, Timestamp now) {
+  if (service.club().config().tiers.empty()) return nullptr;
+  auto view = service.club().tier(store, customer, unix_seconds(now));
+  if (!view || view->tier == nullptr) return nullptr;
+  Json out = {{"name", view->tier->name},
+              {"since", view->since == 0 ? Json(nullptr)
+                                         : Json(format_iso8601(from_unix_seconds(view->since)))},
+              {"invited", view->invited},
+              {"percent", view->tier->percent},
+              {"priority_support", view->tier->priority_support},
+              {"measure", service.club().config().tier_measure == loyalty::TierMeasure::points
+                              ? "points"
+                              : "spend_minor"},
+              {"value", view->value},
+              {"below_since", time_json(view->below_since)}};
+  out["next"] = view->next == nullptr ? Json(nullptr)
+                                      : Json{{"name", view->next->name}, {"needs", view->to_next}};
+  return out;
 }
 
 Step points_history(const Service& service, Call& call) {
@@ -473,7 +534,12 @@ const std::array kRoutes = {
           "redeem a reward"},
     Route{"GET", "/api/v1/customers/{id}/redemptions", Role::reader, false, &customer_redemptions,
           "a customer's redemptions"},
+    Route{"GET", "/api/v1/customers/{id}/tier", Role::reader, false, &get_tier,
+          "a customer's tier and its history"},
+    Route{"PUT", "/api/v1/customers/{id}/tier", Role::admin, true, &set_tier,
+          "invite a customer to a tier"},
     Route{"GET", "/api/v1/rewards", Role::reader, false, &list_rewards, "the rewards catalogue"},
+
     Route{"POST", "/api/v1/rewards", Role::admin, true, &create_reward, "add a reward"},
     Route{"PATCH", "/api/v1/rewards/{code}", Role::admin, true, &update_reward, "change a reward"},
     Route{"GET", "/api/v1/loyalty/config", Role::reader, false, &loyalty_config,
@@ -574,8 +640,10 @@ std::optional<WriteJob> Service::maintenance() const {
   const std::int64_t now = unix_seconds(clock_.now());
   return WriteJob([this, now](Store& store) -> Result<Reply> {
     VAFA_TRY(const loyalty::DueSummary due, club().run_due(store, now));
-    return json_reply(
-        200, {{"matured_points", due.matured_points}, {"expired_points", due.expired_points}});
+    VAFA_TRY(const std::int64_t tier_changes, club().review_tiers(store, now));
+    return json_reply(200, {{"matured_points", due.matured_points},
+                            {"expired_points", due.expired_points},
+                            {"tier_changes", tier_changes}});
   });
 }
 

@@ -20,6 +20,8 @@ struct Flags {
   std::string id;
   std::string at;
   std::string reward;
+  std::string set_tier;
+  bool withdraw = false;
   std::size_t limit = 50;
   Format format = Format::table;
 };
@@ -189,12 +191,52 @@ int run_expire(const Flags& f, const Context& context) {
     (void)s.rollback();
     return report(due.error());
   }
+  auto tier_changes = club->review_tiers(s, now);
+  if (!tier_changes) {
+    (void)s.rollback();
+    return report(tier_changes.error());
+  }
   if (Status done = s.commit(); !done) return report(done.error());
   print_rows({ordered_json{{"as_of", format_iso8601(from_unix_seconds(now))},
                            {"matured_lots", due->matured_lots},
                            {"matured_points", due->matured_points},
                            {"expired_lots", due->expired_lots},
-                           {"expired_points", due->expired_points}}},
+                           {"expired_points", due->expired_points},
+                           {"tier_changes", *tier_changes}}},
+             f.format);
+  return kOk;
+}
+
+int run_tier(const Flags& f, const Context& context) {
+  auto club = club_of(f);
+  if (!club) return report(club.error());
+  auto store = context.open_store();
+  if (!store) return report(store.error());
+  Store& s = **store;
+  auto row = customer_of(s, f.customer);
+  if (!row) return report(row.error());
+  if (!f.set_tier.empty() || f.withdraw) {
+    if (Status begun = s.begin(); !begun) return report(begun.error());
+    auto changed = club->set_tier(
+        s, *row, f.withdraw ? std::nullopt : std::optional<std::string>(f.set_tier), clock_now());
+    if (!changed) {
+      (void)s.rollback();
+      return report(changed.error());
+    }
+    if (Status done = s.commit(); !done) return report(done.error());
+  }
+  auto view = club->tier(s, *row, clock_now());
+  if (!view) return report(view.error());
+  if (view->tier == nullptr) {
+    return report(Error{ErrorCode::invalid_argument, "no tiers are configured in " + f.config});
+  }
+  print_rows({ordered_json{{"customer", f.customer},
+                           {"tier", view->tier->name},
+                           {"since", view->since ? when(view->since) : std::string()},
+                           {"invited", view->invited},
+                           {"value", view->value},
+                           {"next", view->next ? view->next->name : std::string()},
+                           {"needs", view->next ? ordered_json(view->to_next) : ordered_json()}}},
              f.format);
   return kOk;
 }
@@ -273,6 +315,14 @@ void add_loyalty_command(CLI::App& app, const Context& context, Runner& runner) 
                              "Make pending points available and expire old ones (safe to repeat)",
                              run_expire, context, runner);
     sub->add_option("--at", f->at, "As of this time (default: now)");
+    config_flag(sub, *f);
+  }
+  {
+    auto [sub, f] = add_leaf(*cmd, "tier", "A customer's tier; --set invites to one", run_tier,
+                             context, runner);
+    sub->add_option("customer", f->customer, "Customer id")->required();
+    sub->add_option("--set", f->set_tier, "Put the customer in this tier (an invitation)");
+    sub->add_flag("--withdraw", f->withdraw, "Back to the tier the customer qualifies for");
     config_flag(sub, *f);
   }
   add_leaf(*cmd, "check", "Verify the ledger: entries sum to zero, balances and lots agree",

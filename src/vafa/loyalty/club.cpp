@@ -45,8 +45,9 @@ std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<Wide>&
 
 }  // namespace
 
-Earning Club::points_for(
-    const Order& order, const std::function<std::string(std::string_view sku)>& category_of) const {
+Earning Club::points_for(const Order& order,
+                         const std::function<std::string(std::string_view sku)>& category_of,
+                         std::int64_t tier_percent) const {
   Earning earning;
   earning.per_line.assign(order.lines.size(), 0);
   if (!config_.enabled) return earning;
@@ -69,7 +70,7 @@ Earning Club::points_for(
   // weight = amount x category% x channel% x campaign% (each campaign that applies multiplies).
   std::vector<Wide> weights;
   Wide weighted = 0;
-  Wide scale = 100 * 100;  // category and channel percents
+  Wide scale = 100 * 100 * 100;  // category, channel and tier percents
   std::size_t campaigns_used = 0;
   for (const Campaign& c : config_.campaigns) {
     if (at >= c.start && at < c.end) ++campaigns_used;
@@ -81,6 +82,7 @@ Earning Club::points_for(
     Wide w = std::max<std::int64_t>(line.amount_minor, 0);
     w *= cat == config_.category_percent.end() ? 100 : cat->second;
     w *= channel_percent;
+    w *= tier_percent;
     for (const Campaign& c : config_.campaigns) {
       if (!(at >= c.start && at < c.end)) continue;
       const bool channel_ok =
@@ -107,10 +109,18 @@ Result<std::int64_t> Club::earn_for_order(Store& store, const Order& order,
   if (!config_.enabled || order.is_guest()) return 0;
   VAFA_TRY(const auto customer, store.customer_row(order.customer_id));
   if (!customer) return fail(ErrorCode::not_found, "no customer '{}'", order.customer_id);
-  Earning earning = points_for(order, [&store](std::string_view sku) -> std::string {
-    auto product = store.get_product(sku);
-    return product && *product ? (*product)->category : std::string();
-  });
+  std::int64_t tier_percent = 100;
+  if (!config_.tiers.empty()) {
+    VAFA_TRY(const TierView view, tier(store, *customer, now));
+    tier_percent = view.tier->percent;
+  }
+  Earning earning = points_for(
+      order,
+      [&store](std::string_view sku) -> std::string {
+        auto product = store.get_product(sku);
+        return product && *product ? (*product)->category : std::string();
+      },
+      tier_percent);
   const std::int64_t placed = unix_seconds(order.placed_at);
   if (config_.max_points_per_day > 0 && earning.points > 0) {
     VAFA_TRY(const std::int64_t today,
@@ -142,6 +152,7 @@ Result<std::int64_t> Club::earn_for_order(Store& store, const Order& order,
                 .expires_at = expiry_of(config_, placed)};
   VAFA_TRY(lot.id, store.add_lot(lot));
   if (lot.available_at <= now) VAFA_CHECK(status_of(run_due(store, now)));
+  if (!config_.tiers.empty()) VAFA_CHECK(status_of(review_tier(store, *customer, now, false)));
   return earning.points;
 }
 
@@ -395,6 +406,173 @@ Result<Redemption> Club::redeem(Store& store, std::int64_t customer, std::string
                 .entries = {mine(PointsAccount::available, customer, -reward.cost),
                             shop(PointsAccount::redeemed, reward.cost)}})));
   return redemption;
+}
+
+Result<std::int64_t> Club::measure(Store& store, std::int64_t customer, std::int64_t now) const {
+  const std::int64_t from = now - config_.tier_window_days * 86'400;
+  if (config_.tier_measure == TierMeasure::points) {
+    return store.qualifying_points(customer, from, now + 1);
+  }
+  return store.qualifying_spend(customer, config_.currency.code(), from, now + 1);
+}
+
+const Tier* Club::qualified(std::int64_t value) const {
+  const Tier* best = config_.base_tier();
+  for (const Tier& t : config_.tiers) {
+    if (!t.invitation_only && t.threshold <= value && t.threshold >= best->threshold) best = &t;
+  }
+  return best;
+}
+
+Result<TierView> Club::tier(Store& store, std::int64_t customer, std::int64_t now) const {
+  TierView view;
+  if (config_.tiers.empty()) return view;
+  VAFA_TRY(view.value, measure(store, customer, now));
+  VAFA_TRY(const auto state, store.tier_of(customer));
+  view.tier = config_.base_tier();
+  if (state) {
+    // A tier removed from vafa.toml falls back to what the customer qualifies for.
+    const Tier* stored = config_.tier(state->tier);
+    view.tier = stored != nullptr ? stored : qualified(view.value);
+    view.since = state->since;
+    view.invited = state->invited;
+    view.below_since = state->below_since;
+  }
+  if (!view.tier->invitation_only) {
+    for (const Tier& t : config_.tiers) {
+      if (!t.invitation_only && t.threshold > view.tier->threshold) {
+        view.next = &t;
+        view.to_next = std::max<std::int64_t>(t.threshold - view.value, 0);
+        break;
+      }
+    }
+  }
+  return view;
+}
+
+Result<std::string> Club::give_gift(Store& store, std::int64_t customer, const Tier& tier,
+                                    std::int64_t now) const {
+  if (tier.gift.empty()) return std::string();
+  VAFA_TRY(const auto reward, store.get_reward(tier.gift));
+  if (!reward || !reward->active) {
+    return fmt::format("; gift '{}' is not in the catalogue", tier.gift);
+  }
+  VAFA_TRY(const bool taken, store.take_reward_unit(reward->id));
+  if (!taken) return fmt::format("; gift '{}' is out of stock", tier.gift);
+  Redemption gift{.reward = reward->id, .customer = customer, .points = 0, .at = now};
+  if (reward->voucher_days) gift.expires_at = now + *reward->voucher_days * 86'400;
+  for (int attempt = 0;; ++attempt) {
+    gift.voucher = voucher_code();
+    auto id = store.add_redemption(gift);
+    if (id) break;
+    if (id.error().code != ErrorCode::conflict || attempt == 4) return std::unexpected(id.error());
+  }
+  return fmt::format("; gift '{}' voucher {}", tier.gift, gift.voucher);
+}
+
+Result<std::optional<TierChange>> Club::review_tier(Store& store, std::int64_t customer,
+                                                    std::int64_t now, bool review) const {
+  using Change = std::optional<TierChange>;
+  if (config_.tiers.empty()) return Change();
+  VAFA_TRY(const TierView view, tier(store, customer, now));
+  VAFA_TRY(const auto stored, store.tier_of(customer));
+  if (view.invited && view.tier->invitation_only) return Change();  // only an admin changes it
+  const Tier* reached = qualified(view.value);
+  if (!stored || reached->threshold > view.tier->threshold) {
+    // Joining, or an upgrade: at once, with the new tier's gift.
+    const bool up = stored.has_value() || reached != config_.base_tier();
+    TierChange change{
+        .customer = customer,
+        .from = stored ? std::optional<std::string>(stored->tier) : std::nullopt,
+        .to = reached->name,
+        .at = now,
+        .reason = reached == config_.base_tier()
+                      ? std::string("joined")
+                      : fmt::format("reached {} ({} over {} days)", reached->threshold, view.value,
+                                    config_.tier_window_days)};
+    if (up) {
+      VAFA_TRY(const std::string note, give_gift(store, customer, *reached, now));
+      change.reason += note;
+    }
+    VAFA_CHECK(store.put_tier(TierState{.customer = customer, .tier = reached->name, .since = now},
+                              change));
+    return Change(std::move(change));
+  }
+  TierState state = *stored;
+  if (reached->threshold < view.tier->threshold) {
+    if (!state.below_since) state.below_since = now;
+    const bool grace_over = now - *state.below_since >= config_.tier_grace_days * 86'400;
+    if (!(review && grace_over)) {
+      if (stored->below_since) return Change();  // already noted
+      VAFA_CHECK(store.put_tier(state, std::nullopt));
+      return Change();
+    }
+    TierChange change{
+        .customer = customer,
+        .from = state.tier,
+        .to = reached->name,
+        .at = now,
+        .reason = fmt::format("below {} since {} ({} over {} days)", view.tier->threshold,
+                              format_date(from_unix_seconds(*state.below_since)), view.value,
+                              config_.tier_window_days)};
+    VAFA_CHECK(store.put_tier(TierState{.customer = customer, .tier = reached->name, .since = now},
+                              change));
+    return Change(std::move(change));
+  }
+  if (state.below_since) {
+    state.below_since.reset();  // back at the threshold: the grace clock stops
+    VAFA_CHECK(store.put_tier(state, std::nullopt));
+  }
+  return Change();
+}
+
+Result<std::int64_t> Club::review_tiers(Store& store, std::int64_t now) const {
+  if (config_.tiers.empty()) return 0;
+  const std::string period = std::to_string(period_start(config_.tier_review, now));
+  VAFA_TRY(const auto last, store.get_state("loyalty.tiers_reviewed_for"));
+  if (last && *last == period) return 0;
+  VAFA_TRY(const std::vector<TierState> tiered, store.tiered_customers());
+  std::int64_t changes = 0;
+  for (const TierState& state : tiered) {
+    VAFA_TRY(const auto change, review_tier(store, state.customer, now, true));
+    if (change) ++changes;
+  }
+  VAFA_CHECK(store.put_state("loyalty.tiers_reviewed_for", period));
+  return changes;
+}
+
+Result<TierChange> Club::set_tier(Store& store, std::int64_t customer,
+                                  const std::optional<std::string>& name, std::int64_t now) const {
+  if (config_.tiers.empty()) return fail(ErrorCode::conflict, "no tiers are configured");
+  VAFA_TRY(const auto stored, store.tier_of(customer));
+  const std::optional<std::string> from =
+      stored ? std::optional<std::string>(stored->tier) : std::nullopt;
+  if (!name) {
+    // Withdrawn: back to what the customer qualifies for.
+    VAFA_TRY(const std::int64_t value, measure(store, customer, now));
+    const Tier* reached = qualified(value);
+    const TierChange change{.customer = customer,
+                            .from = from,
+                            .to = reached->name,
+                            .at = now,
+                            .reason = "set back to what the customer qualifies for"};
+    VAFA_CHECK(store.put_tier(TierState{.customer = customer, .tier = reached->name, .since = now},
+                              change));
+    return change;
+  }
+  const Tier* chosen = config_.tier(*name);
+  if (chosen == nullptr) return fail(ErrorCode::not_found, "no tier '{}' in vafa.toml", *name);
+  TierChange change{.customer = customer,
+                    .from = from,
+                    .to = chosen->name,
+                    .at = now,
+                    .reason = "set by an admin"};
+  VAFA_TRY(const std::string note, give_gift(store, customer, *chosen, now));
+  change.reason += note;
+  VAFA_CHECK(store.put_tier(
+      TierState{.customer = customer, .tier = chosen->name, .since = now, .invited = true},
+      change));
+  return change;
 }
 
 }  // namespace vafa::loyalty

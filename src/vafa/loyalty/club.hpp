@@ -28,6 +28,17 @@ struct Balance {
   std::optional<std::int64_t> next_expiry_at;  // when the first of them expire
 };
 
+// A customer's tier as it stands, and what the next one needs.
+struct TierView {
+  const Tier* tier = nullptr;  // nullptr when no tiers are configured
+  std::int64_t since = 0;
+  bool invited = false;
+  std::int64_t value = 0;  // the measure (points or minor units of spend) over the window
+  const Tier* next = nullptr;
+  std::int64_t to_next = 0;
+  std::optional<std::int64_t> below_since;  // under the tier's threshold since then
+};
+
 struct DueSummary {
   std::int64_t matured_lots = 0, matured_points = 0;
   std::int64_t expired_lots = 0, expired_points = 0;
@@ -41,7 +52,8 @@ class Club {
   // The points an order earns before the daily cap; `category_of` maps each line's sku to
   // its category (missing: none).
   Earning points_for(const Order& order,
-                     const std::function<std::string(std::string_view sku)>& category_of) const;
+                     const std::function<std::string(std::string_view sku)>& category_of,
+                     std::int64_t tier_percent = 100) const;
 
   // Posts an order's points (cause order:ID) into pending, maturing at once when the return
   // window is already over. Returns the points (0: nothing earned, or earned before).
@@ -63,6 +75,18 @@ class Club {
 
   Result<Balance> balance(Store& store, std::int64_t customer, std::int64_t now) const;
 
+  // Tiers. tier() reads; review_tier() upgrades at once (with the tier's free gift), notes
+  // when a customer falls below their tier, and downgrades only when `review` is set and the
+  // grace period has passed. review_tiers() is the job: at its first run in a new review
+  // period it reviews every customer with a tier; otherwise it does nothing. set_tier() is an
+  // admin's invitation (or, with nullopt, its withdrawal).
+  Result<TierView> tier(Store& store, std::int64_t customer, std::int64_t now) const;
+  Result<std::optional<TierChange>> review_tier(Store& store, std::int64_t customer,
+                                                std::int64_t now, bool review) const;
+  Result<std::int64_t> review_tiers(Store& store, std::int64_t now) const;
+  Result<TierChange> set_tier(Store& store, std::int64_t customer,
+                              const std::optional<std::string>& tier, std::int64_t now) const;
+
   // Spends points on a reward of the catalogue and issues a voucher. Atomic inside the
   // caller's transaction: the unit of stock is taken with a conditional update first, so two
   // redemptions can never share the last unit; a refusal (not_found, conflict: not available,
@@ -76,6 +100,12 @@ class Club {
   Result<std::int64_t> add_available(Store& store, std::int64_t customer, std::int64_t points,
                                      std::string_view kind, std::string_view cause,
                                      std::string note, std::int64_t now) const;
+  Result<std::int64_t> measure(Store& store, std::int64_t customer, std::int64_t now) const;
+  // The highest tier open to all that `value` reaches.
+  const Tier* qualified(std::int64_t value) const;
+  // Issues a tier's gift (a free redemption); a note when it cannot.
+  Result<std::string> give_gift(Store& store, std::int64_t customer, const Tier& tier,
+                                std::int64_t now) const;
   Config config_;
 };
 

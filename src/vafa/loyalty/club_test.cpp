@@ -285,5 +285,109 @@ bonus = { signup = 50, review = 5 }
   expect_sound();
 }
 
+TEST_F(LedgerTest, TiersUpgradeAtOnceAndDowngradeOnlyAtAReviewAfterTheGrace) {
+  const Club club(config_of(R"(
+[loyalty]
+currency = "AMD"
+unit = "100"
+[loyalty.tiers]
+measure = "points"
+window_days = 365
+review = "quarter"
+grace_days = 30
+[[loyalty.tier]]
+name = "gold"
+threshold = 100
+percent = 150
+priority_support = true
+gift = "welcome"
+[[loyalty.tier]]
+name = "member"
+threshold = 0
+[[loyalty.tier]]
+name = "inner-circle"
+invitation_only = true
+percent = 200
+)"));
+  ASSERT_TRUE(store_->put_reward(
+      Reward{.code = "welcome", .name = "Welcome box", .cost = 1, .stock = 1, .created_at = 0}));
+  EXPECT_EQ(order(club, "o1", at(2026, 1, 10), 5'000'00), 50);
+  TierView view = club.tier(*store_, customer_, at(2026, 1, 10)).value();
+  EXPECT_EQ(view.tier->name, "member");
+  EXPECT_EQ(view.next->name, "gold");
+  EXPECT_EQ(view.to_next, 50);
+
+  EXPECT_EQ(order(club, "o2", at(2026, 1, 20), 6'000'00), 60);  // 110: gold at once
+  view = club.tier(*store_, customer_, at(2026, 1, 20)).value();
+  EXPECT_EQ(view.tier->name, "gold");
+  EXPECT_TRUE(view.tier->priority_support);
+  EXPECT_EQ(view.next, nullptr);
+  const auto gifts = store_->redemptions_of(customer_).value();
+  ASSERT_EQ(gifts.size(), 1U);  // the tier's free gift
+  EXPECT_EQ(gifts[0].points, 0);
+  EXPECT_EQ(*store_->get_reward("welcome").value()->stock, 0);
+  EXPECT_EQ(order(club, "o3", at(2026, 1, 25), 1'000'00), 15);  // gold earns 150%
+
+  // Cancelling o2 leaves 65 points in the window: below gold, but no downgrade before a review
+  // date, and none at a review within the grace period.
+  ASSERT_TRUE(club.reverse_order(*store_, "o2", at(2026, 3, 20)));
+  ASSERT_TRUE(club.review_tier(*store_, customer_, at(2026, 3, 20), false));
+  EXPECT_EQ(club.tier(*store_, customer_, at(2026, 3, 20)).value().tier->name, "gold");
+  EXPECT_EQ(club.review_tiers(*store_, at(2026, 4, 2)).value(), 0);  // Q2's review: 13 days in
+  EXPECT_EQ(club.tier(*store_, customer_, at(2026, 4, 2)).value().tier->name, "gold");
+  EXPECT_EQ(club.review_tiers(*store_, at(2026, 5, 30)).value(), 0);  // Q2 was reviewed already
+  EXPECT_EQ(club.review_tiers(*store_, at(2026, 7, 1)).value(), 1);   // Q3: past the grace
+  view = club.tier(*store_, customer_, at(2026, 7, 1)).value();
+  EXPECT_EQ(view.tier->name, "member");
+  EXPECT_EQ(view.value, 65);
+
+  // An invitation puts the customer in a tier no threshold reaches, and reviews keep it.
+  const TierChange invited =
+      club.set_tier(*store_, customer_, std::string("inner-circle"), at(2026, 7, 2)).value();
+  EXPECT_EQ(invited.from, "member");
+  EXPECT_EQ(club.review_tiers(*store_, at(2026, 10, 1)).value(), 0);
+  EXPECT_EQ(club.tier(*store_, customer_, at(2026, 10, 1)).value().tier->name, "inner-circle");
+  EXPECT_EQ(order(club, "o4", at(2026, 10, 2), 1'000'00), 20);  // 200%
+  ASSERT_TRUE(club.set_tier(*store_, customer_, std::nullopt, at(2026, 10, 3)));
+  EXPECT_EQ(club.tier(*store_, customer_, at(2026, 10, 3)).value().tier->name, "member");
+  EXPECT_FALSE(club.set_tier(*store_, customer_, std::string("platinum"), at(2026, 10, 3)));
+  const auto history = store_->tier_history(customer_).value();
+  ASSERT_EQ(history.size(), 5U);  // joined, gold, member, inner-circle, member
+  EXPECT_EQ(history[1].to, "gold");
+  EXPECT_THAT(history[1].reason, HasSubstr("gift 'welcome' voucher VF-"));
+  EXPECT_THAT(history[2].reason, HasSubstr("below 100 since 2026-03-20"));
+  expect_sound();
+}
+
+TEST(LoyaltyConfig, TiersAreChecked) {
+  for (const auto& [text, message] : std::vector<std::pair<std::string, std::string>>{
+           {"[[loyalty.tier]]\nname = \"a\"\n", "threshold: is required"},
+           {"[[loyalty.tier]]\nname = \"a\"\nthreshold = 0\n[[loyalty.tier]]\nname = "
+            "\"a\"\nthreshold = 5\n",
+            "named twice"},
+           {"[[loyalty.tier]]\nname = \"vip\"\ninvitation_only = true\n", "open to all"},
+           {"[loyalty.tiers]\nmeasure = \"spend\"\n[[loyalty.tier]]\nname = \"a\"\nthreshold = 5\n",
+            "as text"},
+           {"[loyalty.tiers]\nreview = \"weekly\"\n", "month, quarter or year"},
+       }) {
+    const auto parsed = parse_config("[loyalty]\ncurrency = \"AMD\"\n" + text, "vafa.toml");
+    ASSERT_FALSE(parsed.has_value()) << text;
+    EXPECT_THAT(parsed.error().message, HasSubstr(message)) << text;
+  }
+  const Config spend = config_of(R"(
+[loyalty]
+currency = "USD"
+tiers = { measure = "spend", window_days = 180 }
+[[loyalty.tier]]
+name = "base"
+threshold = "0"
+[[loyalty.tier]]
+name = "silver"
+threshold = "500.00"
+)");
+  EXPECT_EQ(spend.tier("silver")->threshold, 50000);
+  EXPECT_EQ(spend.base_tier()->name, "base");
+}
+
 }  // namespace
 }  // namespace vafa::loyalty

@@ -107,7 +107,119 @@ Result<std::int64_t> money_minor(std::string_view text, const Currency& currency
   return *minor;
 }
 
+Result<ExpiryPeriod> period_of(std::string_view text) {
+  if (text == "month") return ExpiryPeriod::month;
+  if (text == "quarter") return ExpiryPeriod::quarter;
+  if (text == "year") return ExpiryPeriod::year;
+  return fail(ErrorCode::invalid_argument, "must be month, quarter or year");
+}
+
+// [loyalty.tiers] settings and the [[loyalty.tier]] list.
+Status read_tiers(const Reader& r, const toml::table& table, Config& config) {
+  if (const toml::node* node = table.get("tiers")) {
+    const toml::table* t = node->as_table();
+    const std::string_view q = "loyalty.tiers";
+    if (t == nullptr) return r.error_at(*node, q, "must be a table");
+    VAFA_CHECK(r.only(*t, q, {"measure", "window_days", "review", "grace_days"}));
+    VAFA_TRY(const auto measure, r.text(*t, q, "measure"));
+    if (measure && *measure == "spend") {
+      config.tier_measure = TierMeasure::spend;
+    } else if (measure && *measure != "points") {
+      return r.error_at(*t->get("measure"), "loyalty.tiers.measure", "must be points or spend");
+    }
+    VAFA_TRY(const auto window, r.integer(*t, q, "window_days", 1, 3650));
+    if (window) config.tier_window_days = *window;
+    VAFA_TRY(const auto review, r.text(*t, q, "review"));
+    if (review) {
+      auto period = period_of(*review);
+      if (!period)
+        return r.error_at(*t->get("review"), "loyalty.tiers.review", period.error().message);
+      config.tier_review = *period;
+    }
+    VAFA_TRY(const auto grace, r.integer(*t, q, "grace_days", 0, 3650));
+    if (grace) config.tier_grace_days = *grace;
+  }
+  const toml::node* node = table.get("tier");
+  if (node == nullptr) return {};
+  const toml::array* list = node->as_array();
+  if (list == nullptr) {
+    return r.error_at(*node, "loyalty.tier", "must be an array of tables ([[loyalty.tier]])");
+  }
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const toml::table* t = (*list)[i].as_table();
+    const std::string q = fmt::format("loyalty.tier[{}]", i);
+    if (t == nullptr) return r.error_at((*list)[i], q, "must be a table");
+    VAFA_CHECK(r.only(
+        *t, q, {"name", "threshold", "percent", "priority_support", "gift", "invitation_only"}));
+    Tier tier;
+    VAFA_TRY(const auto name, r.text(*t, q, "name"));
+    if (!name || name->empty() || name->size() > 64 || !is_display_name(*name)) {
+      return fail(ErrorCode::invalid_argument, "{}: {}.name: give each tier a name", "vafa.toml",
+                  q);
+    }
+    if (config.tier(*name) != nullptr) {
+      return r.error_at(*t->get("name"), q + ".name", fmt::format("'{}' is named twice", *name));
+    }
+    tier.name = *name;
+    VAFA_TRY(const auto invitation, r.boolean(*t, q, "invitation_only"));
+    tier.invitation_only = invitation.value_or(false);
+    if (const toml::node* threshold = t->get("threshold")) {
+      if (config.tier_measure == TierMeasure::spend) {
+        const auto text = threshold->value_exact<std::string>();
+        if (!text) {
+          return r.error_at(*threshold, q + ".threshold",
+                            "with measure = \"spend\", give an amount as text (\"500.00\")");
+        }
+        VAFA_TRY(tier.threshold, money_minor(*text, config.currency, q + ".threshold"));
+      } else {
+        VAFA_TRY(const auto points, r.integer(*t, q, "threshold", 0, 1'000'000'000'000));
+        tier.threshold = *points;
+      }
+    } else if (!tier.invitation_only) {
+      return fail(ErrorCode::invalid_argument, "{}.threshold: is required", q);
+    }
+    VAFA_TRY(const auto percent, r.integer(*t, q, "percent", 0, 10'000));
+    tier.percent = percent.value_or(100);
+    VAFA_TRY(const auto support, r.boolean(*t, q, "priority_support"));
+    tier.priority_support = support.value_or(false);
+    VAFA_TRY(const auto gift, r.text(*t, q, "gift"));
+    tier.gift = gift.value_or("");
+    config.tiers.push_back(std::move(tier));
+  }
+  std::stable_sort(config.tiers.begin(), config.tiers.end(), [](const Tier& a, const Tier& b) {
+    if (a.invitation_only != b.invitation_only) return !a.invitation_only;
+    return a.threshold < b.threshold;
+  });
+  if (config.base_tier() == nullptr) {
+    return fail(ErrorCode::invalid_argument, "loyalty.tier: at least one tier must be open to all");
+  }
+  return {};
+}
+
 }  // namespace
+
+const Tier* Config::tier(std::string_view name) const {
+  for (const Tier& t : tiers) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+const Tier* Config::base_tier() const {
+  for (const Tier& t : tiers) {
+    if (!t.invitation_only) return &t;
+  }
+  return nullptr;
+}
+
+std::int64_t period_start(ExpiryPeriod period, std::int64_t t) {
+  using namespace std::chrono;
+  const year_month_day day{floor<days>(from_unix_seconds(t))};
+  unsigned month_number = static_cast<unsigned>(day.month());
+  if (period == ExpiryPeriod::quarter) month_number = (month_number - 1) / 3 * 3 + 1;
+  if (period == ExpiryPeriod::year) month_number = 1;
+  return unix_seconds(sys_days{day.year() / month{month_number} / 1});
+}
 
 Result<Config> parse_config(std::string_view text, std::string_view source) {
   toml::table root;
@@ -131,7 +243,8 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
   VAFA_CHECK(r.only(*table, p,
                     {"currency", "points_per_unit", "unit", "minimum_order", "max_points_per_order",
                      "max_points_per_day", "pending_days", "allow_negative", "multipliers", "bonus",
-                     "expiry", "campaign"}));
+                     "expiry", "campaign", "tiers", "tier"}));
+
   VAFA_TRY(const auto currency, r.text(*table, p, "currency"));
   if (!currency) {
     return fail(ErrorCode::invalid_argument,
@@ -299,6 +412,7 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
       config.campaigns.push_back(std::move(campaign));
     }
   }
+  VAFA_CHECK(read_tiers(r, *table, config));
   return config;
 }
 
@@ -384,6 +498,22 @@ nlohmann::ordered_json Config::to_json() const {
                     {"categories", c.categories}});
   }
   out["campaigns"] = list;
+  ordered_json tier_list = ordered_json::array();
+  for (const Tier& t : tiers) {
+    tier_list.push_back({{"name", t.name},
+                         {"threshold", t.threshold},
+                         {"percent", t.percent},
+                         {"priority_support", t.priority_support},
+                         {"gift", t.gift},
+                         {"invitation_only", t.invitation_only}});
+  }
+  out["tiers"] = {{"measure", tier_measure == TierMeasure::points ? "points" : "spend"},
+                  {"window_days", tier_window_days},
+                  {"review", tier_review == ExpiryPeriod::month     ? "month"
+                             : tier_review == ExpiryPeriod::quarter ? "quarter"
+                                                                    : "year"},
+                  {"grace_days", tier_grace_days},
+                  {"list", tier_list}};
   return out;
 }
 

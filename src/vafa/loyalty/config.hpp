@@ -31,6 +31,19 @@ struct Campaign {
   std::vector<std::string> categories;  // empty: every category
 };
 
+// A tier: reached when the measure over the window reaches `threshold` (points, or minor units
+// of spend); invitation-only tiers are set by an admin.
+struct Tier {
+  std::string name;
+  std::int64_t threshold = 0;
+  std::int64_t percent = 100;  // earning multiplier
+  bool priority_support = false;
+  std::string gift;  // a reward's code, given free on reaching the tier
+  bool invitation_only = false;
+};
+
+enum class TierMeasure { points, spend };
+
 struct Config {
   bool enabled = false;  // false when the file has no [loyalty] table
   Currency currency = *Currency::parse("USD");
@@ -54,12 +67,25 @@ struct Config {
   std::int64_t expiry_periods_after = 1;            // 1: the end of the next period
   std::int64_t notice_days = 30;                    // how far ahead "expiring soon" looks
 
+  // Tiers, lowest threshold first (invitation-only ones last). Empty: no tiers.
+  std::vector<Tier> tiers;
+  TierMeasure tier_measure = TierMeasure::points;
+  std::int64_t tier_window_days = 365;
+  ExpiryPeriod tier_review = ExpiryPeriod::quarter;  // downgrades happen at the start of these
+  std::int64_t tier_grace_days = 30;  // ...once the customer has been below for this long
+
+  const Tier* tier(std::string_view name) const;
+  const Tier* base_tier() const;  // the lowest tier open to everyone
+
   nlohmann::ordered_json to_json() const;
 };
 
 // Parses TOML text; `source` names it in errors ("vafa.toml").
 Result<Config> parse_config(std::string_view text, std::string_view source);
 Result<Config> load_config(const std::string& path);
+
+// The start of the period (month, quarter, year; UTC) that holds `t`.
+std::int64_t period_start(ExpiryPeriod period, std::int64_t t);
 
 // When points earned at `earned_at` expire under `config` (nullopt: never).
 std::optional<std::int64_t> expiry_of(const Config& config, std::int64_t earned_at);

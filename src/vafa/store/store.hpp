@@ -286,6 +286,23 @@ struct Redemption {
   std::string reward_code;  // filled by reads
 };
 
+// A customer's loyalty tier.
+struct TierState {
+  std::int64_t customer = 0;
+  std::string tier;
+  std::int64_t since = 0;
+  std::optional<std::int64_t> below_since;
+  bool invited = false;
+};
+
+struct TierChange {
+  std::int64_t customer = 0;
+  std::optional<std::string> from;
+  std::string to;
+  std::int64_t at = 0;
+  std::string reason;
+};
+
 // A row a reader or validator refused, with where and why. `line` is the 1-based physical line
 // at which the record starts; `column` names the field (header name or 1-based index), or is
 // empty when the whole record is at fault.
@@ -531,6 +548,18 @@ class Store {
   // conflict when the voucher code is taken.
   virtual Result<std::int64_t> add_redemption(const Redemption& redemption) = 0;
   virtual Result<std::vector<Redemption>> redemptions_of(std::int64_t customer) = 0;
+
+  // ---- tiers. Net points earned (earn and reverse) and net spend (placed orders and returns
+  // in `currency`) of a customer at [from, to), for qualification.
+  virtual Result<std::int64_t> qualifying_points(std::int64_t customer, std::int64_t from,
+                                                 std::int64_t to) = 0;
+  virtual Result<std::int64_t> qualifying_spend(std::int64_t customer, std::string_view currency,
+                                                std::int64_t from, std::int64_t to) = 0;
+  virtual Result<std::optional<TierState>> tier_of(std::int64_t customer) = 0;
+  // Writes the state; with `change`, also records it in the history.
+  virtual Status put_tier(const TierState& state, const std::optional<TierChange>& change) = 0;
+  virtual Result<std::vector<TierState>> tiered_customers() = 0;
+  virtual Result<std::vector<TierChange>> tier_history(std::int64_t customer) = 0;
 };
 
 // Opens (creating if needed) the store at `location`: a file path or "sqlite:PATH" for the

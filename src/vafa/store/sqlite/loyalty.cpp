@@ -472,3 +472,118 @@ Result<std::vector<Redemption>> SqliteStore::redemptions_of(std::int64_t custome
 }
 
 }  // namespace vafa
+
+namespace vafa {
+
+using sqlite::each_row;
+using sqlite::Statement;
+
+Result<std::int64_t> SqliteStore::qualifying_points(std::int64_t customer, std::int64_t from,
+                                                    std::int64_t to) {
+  VAFA_TRY(Statement * q, cached("SELECT COALESCE(SUM(e.points), 0) FROM loyalty_txns t"
+                                 " JOIN loyalty_entries e ON e.txn = t.id"
+                                 " WHERE t.customer = ?1 AND t.kind IN ('earn', 'reverse')"
+                                 " AND t.at >= ?2 AND t.at < ?3 AND e.customer IS NOT NULL"));
+  q->bind(1, customer).bind(2, from).bind(3, to);
+  std::int64_t sum = 0;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    sum = r.column_int(0);
+    return {};
+  }));
+  return sum;
+}
+
+Result<std::int64_t> SqliteStore::qualifying_spend(std::int64_t customer, std::string_view currency,
+                                                   std::int64_t from, std::int64_t to) {
+  VAFA_TRY(Statement * q, cached("SELECT COALESCE(SUM(total_minor), 0) FROM orders"
+                                 " WHERE customer_id = ?1 AND placed_at >= ?2 AND placed_at < ?3"
+                                 " AND currency = ?4 AND status <> 'cancelled'"));
+  q->bind(1, customer).bind(2, from).bind(3, to).bind(4, currency);
+  std::int64_t sum = 0;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    sum = r.column_int(0);
+    return {};
+  }));
+  return sum;
+}
+
+namespace {
+TierState tier_state_of(Statement& r) {
+  return TierState{.customer = r.column_int(0),
+                   .tier = std::string(r.column_text(1)),
+                   .since = r.column_int(2),
+                   .below_since = r.column_optional_int(3),
+                   .invited = r.column_int(4) != 0};
+}
+}  // namespace
+
+Result<std::optional<TierState>> SqliteStore::tier_of(std::int64_t customer) {
+  VAFA_TRY(Statement * q, cached("SELECT customer, tier, since, below_since, invited"
+                                 " FROM loyalty_tiers WHERE customer = ?1"));
+  q->bind(1, customer);
+  std::optional<TierState> state;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    state = tier_state_of(r);
+    return {};
+  }));
+  return state;
+}
+
+Status SqliteStore::put_tier(const TierState& state, const std::optional<TierChange>& change) {
+  VAFA_TRY(Statement * put,
+           cached("INSERT INTO loyalty_tiers(customer, tier, since, below_since, invited)"
+                  " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(customer) DO UPDATE SET"
+                  " tier = ?2, since = ?3, below_since = ?4, invited = ?5"));
+  VAFA_TRY(Statement * log, cached("INSERT INTO loyalty_tier_changes(customer, from_tier, to_tier,"
+                                   " at, reason) VALUES(?1, ?2, ?3, ?4, ?5)"));
+  return in_transaction([&]() -> Status {
+    VAFA_CHECK(put->bind(1, state.customer)
+                   .bind(2, std::string_view(state.tier))
+                   .bind(3, state.since)
+                   .bind(4, state.below_since)
+                   .bind(5, std::int64_t{state.invited ? 1 : 0})
+                   .run());
+    if (!change) return {};
+    log->bind(1, change->customer);
+    if (change->from) {
+      log->bind(2, std::string_view(*change->from));
+    } else {
+      log->bind_null(2);
+    }
+    return log->bind(3, std::string_view(change->to))
+        .bind(4, change->at)
+        .bind(5, std::string_view(change->reason))
+        .run();
+  });
+}
+
+Result<std::vector<TierState>> SqliteStore::tiered_customers() {
+  VAFA_TRY(Statement * q, cached("SELECT customer, tier, since, below_since, invited"
+                                 " FROM loyalty_tiers ORDER BY customer"));
+  std::vector<TierState> out;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    out.push_back(tier_state_of(r));
+    return {};
+  }));
+  return out;
+}
+
+Result<std::vector<TierChange>> SqliteStore::tier_history(std::int64_t customer) {
+  VAFA_TRY(Statement * q, cached("SELECT customer, from_tier, to_tier, at, reason"
+                                 " FROM loyalty_tier_changes WHERE customer = ?1 ORDER BY id"));
+  q->bind(1, customer);
+  std::vector<TierChange> out;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    TierChange c{.customer = r.column_int(0),
+                 .to = std::string(r.column_text(2)),
+                 .at = r.column_int(3),
+                 .reason = std::string(r.column_text(4))};
+    const std::string_view from = r.column_text(1);
+    if (!from.empty()) c.from = std::string(from);
+    out.push_back(std::move(c));
+    return {};
+  }));
+  return out;
+}
+
+}  // namespace vafa

@@ -149,6 +149,14 @@ class SqliteStore final : public Store {
   Result<std::int64_t> count_redemptions(std::int64_t reward, std::int64_t customer) override;
   Result<std::int64_t> add_redemption(const Redemption& redemption) override;
   Result<std::vector<Redemption>> redemptions_of(std::int64_t customer) override;
+  Result<std::int64_t> qualifying_points(std::int64_t customer, std::int64_t from,
+                                         std::int64_t to) override;
+  Result<std::int64_t> qualifying_spend(std::int64_t customer, std::string_view currency,
+                                        std::int64_t from, std::int64_t to) override;
+  Result<std::optional<TierState>> tier_of(std::int64_t customer) override;
+  Status put_tier(const TierState& state, const std::optional<TierChange>& change) override;
+  Result<std::vector<TierState>> tiered_customers() override;
+  Result<std::vector<TierChange>> tier_history(std::int64_t customer) override;
 
   // The same figures as stats(), counted by scanning every table: for tests and checks that the
   // maintained totals are right.
