@@ -10,7 +10,7 @@ JOBS       ?= $(shell nproc)
 VAFA        = $(BUILD)/vafa
 SOURCES     = $(shell git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp')
 
-.PHONY: all bootstrap build demo test unit-asan format format-check bench clean
+.PHONY: all bootstrap build demo test unit-asan fuzz format format-check bench clean
 
 all: build
 
@@ -92,7 +92,13 @@ endif
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory format-check
+
+# The request fuzzer (fuzz/request_fuzzer.cpp) for FUZZ_SECONDS; longer runs: scripts/fuzz 3600.
+FUZZ_SECONDS ?= 60
+fuzz: bootstrap
+	scripts/fuzz $(FUZZ_SECONDS)
 
 unit-asan: bootstrap
 	@cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DVAFA_SANITIZE=ON \

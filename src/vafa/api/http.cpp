@@ -113,6 +113,14 @@ Result<Target> parse_target(std::string_view target) {
   if (target.empty() || target.front() != '/') {
     return fail(ErrorCode::invalid_argument, "the request target must start with '/'");
   }
+  for (const char c : target) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f) {
+      return fail(ErrorCode::invalid_argument,
+                  "the request target holds a byte that must be percent-encoded");
+    }
+  }
+
   Target out;
   const std::size_t question = target.find('?');
   std::string_view path = target.substr(0, question);

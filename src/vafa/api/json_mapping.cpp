@@ -196,6 +196,12 @@ std::expected<Json, Reply> parse_json_body(const Request& request) {
         400,
         fmt::format("malformed JSON at line {}, column {} (byte {}): {}", line, column, byte, what),
         {{"line", line}, {"column", column}, {"byte", byte}}));
+  } catch (const Json::exception& e) {
+    // Well-formed but unrepresentable, e.g. a number beyond a double (1e400).
+    std::string what = e.what();
+    if (const std::size_t end = what.find("] "); end != std::string::npos)
+      what = what.substr(end + 2);
+    return std::unexpected(problem(400, fmt::format("unusable JSON: {}", what)));
   }
 }
 
@@ -464,7 +470,12 @@ Mapped<Identity> identity_from_query(const Target& target, const MappingOptions&
     return std::unexpected(FieldErrors{
         {"", "give exactly one of the query parameters email, phone, card or external"}});
   }
-  if (!identity) return std::unexpected(FieldErrors{{pointer, identity.error().message}});
+  // Query parameters are not in the body: no pointer, the parameter named in the detail.
+  if (!identity) {
+    return std::unexpected(FieldErrors{
+        {"", fmt::format("query parameter {}: {}", pointer, identity.error().message)}});
+  }
+
   return *identity;
 }
 

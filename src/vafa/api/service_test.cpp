@@ -187,6 +187,10 @@ TEST_F(ServiceTest, BadBodiesGetWhereAndWhy) {
   EXPECT_EQ(pointers, (std::set<std::string>{"/id", "/currency", "/placed_at", "/lines/0/quantity",
                                              "/lines/0/unit_price_minor", "/lines/1", "/colour"}));
   EXPECT_EQ(call("POST", "/api/v1/customers", "[1, 2]").status, 422);
+  // Found by the fuzzer: a number too large for a double once escaped as an exception.
+  EXPECT_EQ(call("POST", "/api/v1/customers", R"({"id": "x", "n": 111e1111})").status, 400);
+  EXPECT_EQ(call("GET", "/api/v1/customers/a%20b/events\x01", {}, "reader").status, 400);
+
   EXPECT_EQ(call("POST", "/api/v1/customers", R"({"id": ""})").status, 422);
   EXPECT_EQ(call("POST", "/api/v1/customers", R"({"id": "a\u0000b"})").status, 422);
   EXPECT_EQ(call("POST", "/api/v1/customers", R"({"id": "x", "time_zone": "Mars Base"})").status,
