@@ -97,6 +97,65 @@ TEST_F(LoyaltyApi, OrdersEarnPendingPointsThatMatureAndCancellationTakesThemBack
   expect_sound();
 }
 
+TEST_F(LoyaltyApi, ReturnsRefundAndTakeBackExactlyTheReturnedUnits) {
+  use_club("[loyalty]\ncurrency = \"AMD\"\nunit = \"100\"\n");
+  ASSERT_EQ(call("POST", "/api/v1/customers", R"({"id": "c1"})").status, 201);
+  const Reply placed = call("POST", "/api/v1/orders", R"({"id": "o1", "customer_id": "c1",
+      "currency": "AMD", "lines": [{"sku": "A", "quantity": 3, "unit_price_minor": 100000},
+                                   {"sku": "B", "unit_price_minor": 33333}]})");
+  ASSERT_EQ(placed.status, 201) << placed.body;
+  EXPECT_EQ(body_of(placed)["loyalty"]["points"], 33);  // A earned 30, B 3
+
+  const Reply first = call("POST", "/api/v1/orders/o1/returns", R"({"lines": [{"sku": "A"}]})");
+  ASSERT_EQ(first.status, 201) << first.body;
+  Json r = body_of(first);
+  EXPECT_EQ(r["id"], "o1-R1");
+  EXPECT_EQ(r["status"], "returned");
+  EXPECT_EQ(r["return_of"], "o1");
+  EXPECT_EQ(r["lines"][0]["quantity"], -1);
+  EXPECT_EQ(r["lines"][0]["amount_minor"], -100000);
+  EXPECT_EQ(r["loyalty"]["points_reversed"], 10);
+  EXPECT_EQ(points("c1")["available"], 23);
+
+  r = body_of(call("POST", "/api/v1/orders/o1/returns",
+                   R"({"id": "rma-7", "lines": [{"sku": "A", "quantity": 2}, {"sku": "B"}]})"));
+  EXPECT_EQ(r["id"], "rma-7");
+  EXPECT_EQ(r["total_minor"], -(200000 + 33333));
+  EXPECT_EQ(r["loyalty"]["points_reversed"], 23);
+  EXPECT_EQ(points("c1")["available"], 0);
+  const Reply none_left = call("POST", "/api/v1/orders/o1/returns", R"({"lines": [{"sku": "A"}]})");
+  EXPECT_EQ(none_left.status, 409);
+  EXPECT_THAT(body_of(none_left)["detail"].get<std::string>(),
+              ::testing::HasSubstr("1 fewer unit"));
+  EXPECT_EQ(call("POST", "/api/v1/orders/o1/returns", R"({"lines": [{"sku": "Z"}]})").status, 409);
+  EXPECT_EQ(call("POST", "/api/v1/orders/none/returns", R"({"lines": [{"sku": "A"}]})").status,
+            404);
+  EXPECT_EQ(call("POST", "/api/v1/orders/o1/returns", R"({"lines": []})").status, 422);
+  EXPECT_EQ(call("POST", "/api/v1/orders/rma-7/returns", R"({"lines": [{"sku": "A"}]})").status,
+            409);
+  // Everything came back: cancelling takes back nothing more.
+  EXPECT_EQ(body_of(call("POST", "/api/v1/orders/o1/cancel"))["loyalty"]["points_reversed"], 0);
+  EXPECT_EQ(points("c1")["available"], 0);
+  expect_sound();
+}
+
+TEST_F(LoyaltyApi, CancellingAfterAPartialReturnTakesBackOnlyTheRest) {
+  use_club("[loyalty]\ncurrency = \"AMD\"\nunit = \"100\"\nbonus = { signup = 100 }\n");
+  ASSERT_EQ(call("POST", "/api/v1/customers", R"({"id": "c1"})").status, 201);         // 100
+  ASSERT_EQ(call("POST", "/api/v1/orders", order("o1", "c1", 5'000'00)).status, 201);  // +50
+  ASSERT_EQ(call("POST", "/api/v1/customers/c1/points/adjustments",
+                 R"({"points": -120, "reason": "spent"})", "admin", "spend-1")
+                .status,
+            201);  // the signup's 100 first, then 20 of o1's
+  ASSERT_EQ(
+      call("POST", "/api/v1/orders/o1/returns", R"({"lines": [{"sku": "tea", "quantity": 1}]})")
+          .status,
+      201);  // o1 had one unit: all 50 points, 30 from the lot, 20 written off
+  EXPECT_EQ(points("c1")["available"], 0);
+  EXPECT_EQ(body_of(call("POST", "/api/v1/orders/o1/cancel"))["loyalty"]["points_reversed"], 0);
+  expect_sound();
+}
+
 TEST_F(LoyaltyApi, AdjustmentsAreForAdminsNamedByTheirKeyAndNeverOverdraw) {
   use_club(kClub);
   ASSERT_EQ(call("POST", "/api/v1/customers", R"({"id": "c1"})").status, 201);  // 50 points

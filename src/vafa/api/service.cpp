@@ -202,6 +202,81 @@ Step cancel_order(const Service& service, Call& call) {
   });
 }
 
+Step create_return(const Service& service, Call& call) {
+  auto body = parse_json_body(call.request);
+  if (!body) return body.error();
+  auto request = return_from_json(*body, call.mapping);
+  if (!request) return invalid_fields(request.error());
+  const std::int64_t run = service.options().import_run;
+  const std::int64_t now = unix_seconds(call.mapping.now);
+  return WriteJob([id = call.params[0], request = std::move(*request), run, now,
+                   &service](Store& store) -> Result<Reply> {
+    VAFA_TRY(const Order original, need(store.get_order(id), "order", id));
+    if (original.status != OrderStatus::placed) {
+      return fail(ErrorCode::conflict, "order '{}' is {}; only placed orders take returns", id,
+                  to_string(original.status));
+    }
+    VAFA_TRY(const std::vector<Order> earlier, store.returns_of(id));
+    // Units returned so far, and refunds so far, per line of the original.
+    std::vector<std::int64_t> returned(original.lines.size(), 0);
+    for (const Order& r : earlier) {
+      for (const OrderLine& line : r.lines) {
+        std::int64_t units = -line.quantity;
+        for (std::size_t i = 0; i < original.lines.size() && units > 0; ++i) {
+          if (original.lines[i].product_sku != line.product_sku) continue;
+          const std::int64_t take = std::min(units, original.lines[i].quantity - returned[i]);
+          returned[i] += take;
+          units -= take;
+        }
+      }
+    }
+    Order doc = original;
+    doc.id = request.id.empty() ? fmt::format("{}-R{}", id, earlier.size() + 1) : request.id;
+    doc.status = OrderStatus::returned;
+    doc.placed_at = request.returned_at;
+    doc.lines.clear();
+    std::vector<loyalty::Club::ReturnedLine> units;
+    for (const auto& [sku, quantity] : request.lines) {
+      std::int64_t left = quantity;
+      for (std::size_t i = 0; i < original.lines.size() && left > 0; ++i) {
+        const OrderLine& line = original.lines[i];
+        if (line.product_sku != sku || returned[i] >= line.quantity) continue;
+        const std::int64_t take = std::min(left, line.quantity - returned[i]);
+        // The refund of units [before, before + take): floor differences of the line's amount,
+        // so the returns of a whole line add up to exactly what was paid for it.
+        __extension__ const __int128 amount = line.amount_minor;
+        const auto refund = static_cast<std::int64_t>(
+            amount * (returned[i] + take) / line.quantity - amount * returned[i] / line.quantity);
+        doc.lines.push_back(OrderLine{.product_sku = sku,
+                                      .quantity = -take,
+                                      .unit_price_minor = line.unit_price_minor,
+                                      .amount_minor = -refund});
+        units.push_back(
+            {.line = i, .quantity = take, .before = returned[i], .bought = line.quantity});
+        returned[i] += take;
+        left -= take;
+      }
+      if (left > 0) {
+        return fail(ErrorCode::conflict, "order '{}' has {} fewer unit(s) of '{}' left to return",
+                    id, left, sku);
+      }
+    }
+    VAFA_TRY(const auto exists, store.get_order(doc.id));
+    if (exists)
+      return fail(ErrorCode::conflict, "order '{}' exists; give the return another id", doc.id);
+    VAFA_CHECK(store.put_order(doc, run));
+    VAFA_CHECK(store.link_return(doc.id, id));
+    Json out = to_json(doc);
+    out["return_of"] = id;
+    if (service.club().config().enabled && !original.is_guest()) {
+      VAFA_TRY(const std::int64_t back,
+               service.club().reverse_return(store, id, doc.id, units, now));
+      out["loyalty"] = {{"points_reversed", back}};
+    }
+    return created(out, order_location(doc.id));
+  });
+}
+
 // ---- events ---------------------------------------------------------------------------------
 
 Step create_event(const Service& service, Call& call) {
@@ -523,7 +598,10 @@ const std::array kRoutes = {
     Route{"GET", "/api/v1/orders/{id}", Role::reader, false, &get_order, "get an order"},
     Route{"POST", "/api/v1/orders/{id}/cancel", Role::writer, true, &cancel_order,
           "cancel an order"},
+    Route{"POST", "/api/v1/orders/{id}/returns", Role::writer, true, &create_return,
+          "return units of an order"},
     Route{"POST", "/api/v1/events", Role::writer, true, &create_event, "record an event"},
+
     Route{"GET", "/api/v1/customers/{id}/points", Role::reader, false, &points_balance,
           "a customer's points"},
     Route{"GET", "/api/v1/customers/{id}/points/history", Role::reader, false, &points_history,

@@ -129,6 +129,8 @@ Result<std::int64_t> Club::earn_for_order(Store& store, const Order& order,
     if (earning.points > room) {
       earning.note = fmt::format("capped at {} points a day", config_.max_points_per_day);
       earning.points = room;
+      earning.per_line =
+          apportion(room, std::vector<Wide>(earning.per_line.begin(), earning.per_line.end()));
     }
   }
   if (earning.points <= 0) return 0;
@@ -143,6 +145,7 @@ Result<std::int64_t> Club::earn_for_order(Store& store, const Order& order,
                          .entries = {shop(PointsAccount::issued, -earning.points),
                                      mine(PointsAccount::pending, *customer, earning.points)}}));
   if (!txn) return 0;  // earned before
+  VAFA_CHECK(store.put_line_points(*txn, earning.per_line));
   PointsLot lot{.customer = *customer,
                 .txn = *txn,
                 .points = earning.points,
@@ -189,7 +192,8 @@ Result<std::int64_t> Club::reverse_order(Store& store, std::string_view order_id
           if (e.account == PointsAccount::expired) gone += e.points;
         }
       }
-      owed += lot.points - lot.remaining - gone;  // redeemed or adjusted away
+      // Redeemed or adjusted away; what returns already took back is not owed again.
+      owed += lot.points - lot.remaining - gone - lot.reversed;
     }
     VAFA_CHECK(store.update_lot(lot.id, 0, lot.pending));
   }
@@ -216,6 +220,69 @@ Result<std::int64_t> Club::reverse_order(Store& store, std::string_view order_id
            store.post_points(LedgerTxn{
                .kind = "reverse",
                .cause = fmt::format("order:{}", order_id),
+               .customer = customer,
+               .at = now,
+               .note = written_off > 0
+                           ? fmt::format("{} points already spent were not taken back", written_off)
+                           : std::string(),
+               .entries = std::move(entries)}));
+  return txn ? total : 0;
+}
+
+Result<std::int64_t> Club::reverse_return(Store& store, std::string_view order_id,
+                                          std::string_view return_id,
+                                          const std::vector<ReturnedLine>& lines,
+                                          std::int64_t now) const {
+  VAFA_TRY(const auto earned, store.points_txn("earn", fmt::format("order:{}", order_id)));
+  if (!earned || !earned->customer) return 0;
+  const std::int64_t customer = *earned->customer;
+  VAFA_TRY(const std::vector<std::int64_t> per_line, store.line_points(earned->id));
+  // The points of units [before, before + quantity) of a line: floor differences, so the
+  // returns of a whole line add up to exactly its points.
+  std::int64_t points = 0;
+  for (const ReturnedLine& r : lines) {
+    if (r.line >= per_line.size() || r.bought <= 0) continue;
+    const Wide p = per_line[r.line];
+    points +=
+        static_cast<std::int64_t>(p * (r.before + r.quantity) / r.bought - p * r.before / r.bought);
+  }
+  if (points <= 0) return 0;
+  VAFA_TRY(const std::vector<PointsLot> lots, store.lots_of_txn(earned->id));
+  std::int64_t need = points, from_pending = 0, from_available = 0;
+  for (const bool pending : {true, false}) {  // the order's own points, pending first
+    for (const PointsLot& lot : lots) {
+      if (lot.pending != pending || need == 0) continue;
+      const std::int64_t take = std::min(lot.remaining, need);
+      if (take == 0) continue;
+      VAFA_CHECK(store.update_lot(lot.id, lot.remaining - take, lot.pending));
+      (pending ? from_pending : from_available) += take;
+      need -= take;
+    }
+  }
+  std::int64_t written_off = 0;
+  if (need > 0) {  // already spent: from other lots, below zero, or written off
+    VAFA_TRY(const std::int64_t taken, consume(store, customer, need));
+    from_available += taken;
+    need -= taken;
+    if (config_.allow_negative) {
+      from_available += need;
+    } else {
+      written_off = need;
+    }
+  }
+  if (!lots.empty()) VAFA_CHECK(store.add_lot_reversed(lots.front().id, points));
+  std::vector<LedgerEntry> entries;
+  if (from_pending > 0) entries.push_back(mine(PointsAccount::pending, customer, -from_pending));
+  if (from_available > 0) {
+    entries.push_back(mine(PointsAccount::available, customer, -from_available));
+  }
+  const std::int64_t total = from_pending + from_available;
+  entries.push_back(shop(PointsAccount::issued, total));
+  if (entries.size() < 2) return 0;
+  VAFA_TRY(const auto txn,
+           store.post_points(LedgerTxn{
+               .kind = "reverse",
+               .cause = fmt::format("return:{}", return_id),
                .customer = customer,
                .at = now,
                .note = written_off > 0

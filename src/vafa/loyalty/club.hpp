@@ -63,6 +63,17 @@ class Club {
   // (allow_negative) or are written off (noted). Returns the points taken back.
   Result<std::int64_t> reverse_order(Store& store, std::string_view order_id,
                                      std::int64_t now) const;
+  // Takes back the points of returned units (cause return:RETURN_ID): for each line of the
+  // original order, the units returned now, those returned before and those bought.
+  struct ReturnedLine {
+    std::size_t line = 0;
+    std::int64_t quantity = 0, before = 0, bought = 0;
+  };
+  Result<std::int64_t> reverse_return(Store& store, std::string_view order_id,
+                                      std::string_view return_id,
+                                      const std::vector<ReturnedLine>& lines,
+                                      std::int64_t now) const;
+
   // A configured bonus (signup, first_order, review, referral, nps, birthday) once per cause.
   Result<std::int64_t> bonus(Store& store, std::int64_t customer, std::string_view kind,
                              std::string_view cause, std::int64_t now) const;

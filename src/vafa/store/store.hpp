@@ -244,6 +244,7 @@ struct PointsLot {
   bool pending = true;
   std::int64_t available_at = 0;
   std::optional<std::int64_t> expires_at;
+  std::int64_t reversed = 0;  // taken back by returns so far
 };
 
 struct PointsBalance {
@@ -513,6 +514,10 @@ class Store {
   virtual Status put_stored_reply(std::string_view caller, std::string_view key,
                                   const StoredReply& reply) = 0;
   virtual Result<std::int64_t> forget_stored_replies(std::int64_t before) = 0;
+  // Links a return document to the order it returns from; the returns of an order, oldest
+  // first.
+  virtual Status link_return(std::string_view return_id, std::string_view original_id) = 0;
+  virtual Result<std::vector<Order>> returns_of(std::string_view original_id) = 0;
 
   // ---- loyalty ledger. post_points writes a transaction and its entries and updates the
   // customer's balance; nullopt (and nothing written) when (kind, cause) was posted before;
@@ -523,6 +528,8 @@ class Store {
                                                       std::string_view cause) = 0;
   virtual Result<std::int64_t> add_lot(const PointsLot& lot) = 0;
   virtual Status update_lot(std::int64_t id, std::int64_t remaining, bool pending) = 0;
+  virtual Status add_lot_reversed(std::int64_t id, std::int64_t points) = 0;
+
   // A customer's lots with points left, oldest first.
   virtual Result<std::vector<PointsLot>> open_lots(std::int64_t customer) = 0;
   // The lots a transaction created.
@@ -537,6 +544,9 @@ class Store {
   virtual Result<std::vector<LedgerTxn>> points_history(std::int64_t customer, std::size_t limit,
                                                         std::optional<std::int64_t> before) = 0;
   virtual Result<LedgerCheck> check_points() = 0;
+  // The points each line of an order earned (by the earn transaction).
+  virtual Status put_line_points(std::int64_t txn, const std::vector<std::int64_t>& points) = 0;
+  virtual Result<std::vector<std::int64_t>> line_points(std::int64_t txn) = 0;
 
   // ---- rewards. put_reward creates (id 0; conflict when the code is taken) or replaces by id.
   virtual Result<std::int64_t> put_reward(const Reward& reward) = 0;

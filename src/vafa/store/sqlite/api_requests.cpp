@@ -94,3 +94,66 @@ Result<std::int64_t> SqliteStore::forget_stored_replies(std::int64_t before) {
 }
 
 }  // namespace vafa
+
+namespace vafa {
+
+using sqlite::each_row;
+using sqlite::Statement;
+
+Status SqliteStore::link_return(std::string_view return_id, std::string_view original_id) {
+  VAFA_TRY(Statement * q, cached("INSERT INTO order_returns(return_order, original)"
+                                 " SELECT r.id, o.id FROM orders r, orders o"
+                                 " WHERE r.external_id = ?1 AND o.external_id = ?2"));
+  return in_transaction([&]() -> Status {
+    VAFA_CHECK(q->bind(1, return_id).bind(2, original_id).run());
+    if (sqlite3_changes(db_) != 1) {
+      return fail(ErrorCode::not_found, "cannot link return '{}' to order '{}'", return_id,
+                  original_id);
+    }
+    return {};
+  });
+}
+
+Result<std::vector<Order>> SqliteStore::returns_of(std::string_view original_id) {
+  VAFA_TRY(Statement * q, cached("SELECT r.external_id FROM order_returns x"
+                                 " JOIN orders o ON o.id = x.original"
+                                 " JOIN orders r ON r.id = x.return_order"
+                                 " WHERE o.external_id = ?1 ORDER BY x.return_order"));
+  q->bind(1, original_id);
+  std::vector<std::string> ids;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    ids.emplace_back(r.column_text(0));
+    return {};
+  }));
+  std::vector<Order> out;
+  for (const std::string& id : ids) {
+    VAFA_TRY(auto order, get_order(id));
+    if (order) out.push_back(std::move(*order));
+  }
+  return out;
+}
+
+Status SqliteStore::put_line_points(std::int64_t txn, const std::vector<std::int64_t>& points) {
+  VAFA_TRY(Statement * q,
+           cached("INSERT INTO loyalty_line_points(txn, line_no, points) VALUES(?1, ?2, ?3)"));
+  return in_transaction([&]() -> Status {
+    for (std::size_t i = 0; i < points.size(); ++i) {
+      VAFA_CHECK(q->bind(1, txn).bind(2, static_cast<std::int64_t>(i)).bind(3, points[i]).run());
+    }
+    return {};
+  });
+}
+
+Result<std::vector<std::int64_t>> SqliteStore::line_points(std::int64_t txn) {
+  VAFA_TRY(Statement * q, cached("SELECT points FROM loyalty_line_points WHERE txn = ?1"
+                                 " ORDER BY line_no"));
+  q->bind(1, txn);
+  std::vector<std::int64_t> out;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    out.push_back(r.column_int(0));
+    return {};
+  }));
+  return out;
+}
+
+}  // namespace vafa

@@ -22,7 +22,7 @@ PointsAccount account_of(std::string_view text) {
 }
 
 constexpr const char* kLotColumns =
-    "id, customer, txn, points, remaining, state, available_at, expires_at";
+    "id, customer, txn, points, remaining, state, available_at, expires_at, reversed";
 
 PointsLot lot_of(Statement& r) {
   return PointsLot{.id = r.column_int(0),
@@ -32,7 +32,8 @@ PointsLot lot_of(Statement& r) {
                    .remaining = r.column_int(4),
                    .pending = r.column_text(5) == "pending",
                    .available_at = r.column_int(6),
-                   .expires_at = r.column_optional_int(7)};
+                   .expires_at = r.column_optional_int(7),
+                   .reversed = r.column_int(8)};
 }
 
 Status validate(const LedgerTxn& txn) {
@@ -166,6 +167,11 @@ Status SqliteStore::update_lot(std::int64_t id, std::int64_t remaining, bool pen
     if (sqlite3_changes(db_) == 0) return fail(ErrorCode::not_found, "no points lot {}", id);
     return {};
   });
+}
+
+Status SqliteStore::add_lot_reversed(std::int64_t id, std::int64_t points) {
+  VAFA_TRY(Statement * q, cached("UPDATE loyalty_lots SET reversed = reversed + ?2 WHERE id = ?1"));
+  return in_transaction([&]() -> Status { return q->bind(1, id).bind(2, points).run(); });
 }
 
 Result<std::vector<PointsLot>> SqliteStore::open_lots(std::int64_t customer) {

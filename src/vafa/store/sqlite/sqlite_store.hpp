@@ -128,11 +128,18 @@ class SqliteStore final : public Store {
   Status put_stored_reply(std::string_view caller, std::string_view key,
                           const StoredReply& reply) override;
   Result<std::int64_t> forget_stored_replies(std::int64_t before) override;
+  Status link_return(std::string_view return_id, std::string_view original_id) override;
+  Result<std::vector<Order>> returns_of(std::string_view original_id) override;
+  Status put_line_points(std::int64_t txn, const std::vector<std::int64_t>& points) override;
+  Result<std::vector<std::int64_t>> line_points(std::int64_t txn) override;
+
   Result<std::optional<std::int64_t>> post_points(const LedgerTxn& txn) override;
   Result<std::optional<LedgerTxn>> points_txn(std::string_view kind,
                                               std::string_view cause) override;
   Result<std::int64_t> add_lot(const PointsLot& lot) override;
   Status update_lot(std::int64_t id, std::int64_t remaining, bool pending) override;
+  Status add_lot_reversed(std::int64_t id, std::int64_t points) override;
+
   Result<std::vector<PointsLot>> open_lots(std::int64_t customer) override;
   Result<std::vector<PointsLot>> lots_of_txn(std::int64_t txn) override;
   Result<std::vector<PointsLot>> lots_due(std::int64_t now, std::size_t limit) override;
