@@ -10,9 +10,7 @@
 #include <thread>
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without it
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include "vafa/api/beast.hpp"
 #include <fcntl.h>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>

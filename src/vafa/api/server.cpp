@@ -6,9 +6,7 @@
 #include <thread>
 #include <unordered_map>
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include "vafa/api/beast.hpp"
 
 #include "vafa/api/metrics.hpp"
 #include "vafa/api/writer.hpp"

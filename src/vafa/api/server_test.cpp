@@ -6,9 +6,7 @@
 #include <thread>
 #include <utility>
 
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include "vafa/api/beast.hpp"
 
 #include <gmock/gmock.h>
 
