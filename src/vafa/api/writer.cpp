@@ -97,18 +97,21 @@ void Writer::run_batch(std::deque<Item>& batch) {
     status = store.commit();
     commit_seconds = since(commit_started);
   }
+  if (!status) (void)store.rollback();
+  {
+    // Counted before anyone is answered, so an answered request is always in the figures.
+    std::lock_guard lock(mutex_);
+    ++stats_.batches;
+    stats_.jobs += static_cast<std::int64_t>(batch.size());
+    if (!status) ++stats_.failed_commits;
+    stats_.commit_seconds += commit_seconds;
+    stats_.batch_seconds += since(started);
+  }
   if (!status) {
-    (void)store.rollback();
     for (Item& item : batch) item.done(unavailable(status.error()));
   } else {
     for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(replies[i]));
   }
-  std::lock_guard lock(mutex_);
-  ++stats_.batches;
-  stats_.jobs += static_cast<std::int64_t>(batch.size());
-  if (!status) ++stats_.failed_commits;
-  stats_.commit_seconds += commit_seconds;
-  stats_.batch_seconds += since(started);
 }
 
 }  // namespace vafa::api
