@@ -596,6 +596,55 @@ TEST_F(Integration, ApiKeysAreShownOnceAndNeverListed) {
   EXPECT_EQ(vafa("k.db", "keys revoke nobody").code, 2);
 }
 
+TEST_F(Integration, LoyaltyCommandsAdjustExpireTierAndCheck) {
+  ASSERT_EQ(vafa("l.db", "generate --customers 20 --seed 3").code, 0);
+  {
+    std::ofstream toml(dir_ / "vafa.toml");
+    toml << "[loyalty]\ncurrency = \"USD\"\nexpiry = { policy = \"rolling\", days = 30 }\n"
+            "[[loyalty.tier]]\nname = \"member\"\nthreshold = 0\n"
+            "[[loyalty.tier]]\nname = \"vip\"\ninvitation_only = true\n";
+  }
+  const std::string config = " --config " + path("vafa.toml");
+  const Outcome given =
+      vafa("l.db", "loyalty adjust C0000001 --points 150 --reason 'welcome back' --id t1" + config);
+  ASSERT_EQ(given.code, 0) << given.err;
+  EXPECT_THAT(given.out, HasSubstr("+150 points for C0000001"));
+  EXPECT_THAT(
+      vafa("l.db", "loyalty adjust C0000001 --points 150 --reason again --id t1" + config).out,
+      HasSubstr("nothing changed"));
+  const Outcome too_much =
+      vafa("l.db", "loyalty adjust C0000001 --points -500 --reason x" + config);
+  EXPECT_EQ(too_much.code, 1);
+  EXPECT_THAT(too_much.err, HasSubstr("only 150 points"));
+  auto balance =
+      nlohmann::json::parse(vafa("l.db", "loyalty balance C0000001 --json" + config).out);
+  EXPECT_EQ(balance[0]["available"], 150);
+  EXPECT_EQ(vafa("l.db", "loyalty tier C0000001 --set vip" + config).code, 0);
+  EXPECT_THAT(vafa("l.db", "loyalty tier C0000001 --csv" + config).out, HasSubstr("C0000001,vip,"));
+  const Outcome expired = vafa("l.db", "loyalty expire --at 2100-01-01 --json" + config);
+  ASSERT_EQ(expired.code, 0) << expired.err;
+  EXPECT_EQ(nlohmann::json::parse(expired.out)[0]["expired_points"], 150);
+  EXPECT_EQ(
+      nlohmann::json::parse(
+          vafa("l.db", "loyalty expire --at 2100-01-01 --json" + config).out)[0]["expired_points"],
+      0);
+  EXPECT_THAT(vafa("l.db", "loyalty history C0000001 --csv").out, HasSubstr(",expire,lot:"));
+  const Outcome check = vafa("l.db", "loyalty check --json");
+  ASSERT_EQ(check.code, 0) << check.err;
+  EXPECT_EQ(nlohmann::json::parse(check.out)[0]["sound"], true);
+  // A broken file is refused with where; a file without [loyalty] says the club is off.
+  {
+    std::ofstream bad(dir_ / "bad.toml");
+    bad << "[loyalty]\ncurrency = \"USD\"\npending_days = -1\n";
+  }
+  const Outcome refused = vafa("l.db", "loyalty balance C0000001 --config " + path("bad.toml"));
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_THAT(refused.err,
+              HasSubstr("bad.toml:3:16: loyalty.pending_days: must be from 0 to 3650"));
+  EXPECT_EQ(vafa("l.db", "loyalty balance C0000001 --config " + path("nothing.toml")).code, 2);
+  EXPECT_EQ(vafa("l.db", "loyalty balance NOBODY" + config).code, 2);
+}
+
 TEST_F(Integration, AnalyticsCommandsEndToEnd) {
   ASSERT_EQ(vafa("shop.db", "generate --customers 300 --seed 3").code, 0);
   const Outcome refreshed = vafa("shop.db", "refresh --as-of 2026-01-01 --json");

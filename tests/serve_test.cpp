@@ -10,7 +10,6 @@
 #include <thread>
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange without it
 
-#include "vafa/api/beast.hpp"
 #include <fcntl.h>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -20,6 +19,7 @@
 
 #include <gtest/gtest.h>
 
+#include "vafa/api/beast.hpp"
 #include "vafa/store/store.hpp"
 
 namespace {

@@ -133,17 +133,6 @@ bool looks_like_locale(std::string_view locale) {
   });
 }
 
-Result<std::string> country_code(std::string_view text) {
-  if (text.size() != 2 || std::isalpha(static_cast<unsigned char>(text[0])) == 0 ||
-      std::isalpha(static_cast<unsigned char>(text[1])) == 0) {
-    return fail(ErrorCode::invalid_argument,
-                "'{}' is not an ISO 3166 two-letter country code (e.g. IR, AM)", text);
-  }
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 Result<Identity> identity_of(std::string_view kind, std::string_view value, std::string_view system,
                              const MappingOptions& options) {
   if (kind == "email") return make_email_identity(value);
@@ -243,7 +232,7 @@ Mapped<Customer> customer_from_json(const Json& body, const MappingOptions& opti
       f.bad("locale", fmt::format("'{}' is not a BCP 47 language tag (fa-IR, hy-AM, en)", *locale));
     }
   }
-  if (auto country = f.parsed<std::string>("country", false, &country_code)) c.country = *country;
+  if (auto country = f.parsed<std::string>("country", false, &parse_country)) c.country = *country;
   if (auto zone = f.text("time_zone", false, 64)) {
     if (looks_like_zone(*zone)) {
       c.time_zone = std::move(*zone);
@@ -315,7 +304,7 @@ Mapped<Order> order_from_json(const Json& body, const MappingOptions& options) {
   if (auto at = f.time("placed_at", options.now)) order.placed_at = *at;
   std::optional<Currency> currency = f.parsed<Currency>("currency", true, &currency_of);
   if (currency) order.currency = *currency;
-  if (auto country = f.parsed<std::string>("country", false, &country_code)) {
+  if (auto country = f.parsed<std::string>("country", false, &parse_country)) {
     order.country = *country;
   }
   const Json* lines = f.find("lines");

@@ -7,7 +7,6 @@
 #include <unordered_map>
 
 #include "vafa/api/beast.hpp"
-
 #include "vafa/api/metrics.hpp"
 #include "vafa/api/writer.hpp"
 

@@ -6,11 +6,10 @@
 #include <thread>
 #include <utility>
 
-#include "vafa/api/beast.hpp"
-
 #include <gmock/gmock.h>
 
 #include "vafa/api/api_test_support.hpp"
+#include "vafa/api/beast.hpp"
 
 namespace vafa::api {
 namespace {

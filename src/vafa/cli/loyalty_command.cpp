@@ -26,6 +26,19 @@ struct Flags {
   Format format = Format::table;
 };
 
+// Runs `body` in one transaction: committed when it succeeds, rolled back when it fails.
+template <typename F>
+auto in_transaction(Store& store, F&& body) -> decltype(body()) {
+  if (Status begun = store.begin(); !begun) return std::unexpected(begun.error());
+  auto result = body();
+  if (!result) {
+    (void)store.rollback();
+    return result;
+  }
+  if (Status done = store.commit(); !done) return std::unexpected(done.error());
+  return result;
+}
+
 Result<loyalty::Club> club_of(const Flags& f) {
   VAFA_TRY(loyalty::Config config, loyalty::load_config(f.config));
   if (!config.enabled) {
@@ -108,14 +121,11 @@ int run_adjust(const Flags& f, const Context& context) {
     for (const unsigned char b : random) id += fmt::format("{:02x}", b);
   }
   Store& s = **store;
-  if (Status begun = s.begin(); !begun) return report(begun.error());
-  auto moved =
-      club->adjust(s, *row, f.points, f.reason + " (by the CLI)", "adjust:cli:" + id, clock_now());
-  if (!moved) {
-    (void)s.rollback();
-    return report(moved.error());
-  }
-  if (Status done = s.commit(); !done) return report(done.error());
+  auto moved = in_transaction(s, [&] {
+    return club->adjust(s, *row, f.points, f.reason + " (by the CLI)", "adjust:cli:" + id,
+                        clock_now());
+  });
+  if (!moved) return report(moved.error());
   if (*moved == 0) {
     fmt::print("adjustment '{}' was made before; nothing changed\n", id);
     return kOk;
@@ -135,13 +145,8 @@ int run_redeem(const Flags& f, const Context& context) {
   Store& s = **store;
   auto row = customer_of(s, f.customer);
   if (!row) return report(row.error());
-  if (Status begun = s.begin(); !begun) return report(begun.error());
-  auto made = club->redeem(s, *row, f.reward, clock_now());
-  if (!made) {
-    (void)s.rollback();
-    return report(made.error());
-  }
-  if (Status done = s.commit(); !done) return report(done.error());
+  auto made = in_transaction(s, [&] { return club->redeem(s, *row, f.reward, clock_now()); });
+  if (!made) return report(made.error());
   auto balance = s.points_balance(*row);
   if (!balance) return report(balance.error());
   print_rows({ordered_json{{"customer", f.customer},
@@ -185,24 +190,19 @@ int run_expire(const Flags& f, const Context& context) {
   auto store = context.open_store();
   if (!store) return report(store.error());
   Store& s = **store;
-  if (Status begun = s.begin(); !begun) return report(begun.error());
-  auto due = club->run_due(s, now);
-  if (!due) {
-    (void)s.rollback();
-    return report(due.error());
-  }
-  auto tier_changes = club->review_tiers(s, now);
-  if (!tier_changes) {
-    (void)s.rollback();
-    return report(tier_changes.error());
-  }
-  if (Status done = s.commit(); !done) return report(done.error());
+  std::int64_t tier_changes = 0;
+  auto due = in_transaction(s, [&]() -> Result<loyalty::DueSummary> {
+    VAFA_TRY(const loyalty::DueSummary summary, club->run_due(s, now));
+    VAFA_TRY(tier_changes, club->review_tiers(s, now));
+    return summary;
+  });
+  if (!due) return report(due.error());
   print_rows({ordered_json{{"as_of", format_iso8601(from_unix_seconds(now))},
                            {"matured_lots", due->matured_lots},
                            {"matured_points", due->matured_points},
                            {"expired_lots", due->expired_lots},
                            {"expired_points", due->expired_points},
-                           {"tier_changes", *tier_changes}}},
+                           {"tier_changes", tier_changes}}},
              f.format);
   return kOk;
 }
@@ -216,14 +216,11 @@ int run_tier(const Flags& f, const Context& context) {
   auto row = customer_of(s, f.customer);
   if (!row) return report(row.error());
   if (!f.set_tier.empty() || f.withdraw) {
-    if (Status begun = s.begin(); !begun) return report(begun.error());
-    auto changed = club->set_tier(
-        s, *row, f.withdraw ? std::nullopt : std::optional<std::string>(f.set_tier), clock_now());
-    if (!changed) {
-      (void)s.rollback();
-      return report(changed.error());
-    }
-    if (Status done = s.commit(); !done) return report(done.error());
+    auto changed = in_transaction(s, [&] {
+      return club->set_tier(
+          s, *row, f.withdraw ? std::nullopt : std::optional<std::string>(f.set_tier), clock_now());
+    });
+    if (!changed) return report(changed.error());
   }
   auto view = club->tier(s, *row, clock_now());
   if (!view) return report(view.error());

@@ -1,5 +1,7 @@
 #include "vafa/domain/model.hpp"
 
+#include <cctype>
+
 #include "vafa/core/text.hpp"
 
 namespace vafa {
@@ -11,6 +13,17 @@ std::string_view to_string(OrderStatus status) {
     case OrderStatus::returned: return "returned";
   }
   return "placed";
+}
+
+Result<std::string> parse_country(std::string_view text) {
+  if (text.size() != 2 || std::isalpha(static_cast<unsigned char>(text[0])) == 0 ||
+      std::isalpha(static_cast<unsigned char>(text[1])) == 0) {
+    return fail(ErrorCode::invalid_argument,
+                "'{}' is not an ISO 3166 two-letter country code (e.g. IR, AM)", text);
+  }
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
 }
 
 Result<OrderStatus> parse_order_status(std::string_view text) {

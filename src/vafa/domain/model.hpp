@@ -42,6 +42,9 @@ enum class OrderStatus { placed, cancelled, returned };
 std::string_view to_string(OrderStatus status);
 Result<OrderStatus> parse_order_status(std::string_view text);
 
+// An ISO 3166-1 alpha-2 code, upper-cased ("am" -> "AM"); two letters or an error.
+Result<std::string> parse_country(std::string_view text);
+
 struct OrderLine {
   std::string product_sku;    // empty when the source has no product column
   std::int64_t quantity = 1;  // negative for returned units

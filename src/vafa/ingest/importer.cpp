@@ -125,17 +125,6 @@ Result<bool> parse_active(std::string_view text) {
               "'{}' is not a catalogue status (yes/no, active/discontinued)", text);
 }
 
-Result<std::string> parse_country(std::string_view text) {
-  if (text.size() != 2 || std::isalpha(static_cast<unsigned char>(text[0])) == 0 ||
-      std::isalpha(static_cast<unsigned char>(text[1])) == 0) {
-    return fail(ErrorCode::invalid_argument,
-                "'{}' is not an ISO 3166 two-letter country code (e.g. IR, AM)", text);
-  }
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 struct Rejection {
   std::string column;
   std::string reason;

@@ -178,7 +178,7 @@ Result<std::int64_t> Club::reverse_order(Store& store, std::string_view order_id
   if (!earned || !earned->customer) return 0;
   const std::int64_t customer = *earned->customer;
   VAFA_TRY(const std::vector<PointsLot> lots, store.lots_of_txn(earned->id));
-  std::int64_t from_pending = 0, from_available = 0, written_off = 0;
+  std::int64_t from_pending = 0, from_available = 0;
   std::int64_t owed = 0;  // spent points of these lots, to take from elsewhere
   for (const PointsLot& lot : lots) {
     if (lot.pending) {
@@ -197,36 +197,8 @@ Result<std::int64_t> Club::reverse_order(Store& store, std::string_view order_id
     }
     VAFA_CHECK(store.update_lot(lot.id, 0, lot.pending));
   }
-  if (owed > 0) {
-    VAFA_TRY(const std::int64_t taken, consume(store, customer, owed));
-    from_available += taken;
-    owed -= taken;
-    if (config_.allow_negative) {
-      from_available += owed;
-    } else {
-      written_off = owed;
-    }
-  }
-  const std::int64_t total = from_pending + from_available;
-  if (total == 0 && written_off == 0) return 0;
-  std::vector<LedgerEntry> entries;
-  if (from_pending > 0) entries.push_back(mine(PointsAccount::pending, customer, -from_pending));
-  if (from_available > 0) {
-    entries.push_back(mine(PointsAccount::available, customer, -from_available));
-  }
-  entries.push_back(shop(PointsAccount::issued, total));
-  if (entries.size() < 2) return 0;  // only a write-off: nothing to move
-  VAFA_TRY(const auto txn,
-           store.post_points(LedgerTxn{
-               .kind = "reverse",
-               .cause = fmt::format("order:{}", order_id),
-               .customer = customer,
-               .at = now,
-               .note = written_off > 0
-                           ? fmt::format("{} points already spent were not taken back", written_off)
-                           : std::string(),
-               .entries = std::move(entries)}));
-  return txn ? total : 0;
+  return post_reversal(store, customer, from_pending, from_available, owed,
+                       fmt::format("order:{}", order_id), now);
 }
 
 Result<std::int64_t> Club::reverse_return(Store& store, std::string_view order_id,
@@ -259,30 +231,38 @@ Result<std::int64_t> Club::reverse_return(Store& store, std::string_view order_i
       need -= take;
     }
   }
+  if (!lots.empty()) VAFA_CHECK(store.add_lot_reversed(lots.front().id, points));
+  return post_reversal(store, customer, from_pending, from_available, need,
+                       fmt::format("return:{}", return_id), now);
+}
+
+Result<std::int64_t> Club::post_reversal(Store& store, std::int64_t customer,
+                                         std::int64_t from_pending, std::int64_t from_available,
+                                         std::int64_t owed, std::string cause,
+                                         std::int64_t now) const {
   std::int64_t written_off = 0;
-  if (need > 0) {  // already spent: from other lots, below zero, or written off
-    VAFA_TRY(const std::int64_t taken, consume(store, customer, need));
+  if (owed > 0) {  // already spent: from other lots, below zero, or written off
+    VAFA_TRY(const std::int64_t taken, consume(store, customer, owed));
     from_available += taken;
-    need -= taken;
+    owed -= taken;
     if (config_.allow_negative) {
-      from_available += need;
+      from_available += owed;
     } else {
-      written_off = need;
+      written_off = owed;
     }
   }
-  if (!lots.empty()) VAFA_CHECK(store.add_lot_reversed(lots.front().id, points));
+  const std::int64_t total = from_pending + from_available;
   std::vector<LedgerEntry> entries;
   if (from_pending > 0) entries.push_back(mine(PointsAccount::pending, customer, -from_pending));
   if (from_available > 0) {
     entries.push_back(mine(PointsAccount::available, customer, -from_available));
   }
-  const std::int64_t total = from_pending + from_available;
+  if (entries.empty()) return 0;  // at most a write-off: nothing moves
   entries.push_back(shop(PointsAccount::issued, total));
-  if (entries.size() < 2) return 0;
   VAFA_TRY(const auto txn,
            store.post_points(LedgerTxn{
                .kind = "reverse",
-               .cause = fmt::format("return:{}", return_id),
+               .cause = std::move(cause),
                .customer = customer,
                .at = now,
                .note = written_off > 0

@@ -108,6 +108,12 @@ class Club {
  private:
   // Takes up to `points` from the customer's available lots, oldest first; returns how many.
   Result<std::int64_t> consume(Store& store, std::int64_t customer, std::int64_t points) const;
+  // Posts a reversal (cause): points leave the customer's pending and available accounts, and
+  // `owed` more (already spent) come from other lots, go below zero (allow_negative) or are
+  // written off (noted). Returns the points taken back.
+  Result<std::int64_t> post_reversal(Store& store, std::int64_t customer, std::int64_t from_pending,
+                                     std::int64_t from_available, std::int64_t owed,
+                                     std::string cause, std::int64_t now) const;
   Result<std::int64_t> add_available(Store& store, std::int64_t customer, std::int64_t points,
                                      std::string_view kind, std::string_view cause,
                                      std::string note, std::int64_t now) const;

@@ -65,6 +65,16 @@ Status validate(const LedgerTxn& txn) {
 
 }  // namespace
 
+// The first column of a one-row aggregate query.
+static Result<std::int64_t> first_int(Statement& q) {
+  std::int64_t value = 0;
+  VAFA_CHECK(each_row(q, [&](Statement& r) -> Status {
+    value = r.column_int(0);
+    return {};
+  }));
+  return value;
+}
+
 Result<std::optional<std::int64_t>> SqliteStore::post_points(const LedgerTxn& txn) {
   VAFA_CHECK(validate(txn));
   VAFA_TRY(Statement * insert_txn,
@@ -241,12 +251,7 @@ Result<std::int64_t> SqliteStore::points_earned(std::int64_t customer, std::int6
                                  " WHERE t.customer = ?1 AND t.kind = 'earn' AND t.at >= ?2"
                                  " AND t.at < ?3 AND e.customer IS NOT NULL"));
   q->bind(1, customer).bind(2, from).bind(3, to);
-  std::int64_t sum = 0;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    sum = r.column_int(0);
-    return {};
-  }));
-  return sum;
+  return first_int(*q);
 }
 
 Result<std::vector<LedgerTxn>> SqliteStore::points_history(std::int64_t customer, std::size_t limit,
@@ -281,10 +286,8 @@ Result<LedgerCheck> SqliteStore::check_points() {
   LedgerCheck check;
   auto one = [&](const char* sql, std::int64_t& out) -> Status {
     VAFA_TRY(Statement * q, cached(sql));
-    return each_row(*q, [&](Statement& r) -> Status {
-      out = r.column_int(0);
-      return {};
-    });
+    VAFA_TRY(out, first_int(*q));
+    return {};
   };
   VAFA_CHECK(one("SELECT COUNT(*) FROM loyalty_txns", check.txns));
   VAFA_CHECK(one("SELECT COUNT(*) FROM loyalty_entries", check.entries));
@@ -429,12 +432,7 @@ Result<std::int64_t> SqliteStore::count_redemptions(std::int64_t reward, std::in
   VAFA_TRY(Statement * q,
            cached("SELECT COUNT(*) FROM redemptions WHERE reward = ?1 AND customer = ?2"));
   q->bind(1, reward).bind(2, customer);
-  std::int64_t n = 0;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    n = r.column_int(0);
-    return {};
-  }));
-  return n;
+  return first_int(*q);
 }
 
 Result<std::int64_t> SqliteStore::add_redemption(const Redemption& redemption) {
@@ -491,12 +489,7 @@ Result<std::int64_t> SqliteStore::qualifying_points(std::int64_t customer, std::
                                  " WHERE t.customer = ?1 AND t.kind IN ('earn', 'reverse')"
                                  " AND t.at >= ?2 AND t.at < ?3 AND e.customer IS NOT NULL"));
   q->bind(1, customer).bind(2, from).bind(3, to);
-  std::int64_t sum = 0;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    sum = r.column_int(0);
-    return {};
-  }));
-  return sum;
+  return first_int(*q);
 }
 
 Result<std::int64_t> SqliteStore::qualifying_spend(std::int64_t customer, std::string_view currency,
@@ -505,12 +498,7 @@ Result<std::int64_t> SqliteStore::qualifying_spend(std::int64_t customer, std::s
                                  " WHERE customer_id = ?1 AND placed_at >= ?2 AND placed_at < ?3"
                                  " AND currency = ?4 AND status <> 'cancelled'"));
   q->bind(1, customer).bind(2, from).bind(3, to).bind(4, currency);
-  std::int64_t sum = 0;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    sum = r.column_int(0);
-    return {};
-  }));
-  return sum;
+  return first_int(*q);
 }
 
 namespace {
