@@ -23,6 +23,17 @@ namespace {
 // The read connection of the I/O thread running a handler.
 thread_local Store* t_read_store = nullptr;
 
+// A handler that throws (a library's exception that escaped a layer) answers 500 instead of
+// ending the server's thread; the exception is logged.
+template <typename F>
+Step guarded(F&& handle) {
+  try {
+    return handle();
+  } catch (const std::exception& e) {
+    return problem(Error{ErrorCode::internal, fmt::format("uncaught exception: {}", e.what())});
+  }
+}
+
 constexpr std::size_t kHeaderLimit = 16 * 1024;
 
 }  // namespace
@@ -180,7 +191,8 @@ class Session : public std::enable_shared_from_this<Session> {
       return send(std::move(builtin), route, request.method, started);
     }
     std::string_view route;
-    Step step = server_.service.handle(*t_read_store, request, &route);
+    Step step = guarded([&] { return server_.service.handle(*t_read_store, request, &route); });
+
     if (Reply* reply = std::get_if<Reply>(&step)) {
       return send(std::move(*reply), route, request.method, started);
     }

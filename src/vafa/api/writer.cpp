@@ -14,6 +14,15 @@ Reply unavailable(const Error& error) {
   return problem(503, fmt::format("the write was not stored ({}); retry it", error.message));
 }
 
+// A job that throws is undone like one that fails, and answers 500 (logged).
+Result<Reply> run_job(const WriteJob& job, Store& store) {
+  try {
+    return job(store);
+  } catch (const std::exception& e) {
+    return fail(ErrorCode::internal, "uncaught exception in a write: {}", e.what());
+  }
+}
+
 }  // namespace
 
 Writer::Writer(std::unique_ptr<Store> store, std::size_t max_batch)
@@ -82,7 +91,7 @@ void Writer::run_batch(std::deque<Item>& batch) {
     if (!status) break;
     status = store.savepoint();
     if (!status) break;
-    Result<Reply> reply = item.job(store);
+    Result<Reply> reply = run_job(item.job, store);
     if (reply) {
       status = store.release_savepoint();
       replies.push_back(std::move(*reply));

@@ -88,5 +88,21 @@ TEST_F(WriterTest, ConcurrentSubmittersAllLandAndStopDrainsTheQueue) {
   EXPECT_EQ(store_->stats().value().customers, kThreads * kEach + 20);
 }
 
+TEST_F(WriterTest, AJobThatThrowsIsUndoneAndAnswered500) {
+  std::promise<Reply> answer;
+  writer_->submit(
+      [](Store& store) -> Result<Reply> {
+        VAFA_CHECK(store.upsert_customer(
+            Customer{.id = "half", .created_at = testing_support::at(2026, 1, 1)}));
+        throw std::runtime_error("a library failed");
+      },
+      [&](Reply r) { answer.set_value(std::move(r)); });
+  EXPECT_EQ(answer.get_future().get().status, 500);
+  EXPECT_FALSE(store_->get_customer("half").value().has_value());
+  std::promise<Reply> next;
+  writer_->submit(add_customer("after", false), [&](Reply r) { next.set_value(std::move(r)); });
+  EXPECT_EQ(next.get_future().get().status, 201);  // the writer carries on
+}
+
 }  // namespace
 }  // namespace vafa::api
