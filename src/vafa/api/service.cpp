@@ -569,6 +569,90 @@ Step list_segments(const Service&, Call& call) {
   return json_reply(200, {{"items", std::move(items)}});
 }
 
+// What the engines computed for one customer (customer 360): the derived metrics of the last
+// refresh, the CLV prediction of the last run, segments and recommendations. A part that was
+// never computed is null (or empty).
+Result<Json> insights_of(Store& store, const std::string& id) {
+  VAFA_TRY(const std::int64_t row, need(store.customer_row(id), "customer", id));
+  auto optional = [](const auto& v) { return v ? Json(*v) : Json(nullptr); };
+  auto time = [](const std::optional<std::int64_t>& t) {
+    return t ? Json(format_iso8601(from_unix_seconds(*t))) : Json(nullptr);
+  };
+  Json out = {{"customer_id", id}};
+  VAFA_TRY(const auto metrics, store.get_customer_metrics(row));
+  if (metrics) {
+    const CustomerMetrics& m = *metrics;
+    Json components = Json::parse(m.components_json, nullptr, false);
+    if (components.is_discarded()) components = Json::object();
+    out["metrics"] = {{"as_of", format_iso8601(from_unix_seconds(m.as_of))},
+                      {"orders", m.orders},
+                      {"first_order_at", time(m.first_order_at)},
+                      {"last_order_at", time(m.last_order_at)},
+                      {"revenue_minor", m.revenue_minor},
+                      {"net_revenue_minor", m.net_revenue_minor},
+                      {"returns", m.returns},
+                      {"cycle_days", optional(m.cycle_days)},
+                      {"rfm",
+                       {{"recency", optional(m.recency_score)},
+                        {"frequency", optional(m.frequency_score)},
+                        {"monetary", optional(m.monetary_score)},
+                        {"group", m.rfm_group.empty() ? Json(nullptr) : Json(m.rfm_group)}}},
+                      {"stage", m.stage},
+                      {"score", m.score},
+                      {"score_components", std::move(components)},
+                      {"advocacy", m.advocacy},
+                      {"engagement_events", m.engagement_events},
+                      {"nps", optional(m.nps)},
+                      {"churn_risk", m.churn_risk}};
+  } else {
+    out["metrics"] = nullptr;
+  }
+  VAFA_TRY(const auto clv, store.get_clv_prediction(id));
+  if (clv) {
+    const auto& [run, p] = *clv;
+    out["clv"] = {{"model", run.model},
+                  {"horizon", run.horizon},
+                  {"unit", run.unit},
+                  {"calibration_end", format_iso8601(from_unix_seconds(run.calibration_end))},
+                  {"p_alive", p.p_alive},
+                  {"expected_purchases", p.expected_purchases},
+                  {"expected_order_value_minor", optional(p.expected_order_value_minor)},
+                  {"clv_minor", optional(p.clv_minor)},
+                  {"currency", run.currency.empty() ? Json(nullptr) : Json(run.currency)}};
+  } else {
+    out["clv"] = nullptr;
+  }
+  VAFA_TRY(const std::vector<std::int64_t> in, store.customer_segments(row));
+  VAFA_TRY(const std::vector<Segment> all, store.segments());
+  Json segments = Json::array();
+  for (const Segment& s : all) {
+    if (std::ranges::binary_search(in, s.id)) segments.push_back(s.name);
+  }
+  out["segments"] = std::move(segments);
+  VAFA_TRY(const std::vector<RecommendationRow> recs, store.recommendations_for(row));
+  Json list = Json::array();
+  for (const RecommendationRow& r : recs) {
+    VAFA_TRY(const auto sku, store.product_sku(r.product));
+    Json because = nullptr;
+    if (r.because) {
+      VAFA_TRY(const auto cause, store.product_sku(*r.because));
+      if (cause) because = *cause;
+    }
+    list.push_back({{"sku", sku.value_or("")},
+                    {"score", r.score},
+                    {"reason", r.reason},
+                    {"because", std::move(because)}});
+  }
+  out["recommendations"] = std::move(list);
+  return out;
+}
+
+Step customer_insights(const Service&, Call& call) {
+  auto insights = insights_of(call.store, call.params[0]);
+  if (!insights) return from(insights.error());
+  return json_reply(200, *insights);
+}
+
 Step list_keys(const Service&, Call& call) {
   auto keys = call.store.api_keys();
   if (!keys) return from(keys.error());
@@ -594,6 +678,9 @@ const std::array kRoutes = {
           "update a customer"},
     Route{"GET", "/api/v1/customers/{id}/events", Role::reader, false, &customer_events,
           "a customer's events"},
+    Route{"GET", "/api/v1/customers/{id}/insights", Role::reader, false, &customer_insights,
+          "what vafa computed for a customer"},
+
     Route{"POST", "/api/v1/orders", Role::writer, true, &create_order, "create an order"},
     Route{"GET", "/api/v1/orders/{id}", Role::reader, false, &get_order, "get an order"},
     Route{"POST", "/api/v1/orders/{id}/cancel", Role::writer, true, &cancel_order,

@@ -251,5 +251,50 @@ TEST_F(ServiceTest, EventsAreStoredOnceAndListedLatestFirst) {
   EXPECT_EQ(call("GET", "/api/v1/customers/ghost/events", {}, "reader").status, 404);
 }
 
+TEST_F(ServiceTest, InsightsShowWhatTheEnginesComputed) {
+  ASSERT_EQ(call("POST", "/api/v1/customers", kAni).status, 201);
+  Json bare = body_of(call("GET", "/api/v1/customers/c1/insights", {}, "reader"));
+  EXPECT_EQ(bare["metrics"], nullptr);
+  EXPECT_EQ(bare["clv"], nullptr);
+  EXPECT_EQ(bare["segments"], Json::array());
+  EXPECT_EQ(bare["recommendations"], Json::array());
+  EXPECT_EQ(call("GET", "/api/v1/customers/ghost/insights", {}, "reader").status, 404);
+
+  const std::int64_t row = *store_->customer_row("c1").value();
+  CustomerMetrics m{.customer = row, .as_of = 1'772'323'200, .orders = 3, .revenue_minor = 4500};
+  m.rfm_group = "champions";
+  m.recency_score = 5;
+  m.stage = "active";
+  m.components_json = R"({"recency": 0.9})";
+  ASSERT_TRUE(store_->put_customer_metrics(m));
+  ASSERT_TRUE(store_->put_clv_predictions(
+      ClvRun{
+          .model = "bgnbd", .params_json = "{}", .unit = "week", .horizon = 26, .currency = "AMD"},
+      {ClvPrediction{
+          .customer = row, .p_alive = 0.8, .expected_purchases = 1.5, .clv_minor = 120000}}));
+  const std::int64_t loyal =
+      store_->create_segment(Segment{.name = "loyal", .rule = "orders >= 3"}).value();
+  const std::int64_t entered[] = {row};
+  ASSERT_TRUE(store_->apply_segment_changes(loyal, entered, {}, 5));
+  ASSERT_TRUE(store_->upsert_product(Product{.sku = "TEA", .name = "Tea"}));
+  ASSERT_TRUE(store_->upsert_product(Product{.sku = "CUP", .name = "Cup"}));
+  const std::int64_t tea = *store_->product_row("TEA").value();
+  const std::int64_t cup = *store_->product_row("CUP").value();
+  const RecommendationRow recs[] = {
+      {.customer = row, .product = cup, .score = 0.5, .reason = "similar", .because = tea}};
+  ASSERT_TRUE(store_->put_recommendations(recs));
+
+  const Json full = body_of(call("GET", "/api/v1/customers/c1/insights", {}, "reader"));
+  EXPECT_EQ(full["metrics"]["orders"], 3);
+  EXPECT_EQ(full["metrics"]["rfm"]["group"], "champions");
+  EXPECT_EQ(full["metrics"]["score_components"]["recency"], 0.9);
+  EXPECT_EQ(full["clv"]["model"], "bgnbd");
+  EXPECT_EQ(full["clv"]["clv_minor"], 120000);
+  EXPECT_EQ(full["segments"], Json::array({"loyal"}));
+  ASSERT_EQ(full["recommendations"].size(), 1U);
+  EXPECT_EQ(full["recommendations"][0]["sku"], "CUP");
+  EXPECT_EQ(full["recommendations"][0]["because"], "TEA");
+}
+
 }  // namespace
 }  // namespace vafa::api

@@ -493,6 +493,8 @@ class Store {
   virtual Result<std::vector<RecommendationRow>> recommendations_for(std::int64_t customer) = 0;
   // The row id of a product by SKU.
   virtual Result<std::optional<std::int64_t>> product_row(std::string_view sku) = 0;
+  // The sku of a product row id.
+  virtual Result<std::optional<std::string>> product_sku(std::int64_t row) = 0;
 
   // ---- API keys. create_api_key fails with conflict when the name or prefix is taken.
   virtual Result<std::int64_t> create_api_key(const ApiKeyRecord& key) = 0;

@@ -318,6 +318,8 @@ TEST_P(StoreConformance, RecommendationInputsAndResultsRoundTrip) {
   EXPECT_EQ(lines[2].quantity, -1);
   EXPECT_EQ(lines[2].status, OrderStatus::returned);
   EXPECT_FALSE(store_->product_row("Z").value().has_value());
+  EXPECT_EQ(store_->product_sku(b).value(), "B");
+  EXPECT_FALSE(store_->product_sku(b + 1000).value().has_value());
 
   std::map<std::string, bool> active;
   ASSERT_TRUE(store_->scan_products([&](const ProductRecord& p) -> Status {

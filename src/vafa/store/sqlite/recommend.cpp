@@ -195,4 +195,15 @@ Result<std::optional<std::int64_t>> SqliteStore::product_row(std::string_view sk
   return lookup_row("SELECT id FROM products WHERE sku = ?1", sku);
 }
 
+Result<std::optional<std::string>> SqliteStore::product_sku(std::int64_t row) {
+  VAFA_TRY(Statement * q, cached("SELECT sku FROM products WHERE id = ?1"));
+  q->bind(1, row);
+  std::optional<std::string> sku;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    sku = std::string(r.column_text(0));
+    return {};
+  }));
+  return sku;
+}
+
 }  // namespace vafa

@@ -116,6 +116,7 @@ class SqliteStore final : public Store {
                                                    std::size_t limit) override;
   Result<std::vector<RecommendationRow>> recommendations_for(std::int64_t customer) override;
   Result<std::optional<std::int64_t>> product_row(std::string_view sku) override;
+  Result<std::optional<std::string>> product_sku(std::int64_t row) override;
 
   Result<std::int64_t> create_api_key(const ApiKeyRecord& key) override;
   Result<std::optional<ApiKeyRecord>> api_key_by_prefix(std::string_view prefix) override;
