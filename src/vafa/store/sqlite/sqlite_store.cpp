@@ -820,98 +820,109 @@ Result<StoreStats> SqliteStore::recount() {
   return stats;
 }
 
+// The single reads below serve the HTTP API's hot paths, so their statements are prepared once.
 Result<std::optional<Customer>> SqliteStore::get_customer(std::string_view id) {
-  VAFA_TRY(Statement q, prepare("SELECT id, external_id, created_at, name, birthday, locale,"
-                                " country, time_zone FROM customers WHERE external_id = ?1"));
-  q.bind(1, id);
-  VAFA_TRY(const bool found, q.step());
-  if (!found) return std::optional<Customer>();
-  Customer customer;
-  const std::int64_t row = q.column_int(0);
-  customer.id = q.column_text(1);
-  customer.created_at = timestamp_of(q.column_int(2));
-  customer.name = q.column_text(3);
-  if (!q.column_text(4).empty()) {
-    VAFA_TRY(customer.birthday, parse_date(q.column_text(4)));
-  }
-  customer.locale = q.column_text(5);
-  customer.country = q.column_text(6);
-  customer.time_zone = q.column_text(7);
-  VAFA_TRY(Statement ids, prepare("SELECT kind, system, value FROM identities"
-                                  " WHERE customer_id = ?1 ORDER BY id"));
-  ids.bind(1, row);
-  while (true) {
-    VAFA_TRY(const bool more, ids.step());
-    if (!more) break;
-    const std::string_view kind = ids.column_text(0);
-    Identity identity{IdentityKind::external, std::string(ids.column_text(2)),
-                      std::string(ids.column_text(1))};
+  VAFA_TRY(Statement * q, cached("SELECT id, external_id, created_at, name, birthday, locale,"
+                                 " country, time_zone FROM customers WHERE external_id = ?1"));
+  VAFA_TRY(Statement * ids, cached("SELECT kind, system, value FROM identities"
+                                   " WHERE customer_id = ?1 ORDER BY id"));
+  VAFA_TRY(Statement * consents,
+           cached("SELECT channel, granted FROM consents WHERE customer_id = ?1"));
+  q->bind(1, id);
+  std::optional<Customer> customer;
+  std::int64_t row = 0;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    Customer c;
+    row = r.column_int(0);
+    c.id = r.column_text(1);
+    c.created_at = timestamp_of(r.column_int(2));
+    c.name = r.column_text(3);
+    if (!r.column_text(4).empty()) {
+      VAFA_TRY(c.birthday, parse_date(r.column_text(4)));
+    }
+    c.locale = r.column_text(5);
+    c.country = r.column_text(6);
+    c.time_zone = r.column_text(7);
+    customer = std::move(c);
+    return {};
+  }));
+  if (!customer) return customer;
+  ids->bind(1, row);
+  VAFA_CHECK(each_row(*ids, [&](Statement& r) -> Status {
+    const std::string_view kind = r.column_text(0);
+    Identity identity{IdentityKind::external, std::string(r.column_text(2)),
+                      std::string(r.column_text(1))};
     if (kind == "email") identity.kind = IdentityKind::email;
     if (kind == "phone") identity.kind = IdentityKind::phone;
     if (kind == "card") identity.kind = IdentityKind::card;
-    customer.identities.push_back(std::move(identity));
-  }
-  VAFA_TRY(Statement consents,
-           prepare("SELECT channel, granted FROM consents WHERE customer_id = ?1"));
-  consents.bind(1, row);
-  while (true) {
-    VAFA_TRY(const bool more, consents.step());
-    if (!more) break;
-    VAFA_TRY(const Channel channel, parse_channel(consents.column_text(0)));
-    customer.consent[channel] = consents.column_int(1) != 0;
-  }
-  return std::optional<Customer>(std::move(customer));
+    customer->identities.push_back(std::move(identity));
+    return {};
+  }));
+  consents->bind(1, row);
+  VAFA_CHECK(each_row(*consents, [&](Statement& r) -> Status {
+    VAFA_TRY(const Channel channel, parse_channel(r.column_text(0)));
+    customer->consent[channel] = r.column_int(1) != 0;
+    return {};
+  }));
+  return customer;
 }
 
 Result<std::optional<Order>> SqliteStore::get_order(std::string_view id) {
-  VAFA_TRY(Statement q, prepare("SELECT o.id, COALESCE(c.external_id, ''), o.channel, o.placed_at,"
-                                " o.currency, o.status, o.country FROM orders o"
-                                " LEFT JOIN customers c ON c.id = o.customer_id"
-                                " WHERE o.external_id = ?1"));
-  q.bind(1, id);
-  VAFA_TRY(const bool found, q.step());
-  if (!found) return std::optional<Order>();
-  VAFA_TRY(const Currency currency, Currency::parse(q.column_text(4)));
-  Order order{.id = std::string(id), .currency = currency};
-  const std::int64_t row = q.column_int(0);
-  order.customer_id = q.column_text(1);
-  VAFA_TRY(order.channel, parse_channel(q.column_text(2)));
-  order.placed_at = timestamp_of(q.column_int(3));
-  VAFA_TRY(order.status, parse_order_status(q.column_text(5)));
-  order.country = q.column_text(6);
-  VAFA_TRY(Statement lines,
-           prepare("SELECT COALESCE(p.sku, ''), l.quantity, l.unit_price_minor, l.discount_minor,"
-                   " l.amount_minor FROM order_lines l LEFT JOIN products p ON p.id = l.product_id"
-                   " WHERE l.order_id = ?1 ORDER BY l.line_no"));
-  lines.bind(1, row);
-  while (true) {
-    VAFA_TRY(const bool more, lines.step());
-    if (!more) break;
-    order.lines.push_back(OrderLine{.product_sku = std::string(lines.column_text(0)),
-                                    .quantity = lines.column_int(1),
-                                    .unit_price_minor = lines.column_optional_int(2),
-                                    .discount_minor = lines.column_int(3),
-                                    .amount_minor = lines.column_int(4)});
-  }
-  return std::optional<Order>(std::move(order));
+  VAFA_TRY(Statement * q, cached("SELECT o.id, COALESCE(c.external_id, ''), o.channel,"
+                                 " o.placed_at, o.currency, o.status, o.country FROM orders o"
+                                 " LEFT JOIN customers c ON c.id = o.customer_id"
+                                 " WHERE o.external_id = ?1"));
+  VAFA_TRY(Statement * lines,
+           cached("SELECT COALESCE(p.sku, ''), l.quantity, l.unit_price_minor, l.discount_minor,"
+                  " l.amount_minor FROM order_lines l LEFT JOIN products p ON p.id = l.product_id"
+                  " WHERE l.order_id = ?1 ORDER BY l.line_no"));
+  q->bind(1, id);
+  std::optional<Order> order;
+  std::int64_t row = 0;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    VAFA_TRY(const Currency currency, Currency::parse(r.column_text(4)));
+    Order o{.id = std::string(id), .currency = currency};
+    row = r.column_int(0);
+    o.customer_id = r.column_text(1);
+    VAFA_TRY(o.channel, parse_channel(r.column_text(2)));
+    o.placed_at = timestamp_of(r.column_int(3));
+    VAFA_TRY(o.status, parse_order_status(r.column_text(5)));
+    o.country = r.column_text(6);
+    order = std::move(o);
+    return {};
+  }));
+  if (!order) return order;
+  lines->bind(1, row);
+  VAFA_CHECK(each_row(*lines, [&](Statement& r) -> Status {
+    order->lines.push_back(OrderLine{.product_sku = std::string(r.column_text(0)),
+                                     .quantity = r.column_int(1),
+                                     .unit_price_minor = r.column_optional_int(2),
+                                     .discount_minor = r.column_int(3),
+                                     .amount_minor = r.column_int(4)});
+    return {};
+  }));
+  return order;
 }
 
 Result<std::optional<Product>> SqliteStore::get_product(std::string_view sku) {
-  VAFA_TRY(Statement q, prepare("SELECT name, category, price_minor, currency, active"
-                                " FROM products WHERE sku = ?1"));
-  q.bind(1, sku);
-  VAFA_TRY(const bool found, q.step());
-  if (!found) return std::optional<Product>();
-  Product product{.sku = std::string(sku),
-                  .name = std::string(q.column_text(0)),
-                  .category = std::string(q.column_text(1)),
-                  .price = std::nullopt,
-                  .active = q.column_int(4) != 0};
-  if (auto minor = q.column_optional_int(2)) {
-    VAFA_TRY(const Currency currency, Currency::parse(q.column_text(3)));
-    product.price = Money(*minor, currency);
-  }
-  return std::optional<Product>(std::move(product));
+  VAFA_TRY(Statement * q, cached("SELECT name, category, price_minor, currency, active"
+                                 " FROM products WHERE sku = ?1"));
+  q->bind(1, sku);
+  std::optional<Product> product;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    Product p{.sku = std::string(sku),
+              .name = std::string(r.column_text(0)),
+              .category = std::string(r.column_text(1)),
+              .price = std::nullopt,
+              .active = r.column_int(4) != 0};
+    if (auto minor = r.column_optional_int(2)) {
+      VAFA_TRY(const Currency currency, Currency::parse(r.column_text(3)));
+      p.price = Money(*minor, currency);
+    }
+    product = std::move(p);
+    return {};
+  }));
+  return product;
 }
 
 Result<std::vector<Event>> SqliteStore::customer_events(std::string_view customer_id) {
