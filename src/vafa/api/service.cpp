@@ -379,16 +379,16 @@ Json tier_json(const Service& service, Store& store, std::int64_t customer, Time
   auto view = service.club().tier(store, customer, unix_seconds(now));
   if (!view || view->tier == nullptr) return nullptr;
   Json out = {{"name", view->tier->name},
-              {"since", view->since == 0 ? Json(nullptr)
-                                         : Json(format_iso8601(from_unix_seconds(view->since)))},
-              {"invited", view->invited},
+              {"since", view->state ? Json(format_iso8601(from_unix_seconds(view->state->since)))
+                                    : Json(nullptr)},
+              {"invited", view->state && view->state->invited},
               {"percent", view->tier->percent},
               {"priority_support", view->tier->priority_support},
               {"measure", service.club().config().tier_measure == loyalty::TierMeasure::points
                               ? "points"
                               : "spend_minor"},
               {"value", view->value},
-              {"below_since", time_json(view->below_since)}};
+              {"below_since", time_json(view->state ? view->state->below_since : std::nullopt)}};
   out["next"] = view->next == nullptr ? Json(nullptr)
                                       : Json{{"name", view->next->name}, {"needs", view->to_next}};
   return out;

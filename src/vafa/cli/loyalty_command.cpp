@@ -229,8 +229,8 @@ int run_tier(const Flags& f, const Context& context) {
   }
   print_rows({ordered_json{{"customer", f.customer},
                            {"tier", view->tier->name},
-                           {"since", view->since ? when(view->since) : std::string()},
-                           {"invited", view->invited},
+                           {"since", view->state ? when(view->state->since) : std::string()},
+                           {"invited", view->state && view->state->invited},
                            {"value", view->value},
                            {"next", view->next ? view->next->name : std::string()},
                            {"needs", view->next ? ordered_json(view->to_next) : ordered_json()}}},

@@ -111,8 +111,14 @@ Result<std::int64_t> Club::earn_for_order(Store& store, const Order& order,
   if (!customer) return fail(ErrorCode::not_found, "no customer '{}'", order.customer_id);
   std::int64_t tier_percent = 100;
   if (!config_.tiers.empty()) {
-    VAFA_TRY(const TierView view, tier(store, *customer, now));
-    tier_percent = view.tier->percent;
+    // The tier as it stands; the measure over the window is needed only when a tier stored
+    // for the customer is no longer in vafa.toml.
+    VAFA_TRY(const auto state, store.tier_of(*customer));
+    std::int64_t value = 0;
+    if (state && config_.tier(state->tier) == nullptr) {
+      VAFA_TRY(value, measure(store, *customer, now));
+    }
+    tier_percent = tier_of(state, value)->percent;
   }
   Earning earning = points_for(
       order,
@@ -471,20 +477,18 @@ const Tier* Club::qualified(std::int64_t value) const {
   return best;
 }
 
+const Tier* Club::tier_of(const std::optional<TierState>& state, std::int64_t value) const {
+  if (!state) return config_.base_tier();
+  const Tier* stored = config_.tier(state->tier);
+  return stored != nullptr ? stored : qualified(value);
+}
+
 Result<TierView> Club::tier(Store& store, std::int64_t customer, std::int64_t now) const {
   TierView view;
   if (config_.tiers.empty()) return view;
   VAFA_TRY(view.value, measure(store, customer, now));
-  VAFA_TRY(const auto state, store.tier_of(customer));
-  view.tier = config_.base_tier();
-  if (state) {
-    // A tier removed from vafa.toml falls back to what the customer qualifies for.
-    const Tier* stored = config_.tier(state->tier);
-    view.tier = stored != nullptr ? stored : qualified(view.value);
-    view.since = state->since;
-    view.invited = state->invited;
-    view.below_since = state->below_since;
-  }
+  VAFA_TRY(view.state, store.tier_of(customer));
+  view.tier = tier_of(view.state, view.value);
   if (!view.tier->invitation_only) {
     for (const Tier& t : config_.tiers) {
       if (!t.invitation_only && t.threshold > view.tier->threshold) {
@@ -522,8 +526,10 @@ Result<std::optional<TierChange>> Club::review_tier(Store& store, std::int64_t c
   using Change = std::optional<TierChange>;
   if (config_.tiers.empty()) return Change();
   VAFA_TRY(const TierView view, tier(store, customer, now));
-  VAFA_TRY(const auto stored, store.tier_of(customer));
-  if (view.invited && view.tier->invitation_only) return Change();  // only an admin changes it
+  const std::optional<TierState>& stored = view.state;
+  if (stored && stored->invited && view.tier->invitation_only) {
+    return Change();  // only an admin changes it
+  }
   const Tier* reached = qualified(view.value);
   if (!stored || reached->threshold > view.tier->threshold) {
     // Joining, or an upgrade: at once, with the new tier's gift.

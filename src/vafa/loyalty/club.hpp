@@ -30,13 +30,11 @@ struct Balance {
 
 // A customer's tier as it stands, and what the next one needs.
 struct TierView {
-  const Tier* tier = nullptr;  // nullptr when no tiers are configured
-  std::int64_t since = 0;
-  bool invited = false;
-  std::int64_t value = 0;  // the measure (points or minor units of spend) over the window
+  const Tier* tier = nullptr;      // nullptr when no tiers are configured
+  std::optional<TierState> state;  // as stored; unset before the customer's first review
+  std::int64_t value = 0;          // the measure (points or minor units of spend) over the window
   const Tier* next = nullptr;
   std::int64_t to_next = 0;
-  std::optional<std::int64_t> below_since;  // under the tier's threshold since then
 };
 
 struct DueSummary {
@@ -118,6 +116,9 @@ class Club {
                                      std::string_view kind, std::string_view cause,
                                      std::string note, std::int64_t now) const;
   Result<std::int64_t> measure(Store& store, std::int64_t customer, std::int64_t now) const;
+  // The tier a stored state stands for (a tier removed from vafa.toml falls back to what
+  // `value` reaches), or the base tier without one.
+  const Tier* tier_of(const std::optional<TierState>& state, std::int64_t value) const;
   // The highest tier open to all that `value` reaches.
   const Tier* qualified(std::int64_t value) const;
   // Issues a tier's gift (a free redemption); a note when it cannot.
