@@ -17,10 +17,10 @@ constexpr std::size_t kMaxPropertiesBytes = 16 * 1024;
 // Collects the errors of one body; reads fields by name and type.
 class Fields {
  public:
-  Fields(const Json& object, std::string base) : object_(object), base_(std::move(base)) {}
+  // Errors go to `errors`, shared by the Fields of a body and of the objects inside it.
+  Fields(const Json& object, std::string base, FieldErrors& errors)
+      : object_(object), base_(std::move(base)), errors_(&errors) {}
 
-  FieldErrors& errors() { return *errors_; }
-  void share(FieldErrors& errors) { errors_ = &errors; }
   std::string pointer(std::string_view name) const { return base_ + "/" + std::string(name); }
   void bad(std::string_view name, std::string detail) {
     errors_->push_back({pointer(name), std::move(detail)});
@@ -103,6 +103,32 @@ class Fields {
     return std::move(*value);
   }
 
+  // Reads each object of the array `name` (at most `most`, `noun` in the message) with
+  // `item(fields, pointer)`; `shape` describes an item. `required`: present and non-empty.
+  template <typename F>
+  void objects(std::string_view name, bool required, std::size_t most, std::string_view noun,
+               std::string_view shape, F&& item) {
+    const Json* list = find(name);
+    if (list == nullptr && !required) return;
+    if (list == nullptr || !list->is_array() || (required && list->empty())) {
+      bad(name, fmt::format("must be a {}array of {}", required ? "non-empty " : "", shape));
+      return;
+    }
+    if (list->size() > most) {
+      bad(name, fmt::format("holds more than {} {}", most, noun));
+      return;
+    }
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const std::string base = fmt::format("{}/{}", pointer(name), i);
+      if (!(*list)[i].is_object()) {
+        errors_->push_back({base, fmt::format("must be an object {}", shape)});
+        continue;
+      }
+      Fields fields((*list)[i], base, *errors_);
+      item(fields, base);
+    }
+  }
+
   void reject_unknown(std::initializer_list<std::string_view> known) {
     for (const auto& [key, value] : object_.items()) {
       if (std::find(known.begin(), known.end(), key) == known.end()) {
@@ -114,8 +140,7 @@ class Fields {
  private:
   const Json& object_;
   std::string base_;
-  FieldErrors own_;
-  FieldErrors* errors_ = &own_;
+  FieldErrors* errors_;
 };
 
 bool looks_like_zone(std::string_view zone) {
@@ -207,8 +232,7 @@ Mapped<Customer> customer_from_json(const Json& body, const MappingOptions& opti
                                     std::string_view path_id) {
   FieldErrors errors;
   if (!expect_object(body, errors)) return std::unexpected(errors);
-  Fields f(body, "");
-  f.share(errors);
+  Fields f(body, "", errors);
   f.reject_unknown({"id", "name", "created_at", "birthday", "locale", "country", "time_zone",
                     "identities", "consent"});
   Customer c;
@@ -240,35 +264,20 @@ Mapped<Customer> customer_from_json(const Json& body, const MappingOptions& opti
       f.bad("time_zone", fmt::format("'{}' is not an IANA time zone (Asia/Tehran)", *zone));
     }
   }
-  if (const Json* ids = f.find("identities")) {
-    if (!ids->is_array()) {
-      f.bad("identities", "must be an array of {kind, value[, system]}");
-    } else if (ids->size() > 100) {
-      f.bad("identities", "holds more than 100 identities");
-    } else {
-      for (std::size_t i = 0; i < ids->size(); ++i) {
-        const Json& item = (*ids)[i];
-        const std::string base = fmt::format("/identities/{}", i);
-        if (!item.is_object()) {
-          errors.push_back({base, "must be an object {kind, value[, system]}"});
-          continue;
-        }
-        Fields g(item, base);
-        g.share(errors);
-        g.reject_unknown({"kind", "value", "system"});
-        const auto kind = g.text("kind", true, 16);
-        const auto value = g.text("value", true, kMaxIdBytes);
-        const auto system = g.text("system", false, 64);
-        if (!kind || !value) continue;
-        auto identity = identity_of(*kind, *value, system.value_or(""), options);
-        if (!identity) {
-          errors.push_back({base, identity.error().message});
-          continue;
-        }
-        c.identities.push_back(std::move(*identity));
-      }
-    }
-  }
+  f.objects("identities", false, 100, "identities", "{kind, value[, system]}",
+            [&](Fields& g, const std::string& base) {
+              g.reject_unknown({"kind", "value", "system"});
+              const auto kind = g.text("kind", true, 16);
+              const auto value = g.text("value", true, kMaxIdBytes);
+              const auto system = g.text("system", false, 64);
+              if (!kind || !value) return;
+              auto identity = identity_of(*kind, *value, system.value_or(""), options);
+              if (!identity) {
+                errors.push_back({base, identity.error().message});
+                return;
+              }
+              c.identities.push_back(std::move(*identity));
+            });
   if (const Json* consent = f.find("consent")) {
     if (!consent->is_object()) {
       f.bad("consent", "must be an object of channel -> true/false");
@@ -292,8 +301,7 @@ Mapped<Customer> customer_from_json(const Json& body, const MappingOptions& opti
 Mapped<Order> order_from_json(const Json& body, const MappingOptions& options) {
   FieldErrors errors;
   if (!expect_object(body, errors)) return std::unexpected(errors);
-  Fields f(body, "");
-  f.share(errors);
+  Fields f(body, "", errors);
   f.reject_unknown({"id", "customer_id", "channel", "placed_at", "currency", "country", "lines"});
   Order order{.currency = *Currency::parse("USD")};  // replaced by the body's currency
   if (auto id = f.text("id", true, kMaxIdBytes)) order.id = std::move(*id);
@@ -307,55 +315,42 @@ Mapped<Order> order_from_json(const Json& body, const MappingOptions& options) {
   if (auto country = f.parsed<std::string>("country", false, &parse_country)) {
     order.country = *country;
   }
-  const Json* lines = f.find("lines");
-  if (lines == nullptr || !lines->is_array() || lines->empty()) {
-    f.bad("lines", "must be a non-empty array of {sku, quantity, unit_price_minor}");
-  } else if (lines->size() > kMaxLines) {
-    f.bad("lines", fmt::format("holds more than {} lines", kMaxLines));
-  } else {
-    for (std::size_t i = 0; i < lines->size(); ++i) {
-      const Json& item = (*lines)[i];
-      const std::string base = fmt::format("/lines/{}", i);
-      if (!item.is_object()) {
-        errors.push_back({base, "must be an object {sku, quantity, unit_price_minor}"});
-        continue;
-      }
-      Fields g(item, base);
-      g.share(errors);
-      g.reject_unknown({"sku", "quantity", "unit_price_minor", "discount_minor", "amount_minor"});
-      const std::size_t errors_before = errors.size();
-      OrderLine line;
-      if (auto sku = g.text("sku", true, kMaxIdBytes)) line.product_sku = std::move(*sku);
-      const auto quantity = g.integer("quantity", false);
-      const auto unit = g.integer("unit_price_minor", false);
-      const auto discount = g.integer("discount_minor", false);
-      const auto amount = g.integer("amount_minor", false);
-      line.quantity = quantity.value_or(1);
-      constexpr std::int64_t kLimit = std::int64_t{1} << 50;  // far beyond any real order
-      if (line.quantity <= 0 || line.quantity > 1'000'000) {
-        g.bad("quantity", "must be between 1 and 1000000 (returns go to /orders/{id}/returns)");
-        continue;
-      }
-      if (unit && (*unit < 0 || *unit > kLimit)) g.bad("unit_price_minor", "is out of range");
-      if (discount && (*discount < 0 || *discount > kLimit))
-        g.bad("discount_minor", "is out of range");
-      if (amount && (*amount < 0 || *amount > kLimit)) g.bad("amount_minor", "is out of range");
-      if (!unit && !amount) {
-        errors.push_back({base, "needs unit_price_minor or amount_minor"});
-        continue;
-      }
-      if (errors.size() != errors_before) continue;  // the amounts below need valid parts
-      line.unit_price_minor = unit;
-      line.discount_minor = discount.value_or(0);
-      if (amount) {
-        line.amount_minor = *amount;
-      } else if (unit) {
-        line.amount_minor = *unit * line.quantity - line.discount_minor;
-        if (line.amount_minor < 0) g.bad("discount_minor", "is more than the line's price");
-      }
-      order.lines.push_back(std::move(line));
-    }
-  }
+  f.objects(
+      "lines", true, kMaxLines, "lines", "{sku, quantity, unit_price_minor}",
+      [&](Fields& g, const std::string& base) {
+        g.reject_unknown({"sku", "quantity", "unit_price_minor", "discount_minor", "amount_minor"});
+        const std::size_t errors_before = errors.size();
+        OrderLine line;
+        if (auto sku = g.text("sku", true, kMaxIdBytes)) line.product_sku = std::move(*sku);
+        const auto quantity = g.integer("quantity", false);
+        const auto unit = g.integer("unit_price_minor", false);
+        const auto discount = g.integer("discount_minor", false);
+        const auto amount = g.integer("amount_minor", false);
+        line.quantity = quantity.value_or(1);
+        constexpr std::int64_t kLimit = std::int64_t{1} << 50;  // far beyond any real order
+        if (line.quantity <= 0 || line.quantity > 1'000'000) {
+          g.bad("quantity", "must be between 1 and 1000000 (returns go to /orders/{id}/returns)");
+          return;
+        }
+        if (unit && (*unit < 0 || *unit > kLimit)) g.bad("unit_price_minor", "is out of range");
+        if (discount && (*discount < 0 || *discount > kLimit))
+          g.bad("discount_minor", "is out of range");
+        if (amount && (*amount < 0 || *amount > kLimit)) g.bad("amount_minor", "is out of range");
+        if (!unit && !amount) {
+          errors.push_back({base, "needs unit_price_minor or amount_minor"});
+          return;
+        }
+        if (errors.size() != errors_before) return;  // the amounts below need valid parts
+        line.unit_price_minor = unit;
+        line.discount_minor = discount.value_or(0);
+        if (amount) {
+          line.amount_minor = *amount;
+        } else if (unit) {
+          line.amount_minor = *unit * line.quantity - line.discount_minor;
+          if (line.amount_minor < 0) g.bad("discount_minor", "is more than the line's price");
+        }
+        order.lines.push_back(std::move(line));
+      });
   if (!errors.empty()) return std::unexpected(std::move(errors));
   return order;
 }
@@ -363,8 +358,7 @@ Mapped<Order> order_from_json(const Json& body, const MappingOptions& options) {
 Mapped<Event> event_from_json(const Json& body, const MappingOptions& options) {
   FieldErrors errors;
   if (!expect_object(body, errors)) return std::unexpected(errors);
-  Fields f(body, "");
-  f.share(errors);
+  Fields f(body, "", errors);
   f.reject_unknown({"id", "customer_id", "type", "channel", "occurred_at", "properties"});
   Event event;
   if (auto id = f.text("id", false, kMaxIdBytes)) event.id = std::move(*id);
@@ -399,37 +393,22 @@ Mapped<Event> event_from_json(const Json& body, const MappingOptions& options) {
 Mapped<ReturnRequest> return_from_json(const Json& body, const MappingOptions& options) {
   FieldErrors errors;
   if (!expect_object(body, errors)) return std::unexpected(errors);
-  Fields f(body, "");
-  f.share(errors);
+  Fields f(body, "", errors);
   f.reject_unknown({"id", "returned_at", "lines"});
   ReturnRequest request;
   if (auto id = f.text("id", false, kMaxIdBytes)) request.id = std::move(*id);
   if (auto at = f.time("returned_at", options.now)) request.returned_at = *at;
-  const Json* lines = f.find("lines");
-  if (lines == nullptr || !lines->is_array() || lines->empty()) {
-    f.bad("lines", "must be a non-empty array of {sku, quantity}");
-  } else if (lines->size() > kMaxLines) {
-    f.bad("lines", fmt::format("holds more than {} lines", kMaxLines));
-  } else {
-    for (std::size_t i = 0; i < lines->size(); ++i) {
-      const Json& item = (*lines)[i];
-      const std::string base = fmt::format("/lines/{}", i);
-      if (!item.is_object()) {
-        errors.push_back({base, "must be an object {sku, quantity}"});
-        continue;
-      }
-      Fields g(item, base);
-      g.share(errors);
-      g.reject_unknown({"sku", "quantity"});
-      const auto sku = g.text("sku", true, kMaxIdBytes);
-      const auto quantity = g.integer("quantity", false);
-      if (quantity && (*quantity <= 0 || *quantity > 1'000'000)) {
-        g.bad("quantity", "must be between 1 and 1000000 (units returned)");
-        continue;
-      }
-      if (sku) request.lines.emplace_back(*sku, quantity.value_or(1));
-    }
-  }
+  f.objects("lines", true, kMaxLines, "lines", "{sku, quantity}",
+            [&](Fields& g, const std::string& /*pointer*/) {
+              g.reject_unknown({"sku", "quantity"});
+              const auto sku = g.text("sku", true, kMaxIdBytes);
+              const auto quantity = g.integer("quantity", false);
+              if (quantity && (*quantity <= 0 || *quantity > 1'000'000)) {
+                g.bad("quantity", "must be between 1 and 1000000 (units returned)");
+                return;
+              }
+              if (sku) request.lines.emplace_back(*sku, quantity.value_or(1));
+            });
   if (!errors.empty()) return std::unexpected(std::move(errors));
   return request;
 }
@@ -471,8 +450,7 @@ Mapped<Identity> identity_from_query(const Target& target, const MappingOptions&
 Mapped<Reward> reward_from_json(const Json& body, const Reward* base) {
   FieldErrors errors;
   if (!expect_object(body, errors)) return std::unexpected(errors);
-  Fields f(body, "");
-  f.share(errors);
+  Fields f(body, "", errors);
   f.reject_unknown({"code", "name", "cost", "stock", "per_customer", "valid_from", "valid_until",
                     "voucher_days", "active"});
   Reward reward = base != nullptr ? *base : Reward{};
