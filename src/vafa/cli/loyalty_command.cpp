@@ -54,18 +54,31 @@ Result<std::int64_t> customer_of(Store& store, const std::string& id) {
   return *row;
 }
 
+// The club, the store and the customer's row: what the per-customer commands start from.
+struct Opened {
+  loyalty::Club club;
+  std::unique_ptr<Store> store;
+  std::int64_t customer = 0;
+};
+
+Result<Opened> open_for_customer(const Flags& f, const Context& context) {
+  VAFA_TRY(loyalty::Club club, club_of(f));
+  VAFA_TRY(std::unique_ptr<Store> store, context.open_store());
+  VAFA_TRY(const std::int64_t row, customer_of(*store, f.customer));
+  return Opened{std::move(club), std::move(store), row};
+}
+
 std::string when(std::optional<std::int64_t> t) {
   return t ? format_iso8601(from_unix_seconds(*t)) : std::string();
 }
 
 int run_balance(const Flags& f, const Context& context) {
-  auto club = club_of(f);
-  if (!club) return report(club.error());
-  auto store = context.open_store();
-  if (!store) return report(store.error());
-  auto row = customer_of(**store, f.customer);
-  if (!row) return report(row.error());
-  auto balance = club->balance(**store, *row, clock_now());
+  auto opened = open_for_customer(f, context);
+  if (!opened) return report(opened.error());
+  const loyalty::Club& club = opened->club;
+  Store& s = *opened->store;
+  const std::int64_t row = opened->customer;
+  auto balance = club.balance(s, row, clock_now());
   if (!balance) return report(balance.error());
   const PointsBalance& b = balance->points;
   print_rows({ordered_json{{"customer", f.customer},
@@ -107,30 +120,28 @@ int run_history(const Flags& f, const Context& context) {
 }
 
 int run_adjust(const Flags& f, const Context& context) {
-  auto club = club_of(f);
-  if (!club) return report(club.error());
   if (f.reason.empty()) return report(Error{ErrorCode::invalid_argument, "--reason: say why"});
-  auto store = context.open_store();
-  if (!store) return report(store.error());
-  auto row = customer_of(**store, f.customer);
-  if (!row) return report(row.error());
+  auto opened = open_for_customer(f, context);
+  if (!opened) return report(opened.error());
+  const loyalty::Club& club = opened->club;
+  Store& s = *opened->store;
+  const std::int64_t row = opened->customer;
   std::string id = f.id;
   if (id.empty()) {
     std::array<unsigned char, 8> random{};
     randombytes_buf(random.data(), random.size());
     for (const unsigned char b : random) id += fmt::format("{:02x}", b);
   }
-  Store& s = **store;
   auto moved = in_transaction(s, [&] {
-    return club->adjust(s, *row, f.points, f.reason + " (by the CLI)", "adjust:cli:" + id,
-                        clock_now());
+    return club.adjust(s, row, f.points, f.reason + " (by the CLI)", "adjust:cli:" + id,
+                       clock_now());
   });
   if (!moved) return report(moved.error());
   if (*moved == 0) {
     fmt::print("adjustment '{}' was made before; nothing changed\n", id);
     return kOk;
   }
-  auto balance = s.points_balance(*row);
+  auto balance = s.points_balance(row);
   if (!balance) return report(balance.error());
   fmt::print("{:+} points for {} (adjustment '{}'); available now {}\n", *moved, f.customer, id,
              balance->available);
@@ -138,16 +149,14 @@ int run_adjust(const Flags& f, const Context& context) {
 }
 
 int run_redeem(const Flags& f, const Context& context) {
-  auto club = club_of(f);
-  if (!club) return report(club.error());
-  auto store = context.open_store();
-  if (!store) return report(store.error());
-  Store& s = **store;
-  auto row = customer_of(s, f.customer);
-  if (!row) return report(row.error());
-  auto made = in_transaction(s, [&] { return club->redeem(s, *row, f.reward, clock_now()); });
+  auto opened = open_for_customer(f, context);
+  if (!opened) return report(opened.error());
+  const loyalty::Club& club = opened->club;
+  Store& s = *opened->store;
+  const std::int64_t row = opened->customer;
+  auto made = in_transaction(s, [&] { return club.redeem(s, row, f.reward, clock_now()); });
   if (!made) return report(made.error());
-  auto balance = s.points_balance(*row);
+  auto balance = s.points_balance(row);
   if (!balance) return report(balance.error());
   print_rows({ordered_json{{"customer", f.customer},
                            {"reward", made->reward_code},
@@ -208,21 +217,19 @@ int run_expire(const Flags& f, const Context& context) {
 }
 
 int run_tier(const Flags& f, const Context& context) {
-  auto club = club_of(f);
-  if (!club) return report(club.error());
-  auto store = context.open_store();
-  if (!store) return report(store.error());
-  Store& s = **store;
-  auto row = customer_of(s, f.customer);
-  if (!row) return report(row.error());
+  auto opened = open_for_customer(f, context);
+  if (!opened) return report(opened.error());
+  const loyalty::Club& club = opened->club;
+  Store& s = *opened->store;
+  const std::int64_t row = opened->customer;
   if (!f.set_tier.empty() || f.withdraw) {
     auto changed = in_transaction(s, [&] {
-      return club->set_tier(
-          s, *row, f.withdraw ? std::nullopt : std::optional<std::string>(f.set_tier), clock_now());
+      return club.set_tier(
+          s, row, f.withdraw ? std::nullopt : std::optional<std::string>(f.set_tier), clock_now());
     });
     if (!changed) return report(changed.error());
   }
-  auto view = club->tier(s, *row, clock_now());
+  auto view = club.tier(s, row, clock_now());
   if (!view) return report(view.error());
   if (view->tier == nullptr) {
     return report(Error{ErrorCode::invalid_argument, "no tiers are configured in " + f.config});
