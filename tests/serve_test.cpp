@@ -238,7 +238,7 @@ TEST_F(Serve, KillNineMidStreamKeepsEveryAcknowledgedWriteWhole) {
   }
   EXPECT_EQ(replayed, static_cast<int>(acknowledged.size()));
   const int status = again.stop(SIGTERM);
-  ASSERT_TRUE(WIFEXITED(status));
+  ASSERT_TRUE(WIFEXITED(status)) << "ended by signal " << WTERMSIG(status);
   EXPECT_EQ(WEXITSTATUS(status), 0);
   auto after = vafa::open_store(db());
   const vafa::StoreStats stats = (*after)->stats().value();

@@ -44,7 +44,10 @@ struct Server::Impl {
   ServerOptions options;
   const Service& service;
   asio::io_context ioc;
-  tcp::acceptor acceptor{ioc};
+  // The acceptor, the signals and the timers are touched only through this strand: an accept
+  // completing on one thread must not race a stop closing the acceptor on another.
+  asio::strand<asio::io_context::executor_type> control = asio::make_strand(ioc);
+  tcp::acceptor acceptor{control};
   std::vector<std::unique_ptr<Store>> read_stores;
   std::unique_ptr<Writer> writer;
   Metrics metrics;
@@ -54,8 +57,8 @@ struct Server::Impl {
   std::mutex sessions_mutex;
   std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
   std::optional<asio::signal_set> signals;
-  asio::steady_timer grace{ioc};
-  asio::steady_timer maintenance{ioc};
+  asio::steady_timer grace{control};
+  asio::steady_timer maintenance{control};
 
   Impl(ServerOptions o, const Service& s) : options(std::move(o)), service(s) {}
   void accept();
@@ -76,7 +79,7 @@ class Session : public std::enable_shared_from_this<Session> {
     server_.metrics.connection_closed();
     if (server_.stopping && server_.sessions.empty()) {
       // The last connection is gone: the grace timer need not hold the threads any longer.
-      asio::post(server_.ioc, [&server = server_] { server.grace.cancel(); });
+      asio::post(server_.control, [&server = server_] { server.grace.cancel(); });
     }
   }
 
@@ -374,13 +377,13 @@ unsigned short Server::port() const { return impl_->port; }
 void Server::run(bool signals) {
   Impl& s = *impl_;
   if (signals) {
-    s.signals.emplace(s.ioc, SIGINT, SIGTERM);
+    s.signals.emplace(s.control, SIGINT, SIGTERM);
     s.signals->async_wait([&s](beast::error_code ec, int) {
       if (!ec) s.begin_stop();
     });
   }
   s.accept();
-  asio::post(s.ioc, [&s] { s.maintain(); });
+  asio::post(s.control, [&s] { s.maintain(); });
   std::vector<std::thread> threads;
   for (std::size_t i = 0; i < s.options.threads; ++i) {
     threads.emplace_back([&s, i] {
@@ -395,7 +398,7 @@ void Server::run(bool signals) {
 }
 
 void Server::stop() {
-  asio::post(impl_->ioc, [impl = impl_.get()] { impl->begin_stop(); });
+  asio::post(impl_->control, [impl = impl_.get()] { impl->begin_stop(); });
 }
 
 }  // namespace vafa::api
