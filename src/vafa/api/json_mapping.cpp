@@ -447,6 +447,17 @@ Mapped<Identity> identity_from_query(const Target& target, const MappingOptions&
   return *identity;
 }
 
+namespace {
+
+// A code that appears in URLs: letters, digits, '-' and '_'.
+bool url_code(std::string_view code) {
+  return std::all_of(code.begin(), code.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
+  });
+}
+
+}  // namespace
+
 Mapped<Reward> reward_from_json(const Json& body, const Reward* base) {
   FieldErrors errors;
   if (!expect_object(body, errors)) return std::unexpected(errors);
@@ -456,10 +467,7 @@ Mapped<Reward> reward_from_json(const Json& body, const Reward* base) {
   Reward reward = base != nullptr ? *base : Reward{};
   const bool creating = base == nullptr;
   if (auto code = f.text("code", creating, 64)) {
-    const bool ok = std::all_of(code->begin(), code->end(), [](char c) {
-      return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_';
-    });
-    if (ok) {
+    if (url_code(*code)) {
       reward.code = *code;
     } else {
       f.bad("code", "use letters, digits, '-' and '_' (it appears in URLs)");
@@ -518,6 +526,55 @@ Mapped<Reward> reward_from_json(const Json& body, const Reward* base) {
   return reward;
 }
 
+Mapped<Affiliate> affiliate_from_json(const Json& body, const Affiliate* base) {
+  FieldErrors errors;
+  if (!expect_object(body, errors)) return std::unexpected(errors);
+  Fields f(body, "", errors);
+  const bool creating = base == nullptr;
+  if (creating) {
+    f.reject_unknown({"code", "name", "rate_bp", "active"});
+  } else {
+    f.reject_unknown({"name", "rate_bp", "active"});
+  }
+  Affiliate affiliate = creating ? Affiliate{} : *base;
+  if (creating) {
+    if (auto code = f.text("code", true, 64)) {
+      if (!url_code(*code)) {
+        f.bad("code", "use letters, digits, '-' and '_' (it appears in links)");
+      } else if (*code == "payable") {
+        f.bad("code", "'payable' is the name of the commissions report");
+      } else {
+        affiliate.code = *code;
+      }
+    }
+  }
+  if (auto name = f.text("name", creating, 200)) affiliate.name = *name;
+  if (const auto rate = f.integer("rate_bp", creating)) {
+    if (*rate < 0 || *rate > 10'000) {
+      f.bad("rate_bp", "must be basis points from 0 to 10000 (750 is 7.5%)");
+    } else {
+      affiliate.rate_bp = *rate;
+    }
+  }
+  if (const Json* active = f.find("active")) {
+    if (active->is_boolean()) {
+      affiliate.active = active->get<bool>();
+    } else {
+      f.bad("active", "must be true or false");
+    }
+  }
+  if (!errors.empty()) return std::unexpected(std::move(errors));
+  return affiliate;
+}
+
+Json to_json(const Affiliate& a) {
+  return {{"code", a.code},
+          {"name", a.name},
+          {"rate_bp", a.rate_bp},
+          {"active", a.active},
+          {"created_at", format_iso8601(from_unix_seconds(a.created_at))}};
+}
+
 Json to_json(const Reward& r) {
   auto optional = [](const std::optional<std::int64_t>& v) { return v ? Json(*v) : Json(nullptr); };
   auto time = [](const std::optional<std::int64_t>& v) {
@@ -540,7 +597,10 @@ Json to_json(const Redemption& r) {
           {"points", r.points},
           {"at", format_iso8601(from_unix_seconds(r.at))},
           {"expires_at",
-           r.expires_at ? Json(format_iso8601(from_unix_seconds(*r.expires_at))) : Json(nullptr)}};
+           r.expires_at ? Json(format_iso8601(from_unix_seconds(*r.expires_at))) : Json(nullptr)},
+          {"gift", r.points == 0},
+          {"voided_at",
+           r.voided_at ? Json(format_iso8601(from_unix_seconds(*r.voided_at))) : Json(nullptr)}};
 }
 
 Json to_json(const Customer& c) {

@@ -59,6 +59,9 @@ Mapped<Reward> reward_from_json(const Json& body, const Reward* base);
 Json to_json(const Customer& customer);
 Json to_json(const Reward& reward);
 Json to_json(const Redemption& redemption);
+// An affiliate: {code, name, rate_bp, active}; with `base`, a change of it (code kept).
+Mapped<Affiliate> affiliate_from_json(const Json& body, const Affiliate* base);
+Json to_json(const Affiliate& affiliate);
 Json to_json(const Order& order);
 Json to_json(const Event& event);
 

@@ -4,57 +4,15 @@
 #include <array>
 #include <charconv>
 
+#include "vafa/api/handlers.hpp"
 #include "vafa/core/text.hpp"
+#include "vafa/loyalty/affiliates.hpp"
 
 namespace vafa::api {
 
+using namespace detail;
+
 namespace {
-
-constexpr std::string_view kBase = "/api/v1";
-
-Reply created(const Json& body, std::string location) {
-  Reply reply = json_reply(201, body);
-  reply.headers.emplace_back("Location", std::move(location));
-  return reply;
-}
-
-std::string encode_segment(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::isalnum(u) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(c);
-    } else {
-      out += fmt::format("%{:02X}", u);
-    }
-  }
-  return out;
-}
-
-std::string customer_location(std::string_view id) {
-  return fmt::format("{}/customers/{}", kBase, encode_segment(id));
-}
-std::string order_location(std::string_view id) {
-  return fmt::format("{}/orders/{}", kBase, encode_segment(id));
-}
-
-Reply from(const Error& error) { return problem(error); }
-
-template <typename T>
-Result<T> need(Result<std::optional<T>> found, std::string_view what, std::string_view id) {
-  if (!found) return std::unexpected(found.error());
-  if (!*found) return fail(ErrorCode::not_found, "no {} '{}'", what, id);
-  return std::move(**found);
-}
-
-std::int64_t limit_of(const Target& target, std::int64_t fallback, std::int64_t most) {
-  const std::string* text = target.param("limit");
-  if (text == nullptr) return fallback;
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || end != text->data() + text->size() || value < 1) return -1;
-  return std::min(value, most);
-}
 
 // ---- customers ------------------------------------------------------------------------------
 
@@ -74,10 +32,22 @@ Step find_customer(const Service&, Call& call) {
 Step create_customer(const Service& service, Call& call) {
   auto body = parse_json_body(call.request);
   if (!body) return body.error();
+  // referred_by (a referral code) is not part of the customer: taken out before mapping.
+  std::optional<std::string> referred_by;
+  if (body->is_object() && body->contains("referred_by")) {
+    const Json& code = (*body)["referred_by"];
+    if (!code.is_string() || code.get<std::string>().empty() ||
+        code.get<std::string>().size() > 64) {
+      return invalid_fields({{"/referred_by", "must be a referral code (text)"}});
+    }
+    referred_by = code.get<std::string>();
+    body->erase("referred_by");
+  }
   auto customer = customer_from_json(*body, call.mapping);
   if (!customer) return invalid_fields(customer.error());
   const std::int64_t now = unix_seconds(call.mapping.now);
-  return WriteJob([customer = std::move(*customer), &service, now](Store& store) -> Result<Reply> {
+  return WriteJob([customer = std::move(*customer), referred_by, &service,
+                   now](Store& store) -> Result<Reply> {
     VAFA_TRY(const auto existing, store.get_customer(customer.id));
     if (existing) {
       return fail(ErrorCode::conflict, "customer '{}' exists; PATCH {} to change it", customer.id,
@@ -91,6 +61,9 @@ Step create_customer(const Service& service, Call& call) {
              service.club().bonus(store, row, "signup", "signup:" + customer.id, now));
     Json out = to_json(stored);
     if (service.club().config().enabled) out["loyalty"] = {{"points", bonus}};
+    if (referred_by) {
+      VAFA_TRY(out["referral"], refer_customer(service, store, customer.id, *referred_by, now));
+    }
     return created(out, customer_location(stored.id));
   });
 }
@@ -143,11 +116,23 @@ Step customer_events(const Service&, Call& call) {
 Step create_order(const Service& service, Call& call) {
   auto body = parse_json_body(call.request);
   if (!body) return body.error();
+  // affiliate (a partner's code) is not part of the order: taken out before mapping.
+  std::optional<std::string> affiliate;
+  if (body->is_object() && body->contains("affiliate")) {
+    const Json& code = (*body)["affiliate"];
+    if (!code.is_string() || code.get<std::string>().empty() ||
+        code.get<std::string>().size() > 64) {
+      return invalid_fields({{"/affiliate", "must be an affiliate's code (text)"}});
+    }
+    affiliate = code.get<std::string>();
+    body->erase("affiliate");
+  }
   auto order = order_from_json(*body, call.mapping);
   if (!order) return invalid_fields(order.error());
   const std::int64_t run = service.options().import_run;
   const std::int64_t now = unix_seconds(call.mapping.now);
-  return WriteJob([order = std::move(*order), run, &service, now](Store& store) -> Result<Reply> {
+  return WriteJob([order = std::move(*order), affiliate, run, &service,
+                   now](Store& store) -> Result<Reply> {
     VAFA_TRY(const auto existing, store.get_order(order.id));
     if (existing) {
       return fail(ErrorCode::conflict,
@@ -160,16 +145,29 @@ Step create_order(const Service& service, Call& call) {
                     order.customer_id, kBase);
       }
     }
+    if (affiliate) {
+      VAFA_TRY(const auto partner, store.get_affiliate(*affiliate));
+      if (!partner)
+        return invalid_fields({{"/affiliate", fmt::format("no affiliate '{}'", *affiliate)}});
+    }
     VAFA_CHECK(store.put_order(order, run));
     Json out = to_json(order);
+    if (affiliate) {
+      VAFA_TRY(const auto entry, loyalty::attribute_order(store, order, *affiliate));
+      out["affiliate"] = {
+          {"code", *affiliate},
+          {"commission_minor", entry ? Json(entry->commission_minor) : Json(nullptr)}};
+    }
     const loyalty::Club& club = service.club();
     if (club.config().enabled && !order.is_guest()) {
-      VAFA_TRY(const std::int64_t points, club.earn_for_order(store, order, now));
-      VAFA_TRY(const std::int64_t row,
-               need(store.customer_row(order.customer_id), "customer", order.customer_id));
-      VAFA_TRY(const std::int64_t bonus,
-               club.bonus(store, row, "first_order", "first_order:" + order.customer_id, now));
-      out["loyalty"] = {{"points", points}, {"bonus", bonus}};
+      VAFA_TRY(const loyalty::OrderRewards got, club.on_order(store, order, now));
+      Json gifts = Json::array();
+      for (const Redemption& g : got.gifts) gifts.push_back(to_json(g));
+      out["loyalty"] = {{"points", got.points},
+                        {"bonus", got.first_order_bonus},
+                        {"referral_credited", got.referral.has_value()},
+                        {"gifts", std::move(gifts)},
+                        {"notes", got.notes}};
     }
     return created(out, order_location(order.id));
   });
@@ -194,9 +192,13 @@ Step cancel_order(const Service& service, Call& call) {
     VAFA_CHECK(store.set_order_status(id, OrderStatus::cancelled));
     VAFA_TRY(const Order stored, need(store.get_order(id), "order", id));
     Json out = to_json(stored);
+    VAFA_TRY(const auto commission, loyalty::affiliate_cancel(store, id, now));
+    if (commission) out["affiliate"] = {{"commission_minor", commission->commission_minor}};
     if (service.club().config().enabled) {
-      VAFA_TRY(const std::int64_t back, service.club().reverse_order(store, id, now));
-      out["loyalty"] = {{"points_reversed", back}};
+      VAFA_TRY(const loyalty::OrderReversal back, service.club().on_cancel(store, id, now));
+      out["loyalty"] = {{"points_reversed", back.points},
+                        {"referral_points_reversed", back.referral_points},
+                        {"gifts_voided", back.gifts_voided}};
     }
     return json_reply(200, out);
   });
@@ -268,10 +270,20 @@ Step create_return(const Service& service, Call& call) {
     VAFA_CHECK(store.link_return(doc.id, id));
     Json out = to_json(doc);
     out["return_of"] = id;
+    VAFA_TRY(const auto commission, loyalty::affiliate_return(store, doc, id));
+    if (commission) out["affiliate"] = {{"commission_minor", commission->commission_minor}};
     if (service.club().config().enabled && !original.is_guest()) {
-      VAFA_TRY(const std::int64_t back,
-               service.club().reverse_return(store, id, doc.id, units, now));
-      out["loyalty"] = {{"points_reversed", back}};
+      VAFA_TRY(std::int64_t back, service.club().reverse_return(store, id, doc.id, units, now));
+      // Everything returned: a referral this order credited goes, as with a cancellation.
+      bool whole = true;
+      for (std::size_t i = 0; i < original.lines.size(); ++i) {
+        whole = whole && returned[i] >= original.lines[i].quantity;
+      }
+      std::int64_t referral = 0;
+      if (whole) {
+        VAFA_TRY(referral, service.club().void_referral(store, id, now));
+      }
+      out["loyalty"] = {{"points_reversed", back}, {"referral_points_reversed", referral}};
     }
     return created(out, order_location(doc.id));
   });
@@ -304,17 +316,6 @@ Step create_event(const Service& service, Call& call) {
 }
 
 // ---- the loyalty club ----------------------------------------------------------------------
-
-std::optional<Reply> need_club(const Service& service) {
-  if (service.club().config().enabled) return std::nullopt;
-  return problem(409,
-                 "the loyalty club is not configured: add a [loyalty] table to vafa.toml "
-                 "and start the server with --config (docs/loyalty.md)");
-}
-
-Json time_json(std::optional<std::int64_t> t) {
-  return t ? Json(format_iso8601(from_unix_seconds(*t))) : Json(nullptr);
-}
 
 Json tier_json(const Service& service, Store& store, std::int64_t customer, Timestamp now);
 
@@ -703,12 +704,26 @@ const std::array kRoutes = {
           "a customer's tier and its history"},
     Route{"PUT", "/api/v1/customers/{id}/tier", Role::admin, true, &set_tier,
           "invite a customer to a tier"},
+    Route{"POST", "/api/v1/customers/{id}/points/transfers", Role::writer, true, &transfer_points,
+          "move points to another customer"},
+    Route{"POST", "/api/v1/customers/{id}/referral-code", Role::writer, true, &create_referral_code,
+          "a customer's referral code"},
+    Route{"GET", "/api/v1/customers/{id}/referrals", Role::reader, false, &customer_referrals,
+          "a customer's referral code, referrer and referrals"},
+    Route{"POST", "/api/v1/customers/{id}/referrer", Role::writer, true, &set_referrer,
+          "record who referred a customer"},
     Route{"GET", "/api/v1/rewards", Role::reader, false, &list_rewards, "the rewards catalogue"},
 
     Route{"POST", "/api/v1/rewards", Role::admin, true, &create_reward, "add a reward"},
     Route{"PATCH", "/api/v1/rewards/{code}", Role::admin, true, &update_reward, "change a reward"},
     Route{"GET", "/api/v1/loyalty/config", Role::reader, false, &loyalty_config,
           "the loyalty club's settings"},
+    Route{"GET", "/api/v1/affiliates", Role::admin, false, &list_affiliates, "list affiliates"},
+    Route{"POST", "/api/v1/affiliates", Role::admin, true, &create_affiliate, "add an affiliate"},
+    Route{"PATCH", "/api/v1/affiliates/{code}", Role::admin, true, &update_affiliate,
+          "change an affiliate"},
+    Route{"GET", "/api/v1/affiliates/payable", Role::admin, false, &affiliate_payable,
+          "commissions payable for a period"},
     Route{"GET", "/api/v1/segments", Role::reader, false, &list_segments, "list segments"},
     Route{"GET", "/api/v1/keys", Role::admin, false, &list_keys, "list API keys"},
 };
@@ -806,9 +821,11 @@ std::optional<WriteJob> Service::maintenance() const {
   return WriteJob([this, now](Store& store) -> Result<Reply> {
     VAFA_TRY(const loyalty::DueSummary due, club().run_due(store, now));
     VAFA_TRY(const std::int64_t tier_changes, club().review_tiers(store, now));
+    VAFA_TRY(const std::int64_t birthdays, club().birthdays(store, now));
     return json_reply(200, {{"matured_points", due.matured_points},
                             {"expired_points", due.expired_points},
-                            {"tier_changes", tier_changes}});
+                            {"tier_changes", tier_changes},
+                            {"birthday_bonuses", birthdays}});
   });
 }
 

@@ -15,6 +15,7 @@ bool is_display_name(std::string_view text);
 
 std::string_view trim(std::string_view text);  // ASCII whitespace at both ends
 std::string to_lower_ascii(std::string_view text);
+std::string to_upper_ascii(std::string_view text);
 
 // A stable 64-bit content hash (XXH3). Same input, same value, on every machine and version.
 std::uint64_t hash64(std::string_view bytes, std::uint64_t seed = 0);

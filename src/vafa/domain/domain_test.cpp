@@ -60,3 +60,14 @@ TEST(Order, TotalIsSumOfLines) {
 
 }  // namespace
 }  // namespace vafa
+
+TEST(Identity, PersonKeyJoinsTheAliasesOfOneMailbox) {
+  const auto key = [](std::string_view email) {
+    return vafa::person_key(*vafa::make_email_identity(email));
+  };
+  EXPECT_EQ(key("Ali.R+shop@googlemail.com"), key("alir@gmail.com"));
+  EXPECT_EQ(key("ali+x@example.am"), key("ali@example.am"));
+  EXPECT_NE(key("ali.r@example.am"), key("alir@example.am"));  // dots matter outside Gmail
+  EXPECT_EQ(key("+tag@example.am"), "email:+tag@example.am");  // nothing before the +: kept
+  EXPECT_EQ(vafa::person_key(*vafa::make_phone_identity("+374 91 123456")), "phone:+37491123456");
+}

@@ -21,6 +21,21 @@ std::string Identity::key() const {
   return fmt::format("{}:{}", to_string(kind), value);
 }
 
+std::string person_key(const Identity& identity) {
+  if (identity.kind != IdentityKind::email) return identity.key();
+  const std::string& email = identity.value;
+  const auto at = email.rfind('@');
+  if (at == std::string::npos) return identity.key();
+  std::string local = email.substr(0, at);
+  std::string domain = email.substr(at + 1);
+  if (const auto plus = local.find('+'); plus != std::string::npos && plus > 0) local.resize(plus);
+  if (domain == "gmail.com" || domain == "googlemail.com") {
+    std::erase(local, '.');
+    domain = "gmail.com";
+  }
+  return fmt::format("email:{}@{}", local, domain);
+}
+
 Result<Identity> make_email_identity(std::string_view raw) {
   const std::string email = to_lower_ascii(trim(raw));
   const auto at = email.find('@');

@@ -24,6 +24,12 @@ struct Identity {
   friend bool operator==(const Identity&, const Identity&) = default;
 };
 
+// The key of the person behind an identity, for telling whether two customers may be one
+// person (a referral between them is refused): an email without its "+tag", and for Gmail
+// without dots (ali.r+shop@googlemail.com and alir@gmail.com are one mailbox); other kinds as
+// key() gives them.
+std::string person_key(const Identity& identity);
+
 // Lower-cases and checks the shape local@domain.tld (no spaces, one @, a dot in the domain).
 Result<Identity> make_email_identity(std::string_view raw);
 

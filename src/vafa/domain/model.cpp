@@ -21,9 +21,7 @@ Result<std::string> parse_country(std::string_view text) {
     return fail(ErrorCode::invalid_argument,
                 "'{}' is not an ISO 3166 two-letter country code (e.g. IR, AM)", text);
   }
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
+  return to_upper_ascii(text);
 }
 
 Result<OrderStatus> parse_order_status(std::string_view text) {

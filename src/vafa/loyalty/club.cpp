@@ -5,20 +5,15 @@
 
 #include <sodium.h>
 
+#include "vafa/loyalty/internal.hpp"
+
 namespace vafa::loyalty {
+
+using namespace detail;
 
 namespace {
 
 __extension__ typedef __int128 Wide;  // products of amounts and percents
-
-LedgerEntry shop(PointsAccount account, std::int64_t points) {
-  return LedgerEntry{.account = account, .points = points};
-}
-LedgerEntry mine(PointsAccount account, std::int64_t customer, std::int64_t points) {
-  return LedgerEntry{.account = account, .customer = customer, .points = points};
-}
-
-std::int64_t day_start(std::int64_t t) { return t - ((t % 86'400) + 86'400) % 86'400; }
 
 // Splits `total` over weights in proportion, by largest remainder (exact, deterministic).
 std::vector<std::int64_t> apportion(std::int64_t total, const std::vector<Wide>& weights) {
@@ -278,24 +273,27 @@ Result<std::int64_t> Club::post_reversal(Store& store, std::int64_t customer,
   return txn ? total : 0;
 }
 
-Result<std::int64_t> Club::add_available(Store& store, std::int64_t customer, std::int64_t points,
-                                         std::string_view kind, std::string_view cause,
-                                         std::string note, std::int64_t now) const {
-  VAFA_TRY(const auto txn, store.post_points(LedgerTxn{
-                               .kind = std::string(kind),
-                               .cause = std::string(cause),
-                               .customer = customer,
-                               .at = now,
-                               .note = std::move(note),
-                               .entries = {shop(PointsAccount::issued, -points),
-                                           mine(PointsAccount::available, customer, points)}}));
+Result<std::int64_t> Club::add_points(Store& store, std::int64_t customer, std::int64_t points,
+                                      std::string_view kind, std::string_view cause,
+                                      std::string note, std::int64_t now,
+                                      std::int64_t available_at) const {
+  const bool pending = available_at > now;
+  const PointsAccount account = pending ? PointsAccount::pending : PointsAccount::available;
+  VAFA_TRY(const auto txn,
+           store.post_points(LedgerTxn{.kind = std::string(kind),
+                                       .cause = std::string(cause),
+                                       .customer = customer,
+                                       .at = now,
+                                       .note = std::move(note),
+                                       .entries = {shop(PointsAccount::issued, -points),
+                                                   mine(account, customer, points)}}));
   if (!txn) return 0;
   VAFA_CHECK(status_of(store.add_lot(PointsLot{.customer = customer,
                                                .txn = *txn,
                                                .points = points,
                                                .remaining = points,
-                                               .pending = false,
-                                               .available_at = now,
+                                               .pending = pending,
+                                               .available_at = std::max(available_at, now),
                                                .expires_at = expiry_of(config_, now)})));
   return points;
 }
@@ -389,23 +387,6 @@ Result<Balance> Club::balance(Store& store, std::int64_t customer, std::int64_t 
   return out;
 }
 
-namespace {
-
-// A voucher code: "VF-" and 10 characters of Crockford's base32 (50 random bits), grouped.
-std::string voucher_code() {
-  static constexpr std::string_view kAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-  std::array<unsigned char, 10> random{};
-  randombytes_buf(random.data(), random.size());
-  std::string code = "VF-";
-  for (std::size_t i = 0; i < random.size(); ++i) {
-    if (i == 5) code.push_back('-');
-    code.push_back(kAlphabet[random[i] % 32]);
-  }
-  return code;
-}
-
-}  // namespace
-
 Result<Redemption> Club::redeem(Store& store, std::int64_t customer, std::string_view reward_code,
                                 std::int64_t now) const {
   if (!config_.enabled) return fail(ErrorCode::conflict, "the loyalty club is not configured");
@@ -436,15 +417,7 @@ Result<Redemption> Club::redeem(Store& store, std::int64_t customer, std::string
                         .at = now,
                         .reward_code = reward.code};
   if (reward.voucher_days) redemption.expires_at = now + *reward.voucher_days * 86'400;
-  for (int attempt = 0;; ++attempt) {
-    redemption.voucher = voucher_code();
-    auto id = store.add_redemption(redemption);
-    if (id) {
-      redemption.id = *id;
-      break;
-    }
-    if (id.error().code != ErrorCode::conflict || attempt == 4) return std::unexpected(id.error());
-  }
+  VAFA_TRY(redemption.id, add_with_voucher(store, redemption));
   VAFA_TRY(const std::int64_t consumed, consume(store, customer, reward.cost));
   if (consumed != reward.cost) {
     return fail(ErrorCode::data_loss, "points lots of customer {} hold {} of {} available points",
@@ -504,21 +477,35 @@ Result<TierView> Club::tier(Store& store, std::int64_t customer, std::int64_t no
 Result<std::string> Club::give_gift(Store& store, std::int64_t customer, const Tier& tier,
                                     std::int64_t now) const {
   if (tier.gift.empty()) return std::string();
-  VAFA_TRY(const auto reward, store.get_reward(tier.gift));
+  std::string note;
+  VAFA_TRY(const auto gift, issue_gift(store, customer, tier.gift, "", now, note));
+  if (!gift) return fmt::format("; {}", note);
+  return fmt::format("; gift '{}' voucher {}", tier.gift, gift->voucher);
+}
+
+Result<std::optional<Redemption>> Club::issue_gift(Store& store, std::int64_t customer,
+                                                   std::string_view reward_code, std::string cause,
+                                                   std::int64_t now, std::string& note) const {
+  using Gift = std::optional<Redemption>;
+  VAFA_TRY(const auto reward, store.get_reward(reward_code));
   if (!reward || !reward->active) {
-    return fmt::format("; gift '{}' is not in the catalogue", tier.gift);
+    note = fmt::format("gift '{}' is not in the catalogue", reward_code);
+    return Gift();
   }
   VAFA_TRY(const bool taken, store.take_reward_unit(reward->id));
-  if (!taken) return fmt::format("; gift '{}' is out of stock", tier.gift);
-  Redemption gift{.reward = reward->id, .customer = customer, .points = 0, .at = now};
-  if (reward->voucher_days) gift.expires_at = now + *reward->voucher_days * 86'400;
-  for (int attempt = 0;; ++attempt) {
-    gift.voucher = voucher_code();
-    auto id = store.add_redemption(gift);
-    if (id) break;
-    if (id.error().code != ErrorCode::conflict || attempt == 4) return std::unexpected(id.error());
+  if (!taken) {
+    note = fmt::format("gift '{}' is out of stock", reward_code);
+    return Gift();
   }
-  return fmt::format("; gift '{}' voucher {}", tier.gift, gift.voucher);
+  Redemption gift{.reward = reward->id,
+                  .customer = customer,
+                  .points = 0,
+                  .at = now,
+                  .reward_code = reward->code,
+                  .cause = std::move(cause)};
+  if (reward->voucher_days) gift.expires_at = now + *reward->voucher_days * 86'400;
+  VAFA_TRY(gift.id, add_with_voucher(store, gift));
+  return Gift(std::move(gift));
 }
 
 Result<std::optional<TierChange>> Club::review_tier(Store& store, std::int64_t customer,

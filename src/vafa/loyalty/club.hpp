@@ -37,6 +37,23 @@ struct TierView {
   std::int64_t to_next = 0;
 };
 
+// What an order brought: its points, the first-order bonus, a referral credited by it, and
+// the gifts it earned (vouchers, or notes on gifts out of stock).
+struct OrderRewards {
+  std::int64_t points = 0;
+  std::int64_t first_order_bonus = 0;
+  std::optional<Referral> referral;  // credited by this order
+  std::vector<Redemption> gifts;
+  std::vector<std::string> notes;
+};
+
+// What cancelling an order took back.
+struct OrderReversal {
+  std::int64_t points = 0;           // of the order itself
+  std::int64_t referral_points = 0;  // of both referral bonuses, while they were pending
+  std::int64_t gifts_voided = 0;
+};
+
 struct DueSummary {
   std::int64_t matured_lots = 0, matured_points = 0;
   std::int64_t expired_lots = 0, expired_points = 0;
@@ -79,6 +96,34 @@ class Club {
   Result<std::int64_t> adjust(Store& store, std::int64_t customer, std::int64_t points,
                               std::string_view reason, std::string_view cause,
                               std::int64_t now) const;
+  // An order arrived (through the API): it earns, the customer's first order brings its bonus,
+  // a referee's first qualifying order credits the referral, and gift rules give vouchers.
+  Result<OrderRewards> on_order(Store& store, const Order& order, std::int64_t now) const;
+  // An order was cancelled: reverses its points, a referral it credited while the bonuses are
+  // still pending, and voids its gifts.
+  Result<OrderReversal> on_cancel(Store& store, std::string_view order_id, std::int64_t now) const;
+
+  // Referrals. The customer's code (made on first request). refer() records that `referee`
+  // came through `code`, refused (conflict) for the referee's own code, a referrer who shares
+  // an identity of the person (person_key), a referee referred before or one who has ordered.
+  Result<ReferralCode> referral_code(Store& store, std::int64_t customer, std::int64_t now) const;
+  Result<Referral> refer(Store& store, std::string_view referee_id, std::string_view code,
+                         std::int64_t now) const;
+  // Takes back a referral credited by `order_id` while its bonuses are pending; the referee's
+  // next qualifying order may then credit it. Returns the points taken back.
+  Result<std::int64_t> void_referral(Store& store, std::string_view order_id,
+                                     std::int64_t now) const;
+
+  // Birthday bonuses for customers born on the day of `now` (UTC; 29 February counts on
+  // 28 February in other years), once a year each; the job does it once a day.
+  Result<std::int64_t> birthdays(Store& store, std::int64_t now) const;
+
+  // Moves available points from one customer to another (a family pooling points): oldest
+  // lots first, each slice keeping its expiry. `cause` makes it idempotent.
+  Result<std::int64_t> transfer(Store& store, std::int64_t from, std::int64_t to,
+                                std::int64_t points, std::string_view cause,
+                                std::int64_t now) const;
+
   // Pending points whose window has passed become available; expired points expire.
   Result<DueSummary> run_due(Store& store, std::int64_t now) const;
 
@@ -112,9 +157,31 @@ class Club {
   Result<std::int64_t> post_reversal(Store& store, std::int64_t customer, std::int64_t from_pending,
                                      std::int64_t from_available, std::int64_t owed,
                                      std::string cause, std::int64_t now) const;
+  // Posts points from the shop (kind, cause): available now, or pending until `available_at`
+  // when that is later. The lot expires by the policy unless `expires_at` is given.
+  Result<std::int64_t> add_points(Store& store, std::int64_t customer, std::int64_t points,
+                                  std::string_view kind, std::string_view cause, std::string note,
+                                  std::int64_t now, std::int64_t available_at) const;
   Result<std::int64_t> add_available(Store& store, std::int64_t customer, std::int64_t points,
                                      std::string_view kind, std::string_view cause,
-                                     std::string note, std::int64_t now) const;
+                                     std::string note, std::int64_t now) const {
+    return add_points(store, customer, points, kind, cause, std::move(note), now, now);
+  }
+  // The person key two customers share (docs/loyalty.md: referrals), if any.
+  Result<std::optional<std::string>> shared_person(Store& store, std::string_view a,
+                                                   std::string_view b) const;
+  // Credits the referral of the order's customer when this is their first qualifying order.
+  Result<std::optional<Referral>> credit_referral(Store& store, std::int64_t customer,
+                                                  const Order& order, std::int64_t now) const;
+  // The gifts an order earns by the [[loyalty.gift]] rules.
+  Result<std::vector<Redemption>> order_gifts(Store& store, std::int64_t customer,
+                                              const Order& order, std::int64_t now,
+                                              std::vector<std::string>& notes) const;
+  // Issues a free voucher of `reward` (cause: empty, or unique). A note instead when the
+  // reward is missing, inactive or out of stock.
+  Result<std::optional<Redemption>> issue_gift(Store& store, std::int64_t customer,
+                                               std::string_view reward, std::string cause,
+                                               std::int64_t now, std::string& note) const;
   Result<std::int64_t> measure(Store& store, std::int64_t customer, std::int64_t now) const;
   // The tier a stored state stands for (a tier removed from vafa.toml falls back to what
   // `value` reaches), or the base tier without one.

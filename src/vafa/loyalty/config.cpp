@@ -114,6 +114,101 @@ Result<ExpiryPeriod> period_of(std::string_view text) {
   return fail(ErrorCode::invalid_argument, "must be month, quarter or year");
 }
 
+// The optional "categories" and "channels" arrays of a campaign or gift rule.
+Status read_filters(const Reader& r, const toml::table& table, std::string_view q,
+                    std::vector<std::string>& categories, std::vector<Channel>& channels) {
+  for (const std::string_view key : {"channels", "categories"}) {
+    const toml::node* sub = table.get(key);
+    if (sub == nullptr) continue;
+    const toml::array* items = sub->as_array();
+    if (items == nullptr) {
+      return r.error_at(*sub, fmt::format("{}.{}", q, key), "must be an array of strings");
+    }
+    for (const toml::node& item : *items) {
+      const auto s = item.value_exact<std::string>();
+      if (!s) return r.error_at(item, fmt::format("{}.{}", q, key), "must hold strings");
+      if (key == "categories") {
+        categories.push_back(*s);
+      } else {
+        auto channel = parse_channel(*s);
+        if (!channel) {
+          return r.error_at(item, fmt::format("{}.{}", q, key), channel.error().message);
+        }
+        channels.push_back(*channel);
+      }
+    }
+  }
+  return {};
+}
+
+// [loyalty.referral] and the [[loyalty.gift]] list.
+Status read_programmes(const Reader& r, const toml::table& table, Config& config) {
+  if (const toml::node* node = table.get("referral")) {
+    const toml::table* t = node->as_table();
+    const std::string_view q = "loyalty.referral";
+    if (t == nullptr) return r.error_at(*node, q, "must be a table");
+    VAFA_CHECK(r.only(*t, q, {"referrer", "referee", "minimum_order"}));
+    config.referral.enabled = true;
+    VAFA_TRY(const auto referrer, r.integer(*t, q, "referrer", 0, 1'000'000));
+    config.referral.referrer_points = referrer.value_or(0);
+    VAFA_TRY(const auto referee, r.integer(*t, q, "referee", 0, 1'000'000));
+    config.referral.referee_points = referee.value_or(0);
+    config.referral.minimum_order_minor = config.minimum_order_minor;
+    VAFA_TRY(const auto minimum, r.text(*t, q, "minimum_order"));
+    if (minimum) {
+      VAFA_TRY(config.referral.minimum_order_minor,
+               money_minor(*minimum, config.currency, "loyalty.referral.minimum_order"));
+    }
+  }
+  const toml::node* node = table.get("gift");
+  if (node == nullptr) return {};
+  const toml::array* list = node->as_array();
+  if (list == nullptr) {
+    return r.error_at(*node, "loyalty.gift", "must be an array of tables ([[loyalty.gift]])");
+  }
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const toml::table* t = (*list)[i].as_table();
+    const std::string q = fmt::format("loyalty.gift[{}]", i);
+    if (t == nullptr) return r.error_at((*list)[i], q, "must be a table");
+    VAFA_CHECK(r.only(
+        *t, q, {"name", "reward", "minimum_order", "categories", "channels", "start", "end"}));
+    GiftRule gift;
+    VAFA_TRY(const auto reward, r.text(*t, q, "reward"));
+    if (!reward || reward->empty()) {
+      return fail(ErrorCode::invalid_argument, "{}.reward: is required (a reward's code)", q);
+    }
+    gift.reward = *reward;
+    VAFA_TRY(const auto name, r.text(*t, q, "name"));
+    gift.name = name.value_or(gift.reward);
+    if (gift.name.empty() || gift.name.size() > 64 || gift.name.find(':') != std::string::npos) {
+      return r.error_at(*t, q + ".name", "must be 1 to 64 characters without ':'");
+    }
+    for (const GiftRule& other : config.gifts) {
+      if (other.name == gift.name) {
+        return r.error_at(*t, q + ".name",
+                          fmt::format("'{}' is named twice; give each gift a name", gift.name));
+      }
+    }
+    VAFA_TRY(const auto minimum, r.text(*t, q, "minimum_order"));
+    if (minimum) {
+      VAFA_TRY(gift.minimum_order_minor,
+               money_minor(*minimum, config.currency, q + ".minimum_order"));
+    }
+    VAFA_CHECK(read_filters(r, *t, q, gift.categories, gift.channels));
+    if (t->contains("start")) {
+      VAFA_TRY(gift.start, r.time(*t, q, "start"));
+    }
+    if (t->contains("end")) {
+      VAFA_TRY(gift.end, r.time(*t, q, "end"));
+    }
+    if (gift.start && gift.end && *gift.end <= *gift.start) {
+      return r.error_at(*t->get("end"), q + ".end", "must be after start");
+    }
+    config.gifts.push_back(std::move(gift));
+  }
+  return {};
+}
+
 // [loyalty.tiers] settings and the [[loyalty.tier]] list.
 Status read_tiers(const Reader& r, const toml::table& table, Config& config) {
   if (const toml::node* node = table.get("tiers")) {
@@ -243,7 +338,7 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
   VAFA_CHECK(r.only(*table, p,
                     {"currency", "points_per_unit", "unit", "minimum_order", "max_points_per_order",
                      "max_points_per_day", "pending_days", "allow_negative", "multipliers", "bonus",
-                     "expiry", "campaign", "tiers", "tier"}));
+                     "expiry", "campaign", "tiers", "tier", "referral", "gift"}));
 
   VAFA_TRY(const auto currency, r.text(*table, p, "currency"));
   if (!currency) {
@@ -382,37 +477,12 @@ Result<Config> parse_config(std::string_view text, std::string_view source) {
       }
       VAFA_TRY(const auto percent, r.integer(*c, q, "percent", 0, 10'000));
       campaign.percent = percent.value_or(100);
-      for (const std::string_view key : {"channels", "categories"}) {
-        const toml::node* sub = c->get(key);
-        if (sub == nullptr) continue;
-        const toml::array* items = sub->as_array();
-        if (items == nullptr) {
-          return std::unexpected(
-              r.error_at(*sub, fmt::format("{}.{}", q, key), "must be an array of strings")
-                  .error());
-        }
-        for (const toml::node& item : *items) {
-          const auto s = item.value_exact<std::string>();
-          if (!s) {
-            return std::unexpected(
-                r.error_at(item, fmt::format("{}.{}", q, key), "must hold strings").error());
-          }
-          if (key == "categories") {
-            campaign.categories.push_back(*s);
-          } else {
-            auto channel = parse_channel(*s);
-            if (!channel) {
-              return std::unexpected(
-                  r.error_at(item, fmt::format("{}.{}", q, key), channel.error().message).error());
-            }
-            campaign.channels.push_back(*channel);
-          }
-        }
-      }
+      VAFA_CHECK(read_filters(r, *c, q, campaign.categories, campaign.channels));
       config.campaigns.push_back(std::move(campaign));
     }
   }
   VAFA_CHECK(read_tiers(r, *table, config));
+  VAFA_CHECK(read_programmes(r, *table, config));
   return config;
 }
 
@@ -507,6 +577,28 @@ nlohmann::ordered_json Config::to_json() const {
                          {"gift", t.gift},
                          {"invitation_only", t.invitation_only}});
   }
+  if (referral.enabled) {
+    out["referral"] = {
+        {"referrer", referral.referrer_points},
+        {"referee", referral.referee_points},
+        {"minimum_order", format_minor_units(referral.minimum_order_minor, currency.exponent())}};
+  } else {
+    out["referral"] = nullptr;
+  }
+  ordered_json gift_list = ordered_json::array();
+  for (const GiftRule& g : gifts) {
+    ordered_json chans = ordered_json::array();
+    for (const Channel ch : g.channels) chans.push_back(to_string(ch));
+    gift_list.push_back(
+        {{"name", g.name},
+         {"reward", g.reward},
+         {"minimum_order", format_minor_units(g.minimum_order_minor, currency.exponent())},
+         {"categories", g.categories},
+         {"channels", chans},
+         {"start", g.start ? ordered_json(format_iso8601(*g.start)) : ordered_json(nullptr)},
+         {"end", g.end ? ordered_json(format_iso8601(*g.end)) : ordered_json(nullptr)}});
+  }
+  out["gifts"] = gift_list;
   out["tiers"] = {{"measure", tier_measure == TierMeasure::points ? "points" : "spend"},
                   {"window_days", tier_window_days},
                   {"review", tier_review == ExpiryPeriod::month     ? "month"

@@ -44,6 +44,25 @@ struct Tier {
 
 enum class TierMeasure { points, spend };
 
+// [loyalty.referral]: a referee's first qualifying order credits both, pending like earned
+// points. Disabled without the table.
+struct ReferralRules {
+  bool enabled = false;
+  std::int64_t referrer_points = 0;      // to the customer whose code was used
+  std::int64_t referee_points = 0;       // to the new customer
+  std::int64_t minimum_order_minor = 0;  // the referee's order must reach it
+};
+
+// [[loyalty.gift]]: an order meeting the conditions gets the reward free (a voucher).
+struct GiftRule {
+  std::string name;
+  std::string reward;  // a reward's code
+  std::int64_t minimum_order_minor = 0;
+  std::vector<std::string> categories;  // a line in one of them; empty: any order
+  std::vector<Channel> channels;        // empty: every channel
+  std::optional<Timestamp> start, end;  // placed in [start, end); unset: always
+};
+
 struct Config {
   bool enabled = false;  // false when the file has no [loyalty] table
   Currency currency = *Currency::parse("USD");
@@ -66,6 +85,9 @@ struct Config {
   ExpiryPeriod expiry_period = ExpiryPeriod::year;  // period_end
   std::int64_t expiry_periods_after = 1;            // 1: the end of the next period
   std::int64_t notice_days = 30;                    // how far ahead "expiring soon" looks
+
+  ReferralRules referral;
+  std::vector<GiftRule> gifts;
 
   // Tiers, lowest threshold first (invitation-only ones last). Empty: no tiers.
   std::vector<Tier> tiers;

@@ -285,6 +285,61 @@ struct Redemption {
   std::int64_t at = 0;
   std::optional<std::int64_t> expires_at;
   std::string reward_code;  // filled by reads
+  std::string cause;        // a gift's cause ("gift:ORDER:RULE"); empty for a redemption
+  std::optional<std::int64_t> voided_at;  // a gift taken back (its order was cancelled)
+};
+
+// A customer's referral code, and who used one: the referee is credited on their first
+// qualifying order (order_id and credited_at are set then).
+struct ReferralCode {
+  std::int64_t customer = 0;
+  std::string customer_id;  // external id (filled by reads)
+  std::string code;
+  std::int64_t created_at = 0;
+};
+
+struct Referral {
+  std::int64_t referee = 0, referrer = 0;  // customer rows
+  std::string code;
+  std::int64_t at = 0;
+  std::optional<std::string> order_id;
+  std::optional<std::int64_t> credited_at;
+  std::string referee_id, referrer_id;  // external ids (filled by reads)
+};
+
+// A partner paid a commission (basis points of sales) on the orders attributed to its code.
+struct Affiliate {
+  std::int64_t id = 0;
+  std::string code;
+  std::string name;
+  std::int64_t rate_bp = 0;  // 0..10,000
+  bool active = true;
+  std::int64_t created_at = 0;
+};
+
+// One immutable movement of an affiliate's commission: an attributed order (+), a return of
+// some of it or its cancellation (-). cause is unique ("order:O1", "return:O1-R1", "cancel:O1").
+struct AffiliateEntry {
+  std::int64_t id = 0;
+  std::int64_t affiliate = 0;
+  std::string order_id;
+  std::string kind;  // order | return | cancel
+  std::string cause;
+  std::int64_t at = 0;
+  std::string currency;
+  std::int64_t sales_minor = 0;
+  std::int64_t rate_bp = 0;
+  std::int64_t commission_minor = 0;
+};
+
+// An affiliate's movements at [from, to) in one currency.
+struct AffiliatePayable {
+  std::string affiliate;  // code
+  std::string name;
+  std::string currency;
+  std::int64_t orders = 0, returns = 0, cancellations = 0;
+  std::int64_t sales_minor = 0;       // net
+  std::int64_t commission_minor = 0;  // net: what is payable for the period
 };
 
 // A customer's loyalty tier.
@@ -572,6 +627,39 @@ class Store {
   virtual Status put_tier(const TierState& state, const std::optional<TierChange>& change) = 0;
   virtual Result<std::vector<TierState>> tiered_customers() = 0;
   virtual Result<std::vector<TierChange>> tier_history(std::int64_t customer) = 0;
+
+  // ---- gifts (free redemptions with a cause). The gifts whose cause starts with `prefix`;
+  // voiding one records when and gives its unit of stock back.
+  virtual Result<std::vector<Redemption>> gifts_with_cause(std::string_view prefix) = 0;
+  virtual Status void_gift(std::int64_t redemption, std::int64_t at) = 0;
+
+  // ---- referrals. put_referral_code: conflict when the code is taken; put_referral: conflict
+  // when the referee was referred before.
+  virtual Result<std::optional<ReferralCode>> referral_code_of(std::int64_t customer) = 0;
+  virtual Result<std::optional<ReferralCode>> referral_code(std::string_view code) = 0;
+  virtual Status put_referral_code(const ReferralCode& code) = 0;
+  virtual Status put_referral(const Referral& referral) = 0;
+  virtual Result<std::optional<Referral>> referral_of(std::int64_t referee) = 0;
+  virtual Result<std::optional<Referral>> referral_by_order(std::string_view order_id) = 0;
+  virtual Result<std::vector<Referral>> referrals_by(std::int64_t referrer) = 0;
+  // Records (or, with nullopt, clears) the referee's qualifying order.
+  virtual Status set_referral_order(std::int64_t referee, const std::optional<std::string>& order,
+                                    std::optional<std::int64_t> at) = 0;
+  // The customer's placed orders (neither cancelled nor return documents).
+  virtual Result<std::int64_t> placed_orders(std::int64_t customer) = 0;
+  // Customers whose birthday (month and day) is `month_day` ("02-29"), by row.
+  virtual Result<std::vector<std::int64_t>> customers_born_on(std::string_view month_day) = 0;
+
+  // ---- affiliates. put_affiliate creates (id 0; conflict when the code is taken) or replaces
+  // by id. add_affiliate_entry returns false (and writes nothing) when the cause exists.
+  virtual Result<std::int64_t> put_affiliate(const Affiliate& affiliate) = 0;
+  virtual Result<std::optional<Affiliate>> get_affiliate(std::string_view code) = 0;
+  virtual Result<std::vector<Affiliate>> affiliates() = 0;
+  virtual Result<bool> add_affiliate_entry(const AffiliateEntry& entry) = 0;
+  virtual Result<std::vector<AffiliateEntry>> affiliate_entries_of(std::string_view order_id) = 0;
+  // Every affiliate's net movements at [from, to), by affiliate code and currency.
+  virtual Result<std::vector<AffiliatePayable>> affiliate_payable(std::int64_t from,
+                                                                  std::int64_t to) = 0;
 };
 
 // Opens (creating if needed) the store at `location`: a file path or "sqlite:PATH" for the

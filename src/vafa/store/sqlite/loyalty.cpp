@@ -5,6 +5,7 @@
 namespace vafa {
 
 using sqlite::each_row;
+using sqlite::first_int;
 using sqlite::Statement;
 
 namespace {
@@ -64,16 +65,6 @@ Status validate(const LedgerTxn& txn) {
 }
 
 }  // namespace
-
-// The first column of a one-row aggregate query.
-static Result<std::int64_t> first_int(Statement& q) {
-  std::int64_t value = 0;
-  VAFA_CHECK(each_row(q, [&](Statement& r) -> Status {
-    value = r.column_int(0);
-    return {};
-  }));
-  return value;
-}
 
 Result<std::optional<std::int64_t>> SqliteStore::post_points(const LedgerTxn& txn) {
   VAFA_CHECK(validate(txn));
@@ -324,6 +315,7 @@ Result<LedgerCheck> SqliteStore::check_points() {
 namespace vafa {
 
 using sqlite::each_row;
+using sqlite::first_int;
 using sqlite::Statement;
 
 namespace {
@@ -428,6 +420,30 @@ Result<bool> SqliteStore::take_reward_unit(std::int64_t reward) {
   return taken;
 }
 
+namespace {
+
+// Redemptions from a query selecting id, reward, customer, points, voucher, at, expires_at,
+// reward code, cause, voided_at.
+Result<std::vector<Redemption>> redemption_rows(Statement& q) {
+  std::vector<Redemption> out;
+  VAFA_CHECK(each_row(q, [&](Statement& r) -> Status {
+    out.push_back(Redemption{.id = r.column_int(0),
+                             .reward = r.column_int(1),
+                             .customer = r.column_int(2),
+                             .points = r.column_int(3),
+                             .voucher = std::string(r.column_text(4)),
+                             .at = r.column_int(5),
+                             .expires_at = r.column_optional_int(6),
+                             .reward_code = std::string(r.column_text(7)),
+                             .cause = std::string(r.column_text(8)),
+                             .voided_at = r.column_optional_int(9)});
+    return {};
+  }));
+  return out;
+}
+
+}  // namespace
+
 Result<std::int64_t> SqliteStore::count_redemptions(std::int64_t reward, std::int64_t customer) {
   VAFA_TRY(Statement * q,
            cached("SELECT COUNT(*) FROM redemptions WHERE reward = ?1 AND customer = ?2"));
@@ -437,16 +453,21 @@ Result<std::int64_t> SqliteStore::count_redemptions(std::int64_t reward, std::in
 
 Result<std::int64_t> SqliteStore::add_redemption(const Redemption& redemption) {
   VAFA_TRY(Statement * q, cached("INSERT INTO redemptions(reward, customer, points, voucher, at,"
-                                 " expires_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6)"));
+                                 " expires_at, cause) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
   std::int64_t id = 0;
   const Status done = in_transaction([&]() -> Status {
-    VAFA_CHECK(q->bind(1, redemption.reward)
-                   .bind(2, redemption.customer)
-                   .bind(3, redemption.points)
-                   .bind(4, std::string_view(redemption.voucher))
-                   .bind(5, redemption.at)
-                   .bind(6, redemption.expires_at)
-                   .run());
+    q->bind(1, redemption.reward)
+        .bind(2, redemption.customer)
+        .bind(3, redemption.points)
+        .bind(4, std::string_view(redemption.voucher))
+        .bind(5, redemption.at)
+        .bind(6, redemption.expires_at);
+    if (redemption.cause.empty()) {
+      q->bind_null(7);
+    } else {
+      q->bind(7, std::string_view(redemption.cause));
+    }
+    VAFA_CHECK(q->run());
     id = sqlite3_last_insert_rowid(db_);
     return {};
   });
@@ -457,22 +478,33 @@ Result<std::int64_t> SqliteStore::add_redemption(const Redemption& redemption) {
 Result<std::vector<Redemption>> SqliteStore::redemptions_of(std::int64_t customer) {
   VAFA_TRY(Statement * q,
            cached("SELECT d.id, d.reward, d.customer, d.points, d.voucher, d.at, d.expires_at,"
-                  " r.code FROM redemptions d JOIN rewards r ON r.id = d.reward"
-                  " WHERE d.customer = ?1 ORDER BY d.id DESC"));
+                  " r.code, d.cause, d.voided_at FROM redemptions d"
+                  " JOIN rewards r ON r.id = d.reward WHERE d.customer = ?1 ORDER BY d.id DESC"));
   q->bind(1, customer);
-  std::vector<Redemption> out;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    out.push_back(Redemption{.id = r.column_int(0),
-                             .reward = r.column_int(1),
-                             .customer = r.column_int(2),
-                             .points = r.column_int(3),
-                             .voucher = std::string(r.column_text(4)),
-                             .at = r.column_int(5),
-                             .expires_at = r.column_optional_int(6),
-                             .reward_code = std::string(r.column_text(7))});
-    return {};
-  }));
-  return out;
+  return redemption_rows(*q);
+}
+
+Result<std::vector<Redemption>> SqliteStore::gifts_with_cause(std::string_view prefix) {
+  VAFA_TRY(Statement * q,
+           cached("SELECT d.id, d.reward, d.customer, d.points, d.voucher, d.at, d.expires_at,"
+                  " r.code, d.cause, d.voided_at FROM redemptions d"
+                  " JOIN rewards r ON r.id = d.reward"
+                  " WHERE d.cause >= ?1 AND d.cause < ?1 || char(1114111) ORDER BY d.id"));
+  q->bind(1, prefix);
+  return redemption_rows(*q);
+}
+
+Status SqliteStore::void_gift(std::int64_t redemption, std::int64_t at) {
+  VAFA_TRY(Statement * mark, cached("UPDATE redemptions SET voided_at = ?2"
+                                    " WHERE id = ?1 AND voided_at IS NULL"));
+  VAFA_TRY(Statement * stock,
+           cached("UPDATE rewards SET stock = stock + 1 WHERE stock IS NOT NULL AND"
+                  " id = (SELECT reward FROM redemptions WHERE id = ?1)"));
+  return in_transaction([&]() -> Status {
+    VAFA_CHECK(mark->bind(1, redemption).bind(2, at).run());
+    if (sqlite3_changes(db_) == 0) return {};  // voided before
+    return stock->bind(1, redemption).run();
+  });
 }
 
 }  // namespace vafa
@@ -480,6 +512,7 @@ Result<std::vector<Redemption>> SqliteStore::redemptions_of(std::int64_t custome
 namespace vafa {
 
 using sqlite::each_row;
+using sqlite::first_int;
 using sqlite::Statement;
 
 Result<std::int64_t> SqliteStore::qualifying_points(std::int64_t customer, std::int64_t from,

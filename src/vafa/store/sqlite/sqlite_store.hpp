@@ -165,6 +165,26 @@ class SqliteStore final : public Store {
   Status put_tier(const TierState& state, const std::optional<TierChange>& change) override;
   Result<std::vector<TierState>> tiered_customers() override;
   Result<std::vector<TierChange>> tier_history(std::int64_t customer) override;
+  Result<std::vector<Redemption>> gifts_with_cause(std::string_view prefix) override;
+  Status void_gift(std::int64_t redemption, std::int64_t at) override;
+  Result<std::optional<ReferralCode>> referral_code_of(std::int64_t customer) override;
+  Result<std::optional<ReferralCode>> referral_code(std::string_view code) override;
+  Status put_referral_code(const ReferralCode& code) override;
+  Status put_referral(const Referral& referral) override;
+  Result<std::optional<Referral>> referral_of(std::int64_t referee) override;
+  Result<std::optional<Referral>> referral_by_order(std::string_view order_id) override;
+  Result<std::vector<Referral>> referrals_by(std::int64_t referrer) override;
+  Status set_referral_order(std::int64_t referee, const std::optional<std::string>& order,
+                            std::optional<std::int64_t> at) override;
+  Result<std::int64_t> placed_orders(std::int64_t customer) override;
+  Result<std::vector<std::int64_t>> customers_born_on(std::string_view month_day) override;
+  Result<std::int64_t> put_affiliate(const Affiliate& affiliate) override;
+  Result<std::optional<Affiliate>> get_affiliate(std::string_view code) override;
+  Result<std::vector<Affiliate>> affiliates() override;
+  Result<bool> add_affiliate_entry(const AffiliateEntry& entry) override;
+  Result<std::vector<AffiliateEntry>> affiliate_entries_of(std::string_view order_id) override;
+  Result<std::vector<AffiliatePayable>> affiliate_payable(std::int64_t from,
+                                                          std::int64_t to) override;
 
   // The same figures as stats(), counted by scanning every table: for tests and checks that the
   // maintained totals are right.

@@ -95,6 +95,10 @@ std::int64_t Statement::column_int(int index) const { return sqlite3_column_int6
 
 double Statement::column_double(int index) const { return sqlite3_column_double(stmt_, index); }
 
+bool Statement::column_is_null(int index) const {
+  return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
+}
+
 std::optional<std::int64_t> Statement::column_optional_int(int index) const {
   if (sqlite3_column_type(stmt_, index) == SQLITE_NULL) return std::nullopt;
   return sqlite3_column_int64(stmt_, index);

@@ -47,6 +47,7 @@ class Statement {
   double column_double(int index) const;
   std::optional<double> column_optional_double(int index) const;
   std::string_view column_text(int index) const;
+  bool column_is_null(int index) const;
 
  private:
   explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
@@ -71,6 +72,16 @@ Status each_row(Statement& q, F&& row) {
   }
   q.reset();
   return {};
+}
+
+// The first column of the first row of a query (0 when there is no row): for aggregates.
+inline Result<std::int64_t> first_int(Statement& q) {
+  std::int64_t value = 0;
+  VAFA_CHECK(each_row(q, [&](Statement& r) -> Status {
+    value = r.column_int(0);
+    return {};
+  }));
+  return value;
 }
 
 }  // namespace vafa::sqlite

@@ -1,0 +1,36 @@
+#include "vafa/api/handlers.hpp"
+
+#include <cctype>
+
+namespace vafa::api::detail {
+
+std::string encode_segment(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(c);
+    } else {
+      out += fmt::format("%{:02X}", u);
+    }
+  }
+  return out;
+}
+
+std::int64_t limit_of(const Target& target, std::int64_t fallback, std::int64_t most) {
+  const std::string* text = target.param("limit");
+  if (text == nullptr) return fallback;
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || value < 1) return -1;
+  return std::min(value, most);
+}
+
+std::optional<Reply> need_club(const Service& service) {
+  if (service.club().config().enabled) return std::nullopt;
+  return problem(409,
+                 "the loyalty club is not configured: add a [loyalty] table to vafa.toml "
+                 "and start the server with --config (docs/loyalty.md)");
+}
+
+}  // namespace vafa::api::detail

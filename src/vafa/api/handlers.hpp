@@ -1,0 +1,66 @@
+// What the API's handler files share (not part of the API layer's interface): helpers for
+// answers, and the handlers that live outside service.cpp (the route table is there).
+#pragma once
+
+#include <algorithm>
+#include <charconv>
+#include <string>
+#include <string_view>
+
+#include "vafa/api/service.hpp"
+
+namespace vafa::api::detail {
+
+inline constexpr std::string_view kBase = "/api/v1";
+
+inline Reply created(const Json& body, std::string location) {
+  Reply reply = json_reply(201, body);
+  reply.headers.emplace_back("Location", std::move(location));
+  return reply;
+}
+
+// Percent-encodes a path segment (RFC 3986 unreserved characters pass).
+std::string encode_segment(std::string_view text);
+
+inline std::string customer_location(std::string_view id) {
+  return fmt::format("{}/customers/{}", kBase, encode_segment(id));
+}
+inline std::string order_location(std::string_view id) {
+  return fmt::format("{}/orders/{}", kBase, encode_segment(id));
+}
+
+inline Reply from(const Error& error) { return problem(error); }
+
+// The value found, or not_found naming what was looked for.
+template <typename T>
+Result<T> need(Result<std::optional<T>> found, std::string_view what, std::string_view id) {
+  if (!found) return std::unexpected(found.error());
+  if (!*found) return fail(ErrorCode::not_found, "no {} '{}'", what, id);
+  return std::move(**found);
+}
+
+// ?limit=N within [1, most] (fallback when absent); -1 when malformed.
+std::int64_t limit_of(const Target& target, std::int64_t fallback, std::int64_t most);
+
+// 409 when the server runs without a loyalty club.
+std::optional<Reply> need_club(const Service& service);
+
+// An ISO 8601 time, or null.
+inline Json time_json(std::optional<std::int64_t> t) {
+  return t ? Json(format_iso8601(from_unix_seconds(*t))) : Json(nullptr);
+}
+
+// programmes.cpp: referrals, transfers and affiliates.
+Step create_referral_code(const Service& service, Call& call);
+Step customer_referrals(const Service& service, Call& call);
+Step set_referrer(const Service& service, Call& call);
+Step transfer_points(const Service& service, Call& call);
+Step list_affiliates(const Service& service, Call& call);
+Step create_affiliate(const Service& service, Call& call);
+Step update_affiliate(const Service& service, Call& call);
+Step affiliate_payable(const Service& service, Call& call);
+// Records that a new customer came with a referral code (create_customer's referred_by).
+Result<Json> refer_customer(const Service& service, Store& store, std::string_view customer_id,
+                            std::string_view code, std::int64_t now);
+
+}  // namespace vafa::api::detail

@@ -1,0 +1,215 @@
+// Handlers of the loyalty programmes beyond points and rewards: referrals, transfers and
+// affiliates (docs/api.md, docs/loyalty.md).
+
+#include <charconv>
+
+#include "vafa/api/handlers.hpp"
+#include "vafa/core/text.hpp"
+
+namespace vafa::api::detail {
+
+namespace {
+
+Json referral_json(const Referral& r) {
+  return {{"referee", r.referee_id},
+          {"referrer", r.referrer_id},
+          {"code", r.code},
+          {"at", format_iso8601(from_unix_seconds(r.at))},
+          {"status", r.order_id ? "credited" : "waiting"},
+          {"order_id", r.order_id ? Json(*r.order_id) : Json(nullptr)},
+          {"credited_at", time_json(r.credited_at)}};
+}
+
+Json code_json(const ReferralCode& c) {
+  return {{"customer_id", c.customer_id},
+          {"code", c.code},
+          {"created_at", format_iso8601(from_unix_seconds(c.created_at))}};
+}
+
+// The body {"key": "text"} with nothing else; an error names the field.
+Result<std::string> single_text(const Json& body, std::string_view key, std::string_view hint) {
+  if (!body.is_object() || body.size() != 1 || !body.contains(key) || !body[key].is_string() ||
+      body[key].get<std::string>().empty() || body[key].get<std::string>().size() > 255 ||
+      !is_valid_utf8(body[key].get<std::string>())) {
+    return fail(ErrorCode::invalid_argument, "{}", hint);
+  }
+  return body[key].get<std::string>();
+}
+
+}  // namespace
+
+Result<Json> refer_customer(const Service& service, Store& store, std::string_view customer_id,
+                            std::string_view code, std::int64_t now) {
+  VAFA_TRY(const Referral made, service.club().refer(store, customer_id, code, now));
+  return referral_json(made);
+}
+
+Step create_referral_code(const Service& service, Call& call) {
+  if (auto off = need_club(service)) return *off;
+  if (!call.request.body.empty() && trim(call.request.body) != "{}") {
+    return problem(400, "this takes no body");
+  }
+  const std::int64_t now = unix_seconds(call.mapping.now);
+  return WriteJob([id = call.params[0], now, &service](Store& store) -> Result<Reply> {
+    VAFA_TRY(const std::int64_t row, need(store.customer_row(id), "customer", id));
+    VAFA_TRY(const auto before, store.referral_code_of(row));
+    VAFA_TRY(const ReferralCode code, service.club().referral_code(store, row, now));
+    return json_reply(before ? 200 : 201, code_json(code));
+  });
+}
+
+Step customer_referrals(const Service& service, Call& call) {
+  if (auto off = need_club(service)) return *off;
+  auto row = need(call.store.customer_row(call.params[0]), "customer", call.params[0]);
+  if (!row) return from(row.error());
+  auto code = call.store.referral_code_of(*row);
+  if (!code) return from(code.error());
+  auto by = call.store.referral_of(*row);
+  if (!by) return from(by.error());
+  auto made = call.store.referrals_by(*row);
+  if (!made) return from(made.error());
+  Json items = Json::array();
+  std::int64_t credited = 0;
+  for (const Referral& r : *made) {
+    items.push_back(referral_json(r));
+    if (r.order_id) ++credited;
+  }
+  return json_reply(200, {{"customer_id", call.params[0]},
+                          {"code", *code ? Json((*code)->code) : Json(nullptr)},
+                          {"referred_by", *by ? referral_json(**by) : Json(nullptr)},
+                          {"referrals", std::move(items)},
+                          {"credited", credited}});
+}
+
+Step set_referrer(const Service& service, Call& call) {
+  if (auto off = need_club(service)) return *off;
+  auto body = parse_json_body(call.request);
+  if (!body) return body.error();
+  auto code = single_text(*body, "code", "give the referral code: {\"code\": \"K7QD-X9M2\"}");
+  if (!code) return invalid_fields({{"/code", code.error().message}});
+  const std::int64_t now = unix_seconds(call.mapping.now);
+  return WriteJob(
+      [id = call.params[0], code = std::move(*code), now, &service](Store& store) -> Result<Reply> {
+        VAFA_TRY(Json out, refer_customer(service, store, id, code, now));
+        return json_reply(201, out);
+      });
+}
+
+Step transfer_points(const Service& service, Call& call) {
+  if (auto off = need_club(service)) return *off;
+  if (call.request.idempotency_key.empty()) {
+    return problem(400, "a transfer needs an Idempotency-Key (it names the transfer)");
+  }
+  auto body = parse_json_body(call.request);
+  if (!body) return body.error();
+  FieldErrors errors;
+  std::string to;
+  std::int64_t points = 0;
+  if (!body->is_object()) {
+    errors.push_back({"", "the body must be an object {to, points}"});
+  } else {
+    const auto t = body->find("to");
+    if (t == body->end() || !t->is_string() || t->get<std::string>().empty() ||
+        t->get<std::string>().size() > 255 || !is_valid_utf8(t->get<std::string>())) {
+      errors.push_back({"/to", "must be the receiving customer's id"});
+    } else {
+      to = t->get<std::string>();
+    }
+    const auto p = body->find("points");
+    if (p == body->end() || !p->is_number_integer() || p->get<std::int64_t>() <= 0 ||
+        p->get<std::int64_t>() > 100'000'000) {
+      errors.push_back({"/points", "must be a whole number from 1 to 100000000"});
+    } else {
+      points = p->get<std::int64_t>();
+    }
+    for (const auto& [key, value] : body->items()) {
+      if (key != "to" && key != "points") errors.push_back({"/" + key, "is not a known field"});
+    }
+  }
+  if (!errors.empty()) return invalid_fields(errors);
+  const std::int64_t now = unix_seconds(call.mapping.now);
+  std::string cause = fmt::format("transfer:{}:{}", call.caller.name, call.request.idempotency_key);
+  return WriteJob([id = call.params[0], to = std::move(to), points, cause = std::move(cause), now,
+                   &service](Store& store) -> Result<Reply> {
+    VAFA_TRY(const std::int64_t from_row, need(store.customer_row(id), "customer", id));
+    VAFA_TRY(const std::int64_t to_row, need(store.customer_row(to), "customer", to));
+    if (from_row == to_row) {
+      return invalid_fields({{"/to", "names the same customer; a transfer needs two"}});
+    }
+    VAFA_TRY(const std::int64_t moved,
+             service.club().transfer(store, from_row, to_row, points, cause, now));
+    VAFA_TRY(const PointsBalance b, store.points_balance(from_row));
+    return json_reply(
+        201, {{"customer_id", id}, {"to", to}, {"points", moved}, {"available", b.available}});
+  });
+}
+
+// ---- affiliates -----------------------------------------------------------------------------
+
+Step list_affiliates(const Service&, Call& call) {
+  auto list = call.store.affiliates();
+  if (!list) return from(list.error());
+  Json items = Json::array();
+  for (const Affiliate& a : *list) items.push_back(to_json(a));
+  return json_reply(200, {{"items", std::move(items)}});
+}
+
+Step create_affiliate(const Service&, Call& call) {
+  auto body = parse_json_body(call.request);
+  if (!body) return body.error();
+  auto affiliate = affiliate_from_json(*body, nullptr);
+  if (!affiliate) return invalid_fields(affiliate.error());
+  affiliate->created_at = unix_seconds(call.mapping.now);
+  return WriteJob([affiliate = std::move(*affiliate)](Store& store) -> Result<Reply> {
+    VAFA_CHECK(status_of(store.put_affiliate(affiliate)));
+    return created(to_json(affiliate),
+                   fmt::format("{}/affiliates/{}", kBase, encode_segment(affiliate.code)));
+  });
+}
+
+Step update_affiliate(const Service&, Call& call) {
+  auto body = parse_json_body(call.request);
+  if (!body) return body.error();
+  return WriteJob([code = call.params[0], body = std::move(*body)](Store& store) -> Result<Reply> {
+    VAFA_TRY(const Affiliate old, need(store.get_affiliate(code), "affiliate", code));
+    auto changed = affiliate_from_json(body, &old);
+    if (!changed) return invalid_fields(changed.error());
+    VAFA_CHECK(status_of(store.put_affiliate(*changed)));
+    return json_reply(200, to_json(*changed));
+  });
+}
+
+Step affiliate_payable(const Service&, Call& call) {
+  std::int64_t bounds[2] = {0, 0};
+  const char* names[2] = {"from", "to"};
+  for (int i = 0; i < 2; ++i) {
+    const std::string* text = call.target.param(names[i]);
+    auto t = text == nullptr ? Result<Timestamp>(fail(ErrorCode::invalid_argument, "missing"))
+                             : parse_iso8601(*text);
+    if (!t) {
+      return problem(400, fmt::format("give the period as ?from=2026-11-01&to=2026-12-01 ({} is "
+                                      "missing or not a date)",
+                                      names[i]));
+    }
+    bounds[i] = unix_seconds(*t);
+  }
+  if (bounds[1] <= bounds[0]) return problem(400, "to must be after from");
+  auto rows = call.store.affiliate_payable(bounds[0], bounds[1]);
+  if (!rows) return from(rows.error());
+  Json items = Json::array();
+  for (const AffiliatePayable& p : *rows) {
+    items.push_back({{"affiliate", p.affiliate},
+                     {"name", p.name},
+                     {"currency", p.currency},
+                     {"orders", p.orders},
+                     {"returns", p.returns},
+                     {"cancellations", p.cancellations},
+                     {"sales_minor", p.sales_minor},
+                     {"commission_minor", p.commission_minor}});
+  }
+  return json_reply(200, {{"from", format_iso8601(from_unix_seconds(bounds[0]))},
+                          {"to", format_iso8601(from_unix_seconds(bounds[1]))},
+                          {"items", std::move(items)}});
+}
+
+}  // namespace vafa::api::detail
