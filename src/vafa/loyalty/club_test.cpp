@@ -4,6 +4,7 @@
 #include "vafa/loyalty/club.hpp"
 
 #include <filesystem>
+#include <map>
 
 #include <unistd.h>
 
@@ -387,6 +388,67 @@ threshold = "500.00"
 )");
   EXPECT_EQ(spend.tier("silver")->threshold, 50000);
   EXPECT_EQ(spend.base_tier()->name, "base");
+}
+
+TEST(LoyaltyConfig, ReferralsAndGiftsAreChecked) {
+  for (const auto& [text, message] : std::vector<std::pair<std::string, std::string>>{
+           {"[loyalty.referral]\nreferrer = -5\n", "loyalty.referral.referrer: must be from 0"},
+           {"[loyalty.referral]\nbonus = 5\n", "unknown setting"},
+           {"[loyalty.referral]\nminimum_order = \"lots\"\n", "not an amount of AMD"},
+           {"[[loyalty.gift]]\nname = \"a\"\n", "reward: is required"},
+           {"[[loyalty.gift]]\nreward = \"r\"\n[[loyalty.gift]]\nreward = \"r\"\n", "named twice"},
+           {"[[loyalty.gift]]\nreward = \"r\"\nname = \"a:b\"\n", "without ':'"},
+           {"[[loyalty.gift]]\nreward = \"r\"\nchannels = [\"fax\"]\n", "loyalty.gift[0].channels"},
+           {"[[loyalty.gift]]\nreward = \"r\"\nstart = 2026-02-01\nend = 2026-01-01\n",
+            "must be after start"},
+       }) {
+    const auto parsed = parse_config("[loyalty]\ncurrency = \"AMD\"\n" + text, "vafa.toml");
+    ASSERT_FALSE(parsed.has_value()) << text;
+    EXPECT_THAT(parsed.error().message, HasSubstr(message)) << text;
+  }
+  const Config c = config_of(R"(
+[loyalty]
+currency = "AMD"
+minimum_order = "1000"
+referral = { referrer = 500, referee = 200 }
+[[loyalty.gift]]
+reward = "mug"
+minimum_order = "20000"
+)");
+  EXPECT_TRUE(c.referral.enabled);
+  EXPECT_EQ(c.referral.minimum_order_minor, 1000'00);  // the club's minimum unless given
+  ASSERT_EQ(c.gifts.size(), 1U);
+  EXPECT_EQ(c.gifts[0].name, "mug");
+  EXPECT_EQ(c.gifts[0].minimum_order_minor, 20000'00);
+}
+
+TEST_F(LedgerTest, TransfersMoveTheOldestPointsWithTheirExpiry) {
+  const Club club(config_of(R"(
+[loyalty]
+currency = "AMD"
+unit = "100"
+expiry = { policy = "rolling", days = 365 }
+)"));
+  ASSERT_TRUE(store_->upsert_customer(Customer{.id = "aram", .created_at = from_unix_seconds(0)}));
+  const std::int64_t aram = *store_->customer_row("aram").value();
+  EXPECT_EQ(order(club, "o1", at(2026, 1, 10), 1'000'00), 10);
+  EXPECT_EQ(order(club, "o2", at(2026, 6, 10), 2'000'00), 20);
+  EXPECT_EQ(club.transfer(*store_, customer_, aram, 15, "t1", at(2026, 7, 1)).value(), 15);
+  EXPECT_EQ(club.transfer(*store_, customer_, aram, 15, "t1", at(2026, 7, 1)).value(), 0);
+  EXPECT_EQ(balance().available, 15);
+  const auto lots = store_->open_lots(aram).value();
+  ASSERT_EQ(lots.size(), 2U);  // 10 expiring a year after January, 5 a year after June
+  std::map<std::int64_t, std::int64_t> by_expiry;
+  for (const PointsLot& lot : lots) by_expiry[*lot.expires_at] = lot.remaining;
+  EXPECT_EQ(by_expiry[at(2026, 1, 10) + 365 * kDay], 10);
+  EXPECT_EQ(by_expiry[at(2026, 6, 10) + 365 * kDay], 5);
+  EXPECT_EQ(club.transfer(*store_, customer_, aram, 16, "t2", at(2026, 7, 1)).error().code,
+            ErrorCode::conflict);
+  EXPECT_EQ(club.transfer(*store_, customer_, customer_, 1, "t3", at(2026, 7, 1)).error().code,
+            ErrorCode::invalid_argument);
+  // What aram received expires on its own dates.
+  EXPECT_EQ(club.run_due(*store_, at(2027, 2, 1)).value().expired_points, 10);
+  expect_sound();
 }
 
 }  // namespace
