@@ -629,6 +629,13 @@ TEST_F(Integration, LoyaltyCommandsAdjustExpireTierAndCheck) {
           vafa("l.db", "loyalty expire --at 2100-01-01 --json" + config).out)[0]["expired_points"],
       0);
   EXPECT_THAT(vafa("l.db", "loyalty history C0000001 --csv").out, HasSubstr(",expire,lot:"));
+  // Affiliates are added over the API; the report for a period is empty without them, and a
+  // period that ends before it starts is refused.
+  EXPECT_EQ(vafa("l.db", "loyalty affiliates --from 2026-11-01 --to 2026-12-01 --json").out,
+            "[]\n");
+  const Outcome backwards = vafa("l.db", "loyalty affiliates --from 2026-11-01 --to 2026-10-01");
+  EXPECT_EQ(backwards.code, 2);
+  EXPECT_THAT(backwards.err, HasSubstr("--to must be after --from"));
   const Outcome check = vafa("l.db", "loyalty check --json");
   ASSERT_EQ(check.code, 0) << check.err;
   EXPECT_EQ(nlohmann::json::parse(check.out)[0]["sound"], true);

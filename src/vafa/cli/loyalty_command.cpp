@@ -22,6 +22,7 @@ struct Flags {
   std::string reward;
   std::string set_tier;
   bool withdraw = false;
+  std::string from, to;
   std::size_t limit = 50;
   Format format = Format::table;
 };
@@ -199,10 +200,11 @@ int run_expire(const Flags& f, const Context& context) {
   auto store = context.open_store();
   if (!store) return report(store.error());
   Store& s = **store;
-  std::int64_t tier_changes = 0;
+  std::int64_t tier_changes = 0, birthdays = 0;
   auto due = in_transaction(s, [&]() -> Result<loyalty::DueSummary> {
     VAFA_TRY(const loyalty::DueSummary summary, club->run_due(s, now));
     VAFA_TRY(tier_changes, club->review_tiers(s, now));
+    VAFA_TRY(birthdays, club->birthdays(s, now));
     return summary;
   });
   if (!due) return report(due.error());
@@ -211,8 +213,47 @@ int run_expire(const Flags& f, const Context& context) {
                            {"matured_points", due->matured_points},
                            {"expired_lots", due->expired_lots},
                            {"expired_points", due->expired_points},
-                           {"tier_changes", tier_changes}}},
+                           {"tier_changes", tier_changes},
+                           {"birthday_bonuses", birthdays}}},
              f.format);
+  return kOk;
+}
+
+int run_affiliates(const Flags& f, const Context& context) {
+  auto store = context.open_store();
+  if (!store) return report(store.error());
+  if (f.from.empty() && f.to.empty()) {
+    auto list = (*store)->affiliates();
+    if (!list) return report(list.error());
+    std::vector<ordered_json> rows;
+    for (const Affiliate& a : *list) {
+      rows.push_back(
+          {{"code", a.code}, {"name", a.name}, {"rate_bp", a.rate_bp}, {"active", a.active}});
+    }
+    print_rows(rows, f.format);
+    return kOk;
+  }
+  auto from = parse_time_flag("--from", f.from);
+  if (!from) return report(from.error());
+  auto to = parse_time_flag("--to", f.to);
+  if (!to) return report(to.error());
+  if (*to <= *from) return report(Error{ErrorCode::invalid_argument, "--to must be after --from"});
+  auto payable = (*store)->affiliate_payable(*from, *to);
+  if (!payable) return report(payable.error());
+  std::vector<ordered_json> rows;
+  for (const AffiliatePayable& p : *payable) {
+    const auto currency = Currency::parse(p.currency);
+    const int exponent = currency ? currency->exponent() : 2;
+    rows.push_back({{"affiliate", p.affiliate},
+                    {"name", p.name},
+                    {"currency", p.currency},
+                    {"orders", p.orders},
+                    {"returns", p.returns},
+                    {"cancellations", p.cancellations},
+                    {"sales", format_minor_units(p.sales_minor, exponent)},
+                    {"commission", format_minor_units(p.commission_minor, exponent)}});
+  }
+  print_rows(rows, f.format);
   return kOk;
 }
 
@@ -328,6 +369,14 @@ void add_loyalty_command(CLI::App& app, const Context& context, Runner& runner) 
     sub->add_option("--set", f->set_tier, "Put the customer in this tier (an invitation)");
     sub->add_flag("--withdraw", f->withdraw, "Back to the tier the customer qualifies for");
     config_flag(sub, *f);
+  }
+  {
+    auto [sub, f] = add_leaf(*cmd, "affiliates",
+                             "Affiliates; with --from and --to, the commissions payable for "
+                             "that period (add affiliates with POST /api/v1/affiliates)",
+                             run_affiliates, context, runner);
+    sub->add_option("--from", f->from, "Start of the period (a date, inclusive)");
+    sub->add_option("--to", f->to, "End of the period (a date, exclusive)");
   }
   add_leaf(*cmd, "check", "Verify the ledger: entries sum to zero, balances and lots agree",
            run_check, context, runner);
