@@ -353,7 +353,9 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options, const Serv
     impl->read_stores.push_back(std::move(store));
   }
   VAFA_TRY(auto writer_store, open_store());
-  impl->writer = std::make_unique<Writer>(std::move(writer_store), impl->options.max_batch);
+  VAFA_TRY(auto checkpointer, open_store());
+  impl->writer = std::make_unique<Writer>(std::move(writer_store), impl->options.max_batch,
+                                          std::move(checkpointer));
   beast::error_code ec;
   const auto address = asio::ip::make_address(impl->options.address, ec);
   if (ec) {

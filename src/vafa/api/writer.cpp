@@ -25,9 +25,33 @@ Result<Reply> run_job(const WriteJob& job, Store& store) {
 
 }  // namespace
 
-Writer::Writer(std::unique_ptr<Store> store, std::size_t max_batch)
-    : store_(std::move(store)), max_batch_(max_batch == 0 ? 1 : max_batch) {
+Writer::Writer(std::unique_ptr<Store> store, std::size_t max_batch,
+               std::unique_ptr<Store> checkpointer, std::chrono::milliseconds checkpoint_every)
+    : store_(std::move(store)),
+      max_batch_(max_batch == 0 ? 1 : max_batch),
+      checkpointer_(std::move(checkpointer)),
+      checkpoint_every_(checkpoint_every) {
+  if (checkpointer_) {
+    if (Status off = store_->set_auto_checkpoint(false); !off) {
+      fmt::print(stderr, "vafa serve: checkpoints stay in commits: {}\n", off.error().message);
+      checkpointer_.reset();
+    } else {
+      checkpoint_thread_ = std::thread([this] { run_checkpoints(); });
+    }
+  }
   thread_ = std::thread([this] { run(); });
+}
+
+void Writer::run_checkpoints() {
+  std::unique_lock lock(mutex_);
+  while (!checkpoint_stopping_) {
+    checkpoint_wake_.wait_for(lock, checkpoint_every_);
+    lock.unlock();
+    if (Status done = checkpointer_->checkpoint(); !done) {
+      fmt::print(stderr, "vafa serve: {}\n", done.error().message);
+    }
+    lock.lock();
+  }
 }
 
 Writer::~Writer() { stop(); }
@@ -52,6 +76,16 @@ void Writer::stop() {
     wake_.notify_one();
   }
   if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard lock(mutex_);
+    checkpoint_stopping_ = true;
+    checkpoint_wake_.notify_one();
+  }
+  if (checkpoint_thread_.joinable()) {
+    checkpoint_thread_.join();
+    (void)store_->set_auto_checkpoint(true);
+    (void)checkpointer_->checkpoint();  // what the last batches wrote
+  }
 }
 
 WriterStats Writer::stats() const {

@@ -5,6 +5,7 @@
 // many requests. A failed commit answers every job of the batch with 503 and keeps nothing.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -28,8 +29,12 @@ class Writer {
  public:
   using Done = std::function<void(Reply)>;
 
-  // Takes the store for its thread's exclusive use.
-  explicit Writer(std::unique_ptr<Store> store, std::size_t max_batch = 512);
+  // Takes the store for its thread's exclusive use. With a `checkpointer` (a second
+  // connection to the same store), commits no longer checkpoint the write-ahead log: a thread of
+  // its own does it every `checkpoint_every`, so no request waits for that fsync.
+  explicit Writer(std::unique_ptr<Store> store, std::size_t max_batch = 512,
+                  std::unique_ptr<Store> checkpointer = nullptr,
+                  std::chrono::milliseconds checkpoint_every = std::chrono::seconds(1));
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -51,6 +56,7 @@ class Writer {
   };
   void run();
   void run_batch(std::deque<Item>& batch);
+  void run_checkpoints();
 
   std::unique_ptr<Store> store_;
   const std::size_t max_batch_;
@@ -60,6 +66,11 @@ class Writer {
   bool stopping_ = false;
   WriterStats stats_;
   std::thread thread_;
+  std::unique_ptr<Store> checkpointer_;
+  const std::chrono::milliseconds checkpoint_every_;
+  std::condition_variable checkpoint_wake_;
+  bool checkpoint_stopping_ = false;
+  std::thread checkpoint_thread_;
 };
 
 }  // namespace vafa::api

@@ -54,6 +54,26 @@ TEST_F(WriterTest, AFailedRequestInABatchUndoesOnlyItself) {
   EXPECT_EQ(stats.batches, 2);  // the held job, then the three together
 }
 
+TEST_F(WriterTest, WithACheckpointerTheLogIsCopiedBackOutsideCommitsAndAtStop) {
+  // A writer whose commits never checkpoint; its checkpointer runs every 5 ms.
+  Writer writer(std::move(*open_store(path())), 512, std::move(*open_store(path())),
+                std::chrono::milliseconds(5));
+  for (int i = 0; i < 300; ++i) {
+    std::promise<Reply> answer;
+    writer.submit(add_customer(fmt::format("k{}", i), false),
+                  [&](Reply r) { answer.set_value(std::move(r)); });
+    ASSERT_EQ(answer.get_future().get().status, 201);
+  }
+  writer.stop();
+  // Everything is in the database file itself: a copy without the -wal file has it all.
+  const auto copy = dir_ / "copy.db";
+  std::filesystem::copy_file(path(), copy);
+  auto copied = open_store(copy.string());
+  ASSERT_TRUE(copied.has_value());
+  EXPECT_EQ((*copied)->stats().value().customers, 300);
+  EXPECT_TRUE((*copied)->get_customer("k299").value().has_value());
+}
+
 TEST_F(WriterTest, ConcurrentSubmittersAllLandAndStopDrainsTheQueue) {
   constexpr int kThreads = 8;
   constexpr int kEach = 50;

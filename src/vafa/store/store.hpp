@@ -412,6 +412,13 @@ class Store {
   virtual Status release_savepoint() = 0;
   virtual Status rollback_to_savepoint() = 0;
 
+  // Upkeep of the write-ahead log for a long-running writer. With automatic checkpoints off, a
+  // commit never stops to copy the log back into the database file (a latency spike of an
+  // fsync); another connection calls checkpoint() instead, which copies what it can without
+  // waiting for or blocking writers (PASSIVE).
+  virtual Status set_auto_checkpoint(bool on) = 0;
+  virtual Status checkpoint() = 0;
+
   // Import bookkeeping. start_import records a run (in its own transaction; call it outside
   // begin/commit) and clears the quarantine of earlier runs of the same source, since this run
   // re-examines every row. It also resets the occurrence counters below.

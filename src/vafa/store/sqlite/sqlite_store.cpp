@@ -321,6 +321,19 @@ Status SqliteStore::rollback_to_savepoint() {
   return exec("RELEASE request");
 }
 
+Status SqliteStore::set_auto_checkpoint(bool on) {
+  return exec(on ? "PRAGMA wal_autocheckpoint=1000" : "PRAGMA wal_autocheckpoint=0");
+}
+
+Status SqliteStore::checkpoint() {
+  int log_frames = 0, copied = 0;
+  const int rc =
+      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied);
+  // BUSY: another checkpoint is running; the next one will do.
+  if (rc == SQLITE_OK || rc == SQLITE_BUSY) return {};
+  return fail(ErrorCode::io, "checkpoint of {} failed: {}", path_, sqlite3_errmsg(db_));
+}
+
 void SqliteStore::forget_caches() {
   customer_ids_.clear();
   product_ids_.clear();

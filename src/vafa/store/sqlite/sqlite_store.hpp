@@ -40,6 +40,8 @@ class SqliteStore final : public Store {
   Status savepoint() override;
   Status release_savepoint() override;
   Status rollback_to_savepoint() override;
+  Status set_auto_checkpoint(bool on) override;
+  Status checkpoint() override;
 
   Result<std::int64_t> start_import(std::string_view kind, std::string_view source,
                                     Timestamp started_at) override;
