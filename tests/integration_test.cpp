@@ -621,6 +621,9 @@ TEST_F(Integration, LoyaltyCommandsAdjustExpireTierAndCheck) {
   EXPECT_EQ(balance[0]["available"], 150);
   EXPECT_EQ(vafa("l.db", "loyalty tier C0000001 --set vip" + config).code, 0);
   EXPECT_THAT(vafa("l.db", "loyalty tier C0000001 --csv" + config).out, HasSubstr("C0000001,vip,"));
+  // The 150 points adjusted today expire in 30 days: listed for a 30-day reminder, not a 29-day.
+  EXPECT_THAT(vafa("l.db", "loyalty expiring --csv" + config).out, HasSubstr("C0000001,150,"));
+  EXPECT_EQ(vafa("l.db", "loyalty expiring --days 29 --json" + config).out, "[]\n");
   const Outcome expired = vafa("l.db", "loyalty expire --at 2100-01-01 --json" + config);
   ASSERT_EQ(expired.code, 0) << expired.err;
   EXPECT_EQ(nlohmann::json::parse(expired.out)[0]["expired_points"], 150);

@@ -2,6 +2,8 @@
 // affiliates (docs/api.md, docs/loyalty.md).
 
 #include <charconv>
+#include <cstdint>
+#include <limits>
 
 #include "vafa/api/handlers.hpp"
 #include "vafa/core/text.hpp"
@@ -142,6 +144,46 @@ Step transfer_points(const Service& service, Call& call) {
     return json_reply(
         201, {{"customer_id", id}, {"to", to}, {"points", moved}, {"available", b.available}});
   });
+}
+
+Step expiring_points(const Service& service, Call& call) {
+  if (auto off = need_club(service)) return *off;
+  const std::int64_t limit = limit_of(call.target, 100, 1000);
+  if (limit < 0) return problem(400, "limit must be a whole number from 1 to 1000");
+  // A whole-number query parameter in [low, high], or `fallback` when absent.
+  const auto number = [&](const char* name, std::int64_t fallback, std::int64_t low,
+                          std::int64_t high) -> Result<std::int64_t> {
+    const std::string* text = call.target.param(name);
+    if (text == nullptr) return fallback;
+    std::int64_t parsed = 0;
+    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), parsed);
+    if (ec != std::errc() || end != text->data() + text->size() || parsed < low || parsed > high) {
+      return fail(ErrorCode::invalid_argument, "{} must be a whole number from {} to {}", name, low,
+                  high);
+    }
+    return parsed;
+  };
+  const auto days = number("days", service.club().config().notice_days, 1, 3650);
+  if (!days) return problem(days.error());
+  const auto after = number("cursor", 0, 0, std::numeric_limits<std::int64_t>::max());
+  if (!after) return problem(after.error());
+  const std::int64_t now = unix_seconds(call.mapping.now);
+  const std::int64_t to = now + *days * 86'400;
+  auto rows = call.store.expiring_points(now, to, *after, static_cast<std::size_t>(limit));
+  if (!rows) return from(rows.error());
+  Json items = Json::array();
+  for (const ExpiringPoints& e : *rows) {
+    items.push_back({{"customer_id", e.customer_id},
+                     {"points", e.points},
+                     {"first_expiry", format_iso8601(from_unix_seconds(e.first_expiry))}});
+  }
+  Json out = {{"from", format_iso8601(from_unix_seconds(now))},
+              {"to", format_iso8601(from_unix_seconds(to))},
+              {"items", std::move(items)}};
+  out["next_cursor"] = static_cast<std::int64_t>(rows->size()) == limit
+                           ? Json(rows->back().customer)
+                           : Json(nullptr);
+  return json_reply(200, out);
 }
 
 // ---- affiliates -----------------------------------------------------------------------------

@@ -264,5 +264,32 @@ TEST_F(ProgrammesApi, BirthdaysEarnTheirBonusOnceADay) {
   expect_sound();
 }
 
+TEST_F(ProgrammesApi, ExpiringPointsAreListedForReminderCampaignsPageByPage) {
+  use_club("[loyalty]\ncurrency = \"AMD\"\nexpiry = { policy = \"rolling\", days = 30 }\n");
+  for (const std::string id : {"e1", "e2", "e3"}) {
+    ASSERT_EQ(call("POST", "/api/v1/customers", Json{{"id", id}}.dump()).status, 201);
+    ASSERT_EQ(call("POST", "/api/v1/customers/" + id + "/points/adjustments",
+                   R"({"points": 40, "reason": "welcome"})", "admin", "welcome-" + id)
+                  .status,
+              201);
+  }
+  EXPECT_TRUE(
+      body_of(call("GET", "/api/v1/loyalty/expiring?days=29", {}, "reader"))["items"].empty());
+  const Json first = body_of(call("GET", "/api/v1/loyalty/expiring?days=30&limit=2", {}, "reader"));
+  ASSERT_EQ(first["items"].size(), 2U);
+  EXPECT_EQ(first["items"][0]["customer_id"], "e1");
+  EXPECT_EQ(first["items"][0]["points"], 40);
+  EXPECT_EQ(first["items"][0]["first_expiry"], "2026-03-31T00:00:00Z");
+  const Json rest = body_of(call("GET",
+                                 fmt::format("/api/v1/loyalty/expiring?days=30&limit=2&cursor={}",
+                                             first["next_cursor"].get<std::int64_t>()),
+                                 {}, "reader"));
+  ASSERT_EQ(rest["items"].size(), 1U);
+  EXPECT_EQ(rest["items"][0]["customer_id"], "e3");
+  EXPECT_TRUE(rest["next_cursor"].is_null());
+  EXPECT_EQ(call("GET", "/api/v1/loyalty/expiring?days=0", {}, "reader").status, 400);
+  EXPECT_EQ(call("GET", "/api/v1/loyalty/expiring?cursor=x", {}, "reader").status, 400);
+}
+
 }  // namespace
 }  // namespace vafa::api

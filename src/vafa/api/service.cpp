@@ -718,6 +718,8 @@ const std::array kRoutes = {
     Route{"PATCH", "/api/v1/rewards/{code}", Role::admin, true, &update_reward, "change a reward"},
     Route{"GET", "/api/v1/loyalty/config", Role::reader, false, &loyalty_config,
           "the loyalty club's settings"},
+    Route{"GET", "/api/v1/loyalty/expiring", Role::reader, false, &expiring_points,
+          "customers whose points expire soon"},
     Route{"GET", "/api/v1/affiliates", Role::admin, false, &list_affiliates, "list affiliates"},
     Route{"POST", "/api/v1/affiliates", Role::admin, true, &create_affiliate, "add an affiliate"},
     Route{"PATCH", "/api/v1/affiliates/{code}", Role::admin, true, &update_affiliate,

@@ -23,6 +23,7 @@ struct Flags {
   std::string set_tier;
   bool withdraw = false;
   std::string from, to;
+  std::optional<std::int64_t> days;
   std::size_t limit = 50;
   Format format = Format::table;
 };
@@ -219,6 +220,30 @@ int run_expire(const Flags& f, const Context& context) {
   return kOk;
 }
 
+// Every customer with available points expiring within the window, for a reminder campaign.
+int run_expiring(const Flags& f, const Context& context) {
+  auto club = club_of(f);
+  if (!club) return report(club.error());
+  auto store = context.open_store();
+  if (!store) return report(store.error());
+  const std::int64_t now = clock_now();
+  const std::int64_t to = now + f.days.value_or(club->config().notice_days) * 86'400;
+  std::vector<ordered_json> rows;
+  for (std::int64_t after = 0;;) {
+    auto page = (*store)->expiring_points(now, to, after, 10'000);
+    if (!page) return report(page.error());
+    for (const ExpiringPoints& e : *page) {
+      rows.push_back({{"customer", e.customer_id},
+                      {"points", e.points},
+                      {"first_expiry", format_iso8601(from_unix_seconds(e.first_expiry))}});
+    }
+    if (page->size() < 10'000) break;
+    after = page->back().customer;
+  }
+  print_rows(rows, f.format);
+  return kOk;
+}
+
 int run_affiliates(const Flags& f, const Context& context) {
   auto store = context.open_store();
   if (!store) return report(store.error());
@@ -368,6 +393,15 @@ void add_loyalty_command(CLI::App& app, const Context& context, Runner& runner) 
     sub->add_option("customer", f->customer, "Customer id")->required();
     sub->add_option("--set", f->set_tier, "Put the customer in this tier (an invitation)");
     sub->add_flag("--withdraw", f->withdraw, "Back to the tier the customer qualifies for");
+    config_flag(sub, *f);
+  }
+  {
+    auto [sub, f] = add_leaf(*cmd, "expiring",
+                             "Customers whose available points expire soon (for a reminder "
+                             "campaign; --csv to export)",
+                             run_expiring, context, runner);
+    sub->add_option("--days", f->days, "Look this many days ahead (default: notice_days)")
+        ->check(CLI::Range(1, 3650));
     config_flag(sub, *f);
   }
   {

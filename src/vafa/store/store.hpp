@@ -289,6 +289,14 @@ struct Redemption {
   std::optional<std::int64_t> voided_at;  // a gift taken back (its order was cancelled)
 };
 
+// A customer's available points that expire within a window (for reminder campaigns).
+struct ExpiringPoints {
+  std::int64_t customer = 0;  // row
+  std::string customer_id;
+  std::int64_t points = 0;
+  std::int64_t first_expiry = 0;
+};
+
 // A customer's referral code, and who used one: the referee is credited on their first
 // qualifying order (order_id and credited_at are set then).
 struct ReferralCode {
@@ -634,6 +642,10 @@ class Store {
   virtual Status put_tier(const TierState& state, const std::optional<TierChange>& change) = 0;
   virtual Result<std::vector<TierState>> tiered_customers() = 0;
   virtual Result<std::vector<TierChange>> tier_history(std::int64_t customer) = 0;
+  // Customers with available points expiring at [from, to], by customer row after `after`.
+  virtual Result<std::vector<ExpiringPoints>> expiring_points(std::int64_t from, std::int64_t to,
+                                                              std::int64_t after,
+                                                              std::size_t limit) = 0;
 
   // ---- gifts (free redemptions with a cause). The gifts whose cause starts with `prefix`;
   // voiding one records when and gives its unit of stock back.

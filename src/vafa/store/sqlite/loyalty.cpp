@@ -219,6 +219,27 @@ Result<std::vector<PointsLot>> SqliteStore::lots_due(std::int64_t now, std::size
   return lots;
 }
 
+Result<std::vector<ExpiringPoints>> SqliteStore::expiring_points(std::int64_t from, std::int64_t to,
+                                                                 std::int64_t after,
+                                                                 std::size_t limit) {
+  VAFA_TRY(Statement * q,
+           cached("SELECT l.customer, c.external_id, SUM(l.remaining), MIN(l.expires_at)"
+                  " FROM loyalty_lots l JOIN customers c ON c.id = l.customer"
+                  " WHERE l.state = 'available' AND l.remaining > 0 AND l.expires_at IS NOT NULL"
+                  " AND l.expires_at >= ?1 AND l.expires_at <= ?2 AND l.customer > ?3"
+                  " GROUP BY l.customer ORDER BY l.customer LIMIT ?4"));
+  q->bind(1, from).bind(2, to).bind(3, after).bind(4, static_cast<std::int64_t>(limit));
+  std::vector<ExpiringPoints> out;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    out.push_back(ExpiringPoints{.customer = r.column_int(0),
+                                 .customer_id = std::string(r.column_text(1)),
+                                 .points = r.column_int(2),
+                                 .first_expiry = r.column_int(3)});
+    return {};
+  }));
+  return out;
+}
+
 Result<PointsBalance> SqliteStore::points_balance(std::int64_t customer) {
   VAFA_TRY(Statement * q, cached("SELECT pending, available, earned, redeemed, expired"
                                  " FROM loyalty_balances WHERE customer = ?1"));

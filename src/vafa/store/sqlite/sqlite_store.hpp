@@ -167,6 +167,9 @@ class SqliteStore final : public Store {
   Status put_tier(const TierState& state, const std::optional<TierChange>& change) override;
   Result<std::vector<TierState>> tiered_customers() override;
   Result<std::vector<TierChange>> tier_history(std::int64_t customer) override;
+  Result<std::vector<ExpiringPoints>> expiring_points(std::int64_t from, std::int64_t to,
+                                                      std::int64_t after,
+                                                      std::size_t limit) override;
   Result<std::vector<Redemption>> gifts_with_cause(std::string_view prefix) override;
   Status void_gift(std::int64_t redemption, std::int64_t at) override;
   Result<std::optional<ReferralCode>> referral_code_of(std::int64_t customer) override;
