@@ -14,18 +14,6 @@ using testing_support::ApiFixture;
 
 class LoyaltyApi : public ApiFixture {
  protected:
-  void expect_sound() {
-    const LedgerCheck check = store_->check_points().value();
-    EXPECT_EQ(check.total, 0);
-    EXPECT_EQ(check.unbalanced_txns, 0);
-    EXPECT_EQ(check.wrong_balances, 0);
-    EXPECT_EQ(check.lots_not_matching, 0);
-  }
-  Json points(const std::string& customer) {
-    const Reply r = call("GET", "/api/v1/customers/" + customer + "/points", {}, "reader");
-    EXPECT_EQ(r.status, 200) << r.body;
-    return body_of(r);
-  }
   static std::string order(const std::string& id, const std::string& customer,
                            std::int64_t amount) {
     return Json{{"id", id},

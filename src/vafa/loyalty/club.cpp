@@ -160,7 +160,9 @@ Result<std::int64_t> Club::earn_for_order(Store& store, const Order& order,
   return earning.points;
 }
 
-Result<std::int64_t> Club::consume(Store& store, std::int64_t customer, std::int64_t points) const {
+Result<std::int64_t> Club::consume(
+    Store& store, std::int64_t customer, std::int64_t points,
+    std::map<std::optional<std::int64_t>, std::int64_t>* by_expiry) const {
   VAFA_TRY(const std::vector<PointsLot> lots, store.open_lots(customer));
   std::int64_t taken = 0;
   for (const PointsLot& lot : lots) {
@@ -168,6 +170,7 @@ Result<std::int64_t> Club::consume(Store& store, std::int64_t customer, std::int
     if (lot.pending) continue;
     const std::int64_t take = std::min(lot.remaining, points - taken);
     VAFA_CHECK(store.update_lot(lot.id, lot.remaining - take, false));
+    if (by_expiry != nullptr) (*by_expiry)[lot.expires_at] += take;
     taken += take;
   }
   return taken;

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -150,7 +151,10 @@ class Club {
 
  private:
   // Takes up to `points` from the customer's available lots, oldest first; returns how many.
-  Result<std::int64_t> consume(Store& store, std::int64_t customer, std::int64_t points) const;
+  // With `by_expiry`, adds what it took to it by the lots' expiry (unset: never).
+  Result<std::int64_t> consume(
+      Store& store, std::int64_t customer, std::int64_t points,
+      std::map<std::optional<std::int64_t>, std::int64_t>* by_expiry = nullptr) const;
   // Posts a reversal (cause): points leave the customer's pending and available accounts, and
   // `owed` more (already spent) come from other lots, go below zero (allow_negative) or are
   // written off (noted). Returns the points taken back.

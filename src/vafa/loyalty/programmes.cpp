@@ -276,17 +276,8 @@ Result<std::int64_t> Club::transfer(Store& store, std::int64_t from, std::int64_
                 std::max<std::int64_t>(balance.available, 0));
   }
   // The points keep their expiry: the receiver gets one lot per expiry date of what was taken.
-  VAFA_TRY(const std::vector<PointsLot> lots, store.open_lots(from));
   std::map<std::optional<std::int64_t>, std::int64_t> slices;
-  std::int64_t taken = 0;
-  for (const PointsLot& lot : lots) {
-    if (taken == points) break;
-    if (lot.pending) continue;
-    const std::int64_t take = std::min(lot.remaining, points - taken);
-    VAFA_CHECK(store.update_lot(lot.id, lot.remaining - take, false));
-    slices[lot.expires_at] += take;
-    taken += take;
-  }
+  VAFA_TRY(const std::int64_t taken, consume(store, from, points, &slices));
   if (taken != points) {
     return fail(ErrorCode::data_loss, "points lots of customer {} hold {} of {} available points",
                 from, taken, points);
