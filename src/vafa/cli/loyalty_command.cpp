@@ -316,8 +316,7 @@ int run_check(const Flags& f, const Context& context) {
   if (!store) return report(store.error());
   auto check = (*store)->check_points();
   if (!check) return report(check.error());
-  const bool sound = check->total == 0 && check->unbalanced_txns == 0 &&
-                     check->wrong_balances == 0 && check->lots_not_matching == 0;
+  const bool sound = check->sound();
   print_rows({ordered_json{{"transactions", check->txns},
                            {"entries", check->entries},
                            {"sum_of_entries", check->total},
@@ -327,8 +326,10 @@ int run_check(const Flags& f, const Context& context) {
                            {"sound", sound}}},
              f.format);
   if (!sound) {
-    fmt::print(stderr,
-               "vafa: the points ledger is NOT sound; keep a copy of the store and report it\n");
+    fmt::print(
+        stderr,
+        "vafa: the points ledger is NOT sound ({}); keep a copy of the store and report it\n",
+        check->problems());
     return kFailure;
   }
   return kOk;

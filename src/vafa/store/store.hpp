@@ -260,6 +260,12 @@ struct LedgerCheck {
   std::int64_t unbalanced_txns = 0;    // transactions whose entries do not sum to zero
   std::int64_t wrong_balances = 0;     // stored balances that differ from their entries
   std::int64_t lots_not_matching = 0;  // customers whose lots do not add up to their balance
+
+  bool sound() const {
+    return total == 0 && unbalanced_txns == 0 && wrong_balances == 0 && lots_not_matching == 0;
+  }
+  // What is wrong, for a message; empty when sound.
+  std::string problems() const;
 };
 
 // A reward of the catalogue.
