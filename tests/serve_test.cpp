@@ -1,6 +1,7 @@
 // End-to-end: the `vafa serve` binary under load, killed with SIGKILL mid-stream and restarted.
-// Every write that was answered 2xx must be there afterwards, whole; retrying every request
-// with its Idempotency-Key must then give each exactly once. Also: SIGTERM stops it cleanly.
+// The loyalty club is on: every write that was answered 2xx must be there afterwards, whole,
+// with its points, and the points ledger sound; retrying every request with its
+// Idempotency-Key must then give each exactly once. Also: SIGTERM stops it cleanly.
 #include <atomic>
 #include <chrono>
 #include <filesystem>
@@ -34,15 +35,15 @@ using Json = nlohmann::json;
 // A `vafa serve` child process on a free loopback port.
 class ServerProcess {
  public:
-  ServerProcess(const std::string& db) {
+  ServerProcess(const std::string& db, const std::string& config) {
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe");
     pid_ = fork();
     if (pid_ == 0) {
       dup2(out[1], 1);
       close(out[0]);
-      execl(VAFA_BIN, VAFA_BIN, "--db", db.c_str(), "serve", "--listen", "127.0.0.1:0",
-            static_cast<char*>(nullptr));
+      execl(VAFA_BIN, VAFA_BIN, "--db", db.c_str(), "serve", "--listen", "127.0.0.1:0", "--config",
+            config.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
     close(out[1]);
@@ -134,6 +135,19 @@ class Serve : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
   std::string db() const { return (dir_ / "serve.db").string(); }
+  // A loyalty club: every order earns points (available at once) and the first one a bonus.
+  std::string club() const {
+    const std::string path = (dir_ / "vafa.toml").string();
+    std::ofstream(path) << "[loyalty]\ncurrency = \"USD\"\npending_days = 0\n"
+                           "bonus = { first_order = 10 }\n";
+    return path;
+  }
+  // `vafa loyalty check` on the store: exit 0 when the ledger is sound.
+  int ledger_check() const {
+    const std::string command =
+        fmt::format("{} --db '{}' loyalty check > /dev/null", VAFA_BIN, db());
+    return std::system(command.c_str());
+  }
   std::string create_key(const std::string& role) {
     const std::string out = (dir_ / "key.json").string();
     const std::string command =
@@ -166,7 +180,7 @@ TEST_F(Serve, KillNineMidStreamKeepsEveryAcknowledgedWriteWhole) {
   std::set<std::string> acknowledged;
   std::vector<std::pair<std::string, int>> sent;  // (order id, customer)
   {
-    ServerProcess server(db());
+    ServerProcess server(db(), club());
     Client setup(server.port(), key);
     for (int c = 0; c < kCustomers; ++c) {
       ASSERT_EQ(setup
@@ -220,6 +234,14 @@ TEST_F(Serve, KillNineMidStreamKeepsEveryAcknowledgedWriteWhole) {
     ASSERT_EQ((*order)->lines.size(), 2U) << id;
     EXPECT_EQ((*order)->total_minor(), 2 * 1250 + 999);
   }
+  // Each acknowledged order earned its points in the same transaction: 2 x 12.50 + 9.99 is
+  // 34 points at one point per dollar.
+  for (const std::string& id : acknowledged) {
+    const auto earned = (*store)->points_txn("earn", "order:" + id).value();
+    ASSERT_TRUE(earned.has_value()) << id;
+    EXPECT_EQ(earned->entries.back().points, 34) << id;
+  }
+  EXPECT_EQ(ledger_check(), 0);
   const vafa::StoreStats before = (*store)->stats().value();
   EXPECT_GE(before.orders, static_cast<std::int64_t>(acknowledged.size()));
   EXPECT_EQ(before.order_lines, 2 * before.orders);
@@ -227,7 +249,7 @@ TEST_F(Serve, KillNineMidStreamKeepsEveryAcknowledgedWriteWhole) {
   store->reset();
 
   // Restarted, every request retried with its key lands exactly once.
-  ServerProcess again(db());
+  ServerProcess again(db(), club());
   Client client(again.port(), key);
   int replayed = 0;
   for (const auto& [id, customer] : sent) {
@@ -244,6 +266,8 @@ TEST_F(Serve, KillNineMidStreamKeepsEveryAcknowledgedWriteWhole) {
   const vafa::StoreStats stats = (*after)->stats().value();
   EXPECT_EQ(stats.orders, static_cast<std::int64_t>(sent.size()));
   EXPECT_EQ(stats.order_lines, 2 * stats.orders);
+  after->reset();
+  EXPECT_EQ(ledger_check(), 0);
 }
 
 }  // namespace
