@@ -67,6 +67,11 @@ void map_body(std::string_view target, std::string body) {
   check_errors(reward_from_json(*json, nullptr));
   const Reward base{.code = "r", .name = "r", .cost = 1};
   check_errors(reward_from_json(*json, &base));
+  const auto affiliate = affiliate_from_json(*json, nullptr);
+  check_errors(affiliate);
+  if (affiliate) check(affiliate->rate_bp >= 0 && affiliate->rate_bp <= 10'000);
+  const Affiliate partner{.code = "a", .name = "a", .rate_bp = 100};
+  check_errors(affiliate_from_json(*json, &partner));
 }
 
 }  // namespace
