@@ -26,6 +26,19 @@ std::int64_t limit_of(const Target& target, std::int64_t fallback, std::int64_t 
   return std::min(value, most);
 }
 
+Result<std::int64_t> number_param(const Target& target, std::string_view name,
+                                  std::int64_t fallback, std::int64_t low, std::int64_t high) {
+  const std::string* text = target.param(name);
+  if (text == nullptr) return fallback;
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+  if (ec != std::errc() || end != text->data() + text->size() || value < low || value > high) {
+    return fail(ErrorCode::invalid_argument, "{} must be a whole number from {} to {}", name, low,
+                high);
+  }
+  return value;
+}
+
 std::optional<Reply> need_club(const Service& service) {
   if (service.club().config().enabled) return std::nullopt;
   return problem(409,

@@ -42,6 +42,11 @@ Result<T> need(Result<std::optional<T>> found, std::string_view what, std::strin
 // ?limit=N within [1, most] (fallback when absent); -1 when malformed.
 std::int64_t limit_of(const Target& target, std::int64_t fallback, std::int64_t most);
 
+// A whole-number query parameter in [low, high], or `fallback` when absent; invalid_argument
+// naming it otherwise.
+Result<std::int64_t> number_param(const Target& target, std::string_view name,
+                                  std::int64_t fallback, std::int64_t low, std::int64_t high);
+
 // 409 when the server runs without a loyalty club.
 std::optional<Reply> need_club(const Service& service);
 

@@ -150,22 +150,10 @@ Step expiring_points(const Service& service, Call& call) {
   if (auto off = need_club(service)) return *off;
   const std::int64_t limit = limit_of(call.target, 100, 1000);
   if (limit < 0) return problem(400, "limit must be a whole number from 1 to 1000");
-  // A whole-number query parameter in [low, high], or `fallback` when absent.
-  const auto number = [&](const char* name, std::int64_t fallback, std::int64_t low,
-                          std::int64_t high) -> Result<std::int64_t> {
-    const std::string* text = call.target.param(name);
-    if (text == nullptr) return fallback;
-    std::int64_t parsed = 0;
-    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), parsed);
-    if (ec != std::errc() || end != text->data() + text->size() || parsed < low || parsed > high) {
-      return fail(ErrorCode::invalid_argument, "{} must be a whole number from {} to {}", name, low,
-                  high);
-    }
-    return parsed;
-  };
-  const auto days = number("days", service.club().config().notice_days, 1, 3650);
+  const auto days = number_param(call.target, "days", service.club().config().notice_days, 1, 3650);
   if (!days) return problem(days.error());
-  const auto after = number("cursor", 0, 0, std::numeric_limits<std::int64_t>::max());
+  const auto after =
+      number_param(call.target, "cursor", 0, 0, std::numeric_limits<std::int64_t>::max());
   if (!after) return problem(after.error());
   const std::int64_t now = unix_seconds(call.mapping.now);
   const std::int64_t to = now + *days * 86'400;

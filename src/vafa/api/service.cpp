@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <limits>
 
 #include "vafa/api/handlers.hpp"
 #include "vafa/core/text.hpp"
@@ -570,6 +571,28 @@ Step list_segments(const Service&, Call& call) {
   return json_reply(200, {{"items", std::move(items)}});
 }
 
+Step segment_members(const Service&, Call& call) {
+  const std::int64_t limit = limit_of(call.target, 100, 1000);
+  if (limit < 0) return problem(400, "limit must be a whole number from 1 to 1000");
+  const auto after =
+      number_param(call.target, "cursor", 0, 0, std::numeric_limits<std::int64_t>::max());
+  if (!after) return problem(after.error());
+  auto segment = need(call.store.get_segment(call.params[0]), "segment", call.params[0]);
+  if (!segment) return from(segment.error());
+  auto page = call.store.segment_members(segment->id, *after, static_cast<std::size_t>(limit));
+  if (!page) return from(page.error());
+  Json items = Json::array();
+  for (const Store::SegmentMember& m : *page) {
+    items.push_back(
+        {{"customer_id", m.customer_id}, {"since", format_iso8601(from_unix_seconds(m.since))}});
+  }
+  Json out = {{"segment", segment->name}, {"members", segment->members}, {"items", items}};
+  out["next_cursor"] = static_cast<std::int64_t>(page->size()) == limit
+                           ? Json(page->back().customer)
+                           : Json(nullptr);
+  return json_reply(200, out);
+}
+
 // What the engines computed for one customer (customer 360): the derived metrics of the last
 // refresh, the CLV prediction of the last run, segments and recommendations. A part that was
 // never computed is null (or empty).
@@ -727,6 +750,8 @@ const std::array kRoutes = {
     Route{"GET", "/api/v1/affiliates/payable", Role::admin, false, &affiliate_payable,
           "commissions payable for a period"},
     Route{"GET", "/api/v1/segments", Role::reader, false, &list_segments, "list segments"},
+    Route{"GET", "/api/v1/segments/{name}/members", Role::reader, false, &segment_members,
+          "a segment's members, page by page"},
     Route{"GET", "/api/v1/keys", Role::admin, false, &list_keys, "list API keys"},
 };
 

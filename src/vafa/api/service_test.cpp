@@ -296,5 +296,31 @@ TEST_F(ServiceTest, InsightsShowWhatTheEnginesComputed) {
   EXPECT_EQ(full["recommendations"][0]["because"], "TEA");
 }
 
+TEST_F(ServiceTest, SegmentMembersArePagedByCursor) {
+  std::vector<std::int64_t> rows;
+  for (const std::string id : {"m1", "m2", "m3"}) {
+    ASSERT_EQ(call("POST", "/api/v1/customers", Json{{"id", id}}.dump()).status, 201);
+    rows.push_back(*store_->customer_row(id).value());
+  }
+  const std::int64_t segment =
+      store_->create_segment(Segment{.name = "vip", .rule = "orders >= 3", .created_at = 1})
+          .value();
+  ASSERT_TRUE(store_->apply_segment_changes(segment, rows, {}, 1'700'000'000));
+  const Json first = body_of(call("GET", "/api/v1/segments/vip/members?limit=2", {}, "reader"));
+  EXPECT_EQ(first["members"], 3);
+  ASSERT_EQ(first["items"].size(), 2U);
+  EXPECT_EQ(first["items"][0]["customer_id"], "m1");
+  EXPECT_EQ(first["items"][0]["since"], "2023-11-14T22:13:20Z");
+  const Json rest = body_of(call("GET",
+                                 fmt::format("/api/v1/segments/vip/members?limit=2&cursor={}",
+                                             first["next_cursor"].get<std::int64_t>()),
+                                 {}, "reader"));
+  ASSERT_EQ(rest["items"].size(), 1U);
+  EXPECT_EQ(rest["items"][0]["customer_id"], "m3");
+  EXPECT_TRUE(rest["next_cursor"].is_null());
+  EXPECT_EQ(call("GET", "/api/v1/segments/nope/members", {}, "reader").status, 404);
+  EXPECT_EQ(call("GET", "/api/v1/segments/vip/members?cursor=-1", {}, "reader").status, 400);
+}
+
 }  // namespace
 }  // namespace vafa::api

@@ -529,6 +529,15 @@ class Store {
   virtual Status scan_segment_members(
       std::int64_t segment,
       const std::function<Status(std::int64_t customer, std::int64_t since)>& visit) = 0;
+  // A page of a segment's members by customer row after `after`: (row, external id, since).
+  struct SegmentMember {
+    std::int64_t customer = 0;
+    std::string customer_id;
+    std::int64_t since = 0;
+  };
+  virtual Result<std::vector<SegmentMember>> segment_members(std::int64_t segment,
+                                                             std::int64_t after,
+                                                             std::size_t limit) = 0;
   // The ids of the segments a customer is in.
   virtual Result<std::vector<std::int64_t>> customer_segments(std::int64_t customer) = 0;
   // Adds `entered` to and removes `exited` from the members, records each change in the history

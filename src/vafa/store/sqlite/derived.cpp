@@ -391,6 +391,25 @@ Status SqliteStore::scan_segment_members(
   return each_row(*q, [&](Statement& r) { return visit(r.column_int(0), r.column_int(1)); });
 }
 
+Result<std::vector<Store::SegmentMember>> SqliteStore::segment_members(std::int64_t segment,
+                                                                       std::int64_t after,
+                                                                       std::size_t limit) {
+  VAFA_TRY(Statement * q,
+           cached("SELECT m.customer_id, c.external_id, m.since FROM segment_members m"
+                  " JOIN customers c ON c.id = m.customer_id"
+                  " WHERE m.segment_id = ?1 AND m.customer_id > ?2 ORDER BY m.customer_id"
+                  " LIMIT ?3"));
+  q->bind(1, segment).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
+  std::vector<SegmentMember> out;
+  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
+    out.push_back(SegmentMember{.customer = r.column_int(0),
+                                .customer_id = std::string(r.column_text(1)),
+                                .since = r.column_int(2)});
+    return {};
+  }));
+  return out;
+}
+
 Result<std::vector<std::int64_t>> SqliteStore::customer_segments(std::int64_t customer) {
   VAFA_TRY(Statement * q, cached("SELECT segment_id FROM segment_members WHERE customer_id = ?1"
                                  " ORDER BY segment_id"));

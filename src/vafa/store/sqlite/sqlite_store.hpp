@@ -95,6 +95,8 @@ class SqliteStore final : public Store {
   Status scan_segment_members(
       std::int64_t segment,
       const std::function<Status(std::int64_t customer, std::int64_t since)>& visit) override;
+  Result<std::vector<SegmentMember>> segment_members(std::int64_t segment, std::int64_t after,
+                                                     std::size_t limit) override;
   Result<std::vector<std::int64_t>> customer_segments(std::int64_t customer) override;
   Status apply_segment_changes(std::int64_t segment, std::span<const std::int64_t> entered,
                                std::span<const std::int64_t> exited, std::int64_t at) override;
