@@ -50,3 +50,6 @@ CREATE INDEX affiliate_entries_time ON affiliate_entries(at);
 ALTER TABLE redemptions ADD COLUMN cause TEXT;
 ALTER TABLE redemptions ADD COLUMN voided_at INTEGER;
 CREATE UNIQUE INDEX redemptions_cause ON redemptions(cause) WHERE cause IS NOT NULL;
+
+-- The daily birthday bonus finds the day's customers by month and day.
+CREATE INDEX customers_birthday_day ON customers(substr(birthday, 6, 5)) WHERE birthday IS NOT NULL;
