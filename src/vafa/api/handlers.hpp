@@ -65,6 +65,10 @@ Step create_affiliate(const Service& service, Call& call);
 Step update_affiliate(const Service& service, Call& call);
 Step affiliate_payable(const Service& service, Call& call);
 Step expiring_points(const Service& service, Call& call);
+// session.cpp: dashboard sign-in.
+Step sign_in(const Service& service, Call& call);
+Step get_session(const Service& service, Call& call);
+Step sign_out(const Service& service, Call& call);
 // Records that a new customer came with a referral code (create_customer's referred_by).
 Result<Json> refer_customer(const Service& service, Store& store, std::string_view customer_id,
                             std::string_view code, std::int64_t now);

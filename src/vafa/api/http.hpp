@@ -23,6 +23,8 @@ struct Request {
   std::string idempotency_key;
   std::string content_type;
   std::string body;
+  std::string cookie;      // the Cookie header (a dashboard session)
+  std::string csrf_token;  // X-CSRF-Token: a signed-in session's writes send it back
 };
 
 struct Reply {

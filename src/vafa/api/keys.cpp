@@ -40,6 +40,19 @@ std::string_view to_string(Role role) {
   return "reader";
 }
 
+std::string random_token(std::size_t bytes) {
+  (void)init_sodium();
+  std::vector<unsigned char> random(bytes);
+  randombytes_buf(random.data(), random.size());
+  std::string encoded(
+      sodium_base64_ENCODED_LEN(random.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
+  sodium_bin2base64(encoded.data(), encoded.size(), random.data(), random.size(),
+                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  encoded.resize(std::strlen(encoded.c_str()));
+  sodium_memzero(random.data(), random.size());
+  return encoded;
+}
+
 std::string key_hash(std::string_view key) {
   std::array<unsigned char, crypto_generichash_BYTES> hash{};
   crypto_generichash(hash.data(), hash.size(), reinterpret_cast<const unsigned char*>(key.data()),
@@ -56,22 +69,13 @@ Result<NewKey> create_key(Store& store, std::string_view name, Role role, std::i
                 "a key name must be 1 to 100 bytes of text without control characters");
   }
   VAFA_CHECK(init_sodium());
-  std::array<unsigned char, 32> random{};
-  randombytes_buf(random.data(), random.size());
-  const std::size_t length =
-      sodium_base64_ENCODED_LEN(random.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  std::string encoded(length, '\0');
-  sodium_bin2base64(encoded.data(), encoded.size(), random.data(), random.size(),
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  encoded.resize(std::strlen(encoded.c_str()));
   NewKey out;
-  out.key = std::string(kKeyStart) + encoded;
+  out.key = std::string(kKeyStart) + random_token(32);
   out.record = ApiKeyRecord{.name = std::string(name),
                             .role = std::string(to_string(role)),
                             .prefix = out.key.substr(0, kPrefixLength),
                             .hash = key_hash(out.key),
                             .created_at = now};
-  sodium_memzero(random.data(), random.size());
   VAFA_TRY(out.record.id, store.create_api_key(out.record));
   return out;
 }

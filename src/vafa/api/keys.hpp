@@ -40,6 +40,9 @@ struct Caller {
 // malformed, unknown or revoked key (one message for all, so a caller learns nothing).
 Result<Caller> authenticate(Store& store, std::string_view authorization);
 
+// `bytes` random bytes (libsodium) in URL-safe base64 without padding: keys, session tokens.
+std::string random_token(std::size_t bytes = 32);
+
 // The hex BLAKE2b-256 of a key (for tests and the store).
 std::string key_hash(std::string_view key);
 

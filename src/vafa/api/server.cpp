@@ -186,7 +186,9 @@ class Session : public std::enable_shared_from_this<Session> {
                     .authorization = std::string(message[http::field::authorization]),
                     .idempotency_key = std::string(message["Idempotency-Key"]),
                     .content_type = std::string(message[http::field::content_type]),
-                    .body = std::move(message.body())};
+                    .body = std::move(message.body()),
+                    .cookie = std::string(message[http::field::cookie]),
+                    .csrf_token = std::string(message["X-CSRF-Token"])};
     bool handled = false;
     Reply builtin = server_.builtin(request, handled);
     if (handled) {

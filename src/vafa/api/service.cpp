@@ -5,7 +5,10 @@
 #include <charconv>
 #include <limits>
 
+#include <sodium.h>
+
 #include "vafa/api/handlers.hpp"
+#include "vafa/api/users.hpp"
 #include "vafa/core/text.hpp"
 #include "vafa/loyalty/affiliates.hpp"
 
@@ -753,6 +756,11 @@ const std::array kRoutes = {
     Route{"GET", "/api/v1/segments/{name}/members", Role::reader, false, &segment_members,
           "a segment's members, page by page"},
     Route{"GET", "/api/v1/keys", Role::admin, false, &list_keys, "list API keys"},
+    Route{"POST", "/api/v1/session", Role::reader, true, &sign_in, "sign in to the dashboard",
+          true},
+    Route{"GET", "/api/v1/session", Role::reader, false, &get_session,
+          "the signed-in dashboard user", true},
+    Route{"DELETE", "/api/v1/session", Role::reader, true, &sign_out, "sign out", true},
 };
 
 // Matches decoded segments against a pattern; fills the placeholders.
@@ -775,6 +783,24 @@ bool matches(std::string_view pattern, const std::vector<std::string>& segments,
     ++i;
   }
   return i == segments.size();
+}
+
+// The caller: by API key (Authorization: Bearer) or, without one, by a dashboard session
+// cookie; a write made with a session must send back its CSRF token.
+Result<Caller> identify(Store& store, const Request& request, bool write, std::int64_t now) {
+  if (!request.authorization.empty() || session_token(request.cookie).empty()) {
+    return authenticate(store, request.authorization);
+  }
+  VAFA_TRY(const auto in, signed_in(store, request.cookie, now));
+  if (!in) return fail(ErrorCode::unauthenticated, "the session has ended; sign in again");
+  if (write && (request.csrf_token.size() != in->session.csrf.size() ||
+                sodium_memcmp(request.csrf_token.data(), in->session.csrf.data(),
+                              in->session.csrf.size()) != 0)) {
+    return fail(ErrorCode::permission_denied,
+                "a write from a signed-in session needs its X-CSRF-Token header");
+  }
+  VAFA_TRY(const Role role, parse_role(in->user.role));
+  return Caller{.name = "user:" + in->user.name, .role = role};
 }
 
 bool valid_idempotency_key(std::string_view key) {
@@ -812,10 +838,11 @@ Step Service::handle(Store& store, const Request& request, std::string_view* rou
     return reply;
   }
   if (route_name != nullptr) *route_name = found->pattern;
-  auto caller = authenticate(store, request.authorization);
+  auto caller = found->open ? Result<Caller>(Caller{.name = "anyone"})
+                            : identify(store, request, found->write, unix_seconds(clock_.now()));
   if (!caller) return problem(caller.error());
-  if (!allows(caller->role, found->role)) {
-    return problem(403, fmt::format("the key '{}' is a {} key; this needs {}", caller->name,
+  if (!found->open && !allows(caller->role, found->role)) {
+    return problem(403, fmt::format("'{}' is a {}; this needs {}", caller->name,
                                     to_string(caller->role), to_string(found->role)));
   }
   if (!found->write && !request.idempotency_key.empty()) {
@@ -842,17 +869,44 @@ Step Service::handle(Store& store, const Request& request, std::string_view* rou
   return step;
 }
 
+std::int64_t Service::sign_in_wait(const std::string& name, std::int64_t now) const {
+  constexpr std::int64_t kWindow = 15 * 60;
+  std::lock_guard lock(failures_mutex_);
+  const auto it = failures_.find(name);
+  if (it == failures_.end()) return 0;
+  if (now - it->second.first >= kWindow) {
+    failures_.erase(it);
+    return 0;
+  }
+  return it->second.count >= 5 ? it->second.first + kWindow - now : 0;
+}
+
+void Service::sign_in_failed(const std::string& name, std::int64_t now) const {
+  std::lock_guard lock(failures_mutex_);
+  if (failures_.size() > 100'000) failures_.clear();  // a flood of names must not grow memory
+  Failures& f = failures_[name];
+  if (f.count == 0) f.first = now;
+  ++f.count;
+}
+
+void Service::sign_in_succeeded(const std::string& name) const {
+  std::lock_guard lock(failures_mutex_);
+  failures_.erase(name);
+}
+
 std::optional<WriteJob> Service::maintenance() const {
-  if (!club().config().enabled) return std::nullopt;
   const std::int64_t now = unix_seconds(clock_.now());
   return WriteJob([this, now](Store& store) -> Result<Reply> {
+    VAFA_TRY(const std::int64_t sessions, store.forget_sessions(now));
+    if (!club().config().enabled) return json_reply(200, {{"sessions_ended", sessions}});
     VAFA_TRY(const loyalty::DueSummary due, club().run_due(store, now));
     VAFA_TRY(const std::int64_t tier_changes, club().review_tiers(store, now));
     VAFA_TRY(const std::int64_t birthdays, club().birthdays(store, now));
     return json_reply(200, {{"matured_points", due.matured_points},
                             {"expired_points", due.expired_points},
                             {"tier_changes", tier_changes},
-                            {"birthday_bonuses", birthdays}});
+                            {"birthday_bonuses", birthdays},
+                            {"sessions_ended", sessions}});
   });
 }
 

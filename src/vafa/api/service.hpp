@@ -11,10 +11,12 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <variant>
 
 #include "vafa/api/http.hpp"
@@ -38,6 +40,9 @@ struct ServiceOptions {
   // The loyalty club (from vafa.toml); disabled when the file has no [loyalty] table.
   std::shared_ptr<const loyalty::Club> club =
       std::make_shared<const loyalty::Club>(loyalty::Config{});
+  // Dashboard sessions: how long one lasts, and whether its cookie is Secure (behind HTTPS).
+  std::int64_t session_seconds = 8 * 3600;
+  bool secure_cookies = false;
 };
 
 class Service;
@@ -58,6 +63,7 @@ struct Route {
   bool write;
   Step (*handler)(const Service& service, Call& call);
   std::string_view summary;  // for the OpenAPI check and the metrics
+  bool open = false;         // no key or session needed (signing in); the handler checks
 };
 
 class Service {
@@ -78,9 +84,21 @@ class Service {
   std::optional<WriteJob> maintenance() const;
   Timestamp now() const { return clock_.now(); }
 
+  // Failed sign-ins per user name: after 5 within 15 minutes, more are refused until the window
+  // ends (seconds to wait; 0: allowed). In memory: a restart forgets them.
+  std::int64_t sign_in_wait(const std::string& name, std::int64_t now) const;
+  void sign_in_failed(const std::string& name, std::int64_t now) const;
+  void sign_in_succeeded(const std::string& name) const;
+
  private:
   ServiceOptions options_;
   const Clock& clock_;
+  struct Failures {
+    int count = 0;
+    std::int64_t first = 0;
+  };
+  mutable std::mutex failures_mutex_;
+  mutable std::unordered_map<std::string, Failures> failures_;
 };
 
 // Wraps a write in the Idempotency-Key protocol: with a key, a stored answer to the same

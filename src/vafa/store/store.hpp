@@ -201,6 +201,25 @@ struct ApiKeyRecord {
   std::optional<std::int64_t> revoked_at;
 };
 
+// A person who signs in to the dashboard. role: reader, writer or admin (as API keys);
+// lang: en, fa or hy.
+struct DashboardUser {
+  std::int64_t id = 0;
+  std::string name;
+  std::string password_hash;  // Argon2id, libsodium's encoded string
+  std::string role = "reader";
+  std::string lang = "en";
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> disabled_at;
+};
+
+struct DashboardSession {
+  std::string token_hash;  // hex BLAKE2b-256 of the cookie's token
+  std::int64_t user_id = 0;
+  std::string csrf;
+  std::int64_t created_at = 0, expires_at = 0;
+};
+
 // The answer to an API write sent with an Idempotency-Key, kept to answer its retries.
 struct StoredReply {
   std::string fingerprint;  // method, path and body hash of the first request
@@ -587,6 +606,20 @@ class Store {
   virtual Result<std::vector<ApiKeyRecord>> api_keys() = 0;
   // not_found when no key has that name; revoking twice keeps the first time.
   virtual Status revoke_api_key(std::string_view name, std::int64_t at) = 0;
+
+  // ---- dashboard users and sessions. create_dashboard_user: conflict when the name is taken;
+  // update_dashboard_user changes the hash, role, lang and disabled_at of the user with that
+  // name (not_found without one). A disabled user's sessions go with it.
+  virtual Result<std::int64_t> create_dashboard_user(const DashboardUser& user) = 0;
+  virtual Status update_dashboard_user(const DashboardUser& user) = 0;
+  virtual Result<std::optional<DashboardUser>> dashboard_user(std::string_view name) = 0;
+  virtual Result<std::optional<DashboardUser>> dashboard_user_by_id(std::int64_t id) = 0;
+  virtual Result<std::vector<DashboardUser>> dashboard_users() = 0;
+  virtual Status put_session(const DashboardSession& session) = 0;
+  virtual Result<std::optional<DashboardSession>> session(std::string_view token_hash) = 0;
+  virtual Status delete_session(std::string_view token_hash) = 0;
+  // Removes sessions that expired before `now`; returns how many.
+  virtual Result<std::int64_t> forget_sessions(std::int64_t now) = 0;
 
   // ---- API writes (docs/api.md).
   // The customer (external id) that holds `identity`, if any.

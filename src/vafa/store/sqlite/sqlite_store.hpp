@@ -126,6 +126,15 @@ class SqliteStore final : public Store {
   Result<std::optional<ApiKeyRecord>> api_key_by_prefix(std::string_view prefix) override;
   Result<std::vector<ApiKeyRecord>> api_keys() override;
   Status revoke_api_key(std::string_view name, std::int64_t at) override;
+  Result<std::int64_t> create_dashboard_user(const DashboardUser& user) override;
+  Status update_dashboard_user(const DashboardUser& user) override;
+  Result<std::optional<DashboardUser>> dashboard_user(std::string_view name) override;
+  Result<std::optional<DashboardUser>> dashboard_user_by_id(std::int64_t id) override;
+  Result<std::vector<DashboardUser>> dashboard_users() override;
+  Status put_session(const DashboardSession& session) override;
+  Result<std::optional<DashboardSession>> session(std::string_view token_hash) override;
+  Status delete_session(std::string_view token_hash) override;
+  Result<std::int64_t> forget_sessions(std::int64_t now) override;
   Result<std::optional<std::string>> customer_with_identity(const Identity& identity) override;
   Status set_order_status(std::string_view id, OrderStatus status) override;
   Result<std::optional<StoredReply>> stored_reply(std::string_view caller,

@@ -1,0 +1,90 @@
+// Signing in to the dashboard and out (docs/dashboard.md). The password is checked on the
+// connection's thread (Argon2id takes tens of milliseconds and must not hold up the writer);
+// only the new session's row is written by the writer.
+
+#include "vafa/api/handlers.hpp"
+#include "vafa/api/users.hpp"
+
+namespace vafa::api::detail {
+
+namespace {
+
+Json session_json(const DashboardUser& user, const DashboardSession& session) {
+  return {{"name", user.name},
+          {"role", user.role},
+          {"lang", user.lang},
+          {"csrf_token", session.csrf},
+          {"expires_at", format_iso8601(from_unix_seconds(session.expires_at))}};
+}
+
+}  // namespace
+
+Step sign_in(const Service& service, Call& call) {
+  if (!call.request.idempotency_key.empty()) {
+    return problem(400, "signing in takes no Idempotency-Key");
+  }
+  auto body = parse_json_body(call.request);
+  if (!body) return body.error();
+  FieldErrors errors;
+  for (const char* key : {"name", "password"}) {
+    if (!body->is_object() || !body->contains(key) || !(*body)[key].is_string() ||
+        (*body)[key].get<std::string>().empty() || (*body)[key].get<std::string>().size() > 1024) {
+      errors.push_back({fmt::format("/{}", key), "is required (text)"});
+    }
+  }
+  if (body->is_object() && body->size() > 2) errors.push_back({"", "give only name and password"});
+  if (!errors.empty()) return invalid_fields(errors);
+  const std::string name = (*body)["name"];
+  const std::string password = (*body)["password"];
+  const std::int64_t now = unix_seconds(call.mapping.now);
+  if (const std::int64_t wait = service.sign_in_wait(name, now); wait > 0) {
+    Reply reply = problem(429, "too many failed sign-ins for this name; try again later");
+    reply.headers.emplace_back("Retry-After", std::to_string(wait));
+    return reply;
+  }
+  auto user = call.store.dashboard_user(name);
+  if (!user) return from(user.error());
+  bool ok = false;
+  if (*user && !(*user)->disabled_at) {
+    ok = verify_password((*user)->password_hash, password);
+  } else {
+    verify_nobody(password);  // as slow as a wrong password
+  }
+  if (!ok) {
+    service.sign_in_failed(name, now);
+    return problem(401, "wrong name or password");
+  }
+  service.sign_in_succeeded(name);
+  const std::int64_t lifetime = service.options().session_seconds;
+  NewSession made = new_session((*user)->id, now, lifetime);
+  return WriteJob([made = std::move(made), user = **user, lifetime,
+                   secure = service.options().secure_cookies](Store& store) -> Result<Reply> {
+    VAFA_CHECK(store.put_session(made.session));
+    Reply reply = json_reply(201, session_json(user, made.session));
+    reply.headers.emplace_back("Set-Cookie", session_cookie(made.token, lifetime, secure));
+    reply.headers.emplace_back("Cache-Control", "no-store");
+    return reply;
+  });
+}
+
+Step get_session(const Service&, Call& call) {
+  auto in = signed_in(call.store, call.request.cookie, unix_seconds(call.mapping.now));
+  if (!in) return from(in.error());
+  if (!*in) return problem(401, "not signed in");
+  Reply reply = json_reply(200, session_json((*in)->user, (*in)->session));
+  reply.headers.emplace_back("Cache-Control", "no-store");
+  return reply;
+}
+
+Step sign_out(const Service& service, Call& call) {
+  const std::string token = session_token(call.request.cookie);
+  return WriteJob(
+      [token, secure = service.options().secure_cookies](Store& store) -> Result<Reply> {
+        if (!token.empty()) VAFA_CHECK(store.delete_session(key_hash(token)));
+        Reply reply{.status = 204, .content_type = "application/json", .body = {}};
+        reply.headers.emplace_back("Set-Cookie", expired_cookie(secure));
+        return reply;
+      });
+}
+
+}  // namespace vafa::api::detail
