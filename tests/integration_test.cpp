@@ -596,6 +596,31 @@ TEST_F(Integration, ApiKeysAreShownOnceAndNeverListed) {
   EXPECT_EQ(vafa("k.db", "keys revoke nobody").code, 2);
 }
 
+TEST_F(Integration, DashboardUsersTakeTheirPasswordFromStdinAndAreStoredHashed) {
+  const std::string input = path("password.txt");
+  std::ofstream(input) << "a long passphrase\n";
+  const Outcome made = vafa("u.db", "users create ani --role admin --lang fa < '" + input + "'");
+  ASSERT_EQ(made.code, 0) << made.err;
+  EXPECT_THAT(made.out, HasSubstr("created dashboard user 'ani' (admin, fa)"));
+  EXPECT_EQ(vafa("u.db", "users create ani < '" + input + "'").code, 1);  // taken
+  std::ofstream(input) << "short\n";
+  const Outcome weak = vafa("u.db", "users create bob < '" + input + "'");
+  EXPECT_EQ(weak.code, 2);
+  EXPECT_THAT(weak.err, HasSubstr("10 to 1024 bytes"));
+  EXPECT_EQ(vafa("u.db", "users create bob --lang de < /dev/null").code, 2);
+  // Only an Argon2id hash is stored.
+  auto store = vafa::open_store(path("u.db"));
+  ASSERT_TRUE(store.has_value());
+  const auto ani = (*store)->dashboard_user("ani").value();
+  ASSERT_TRUE(ani.has_value());
+  EXPECT_THAT(ani->password_hash, ::testing::StartsWith("$argon2id$"));
+  EXPECT_EQ(ani->password_hash.find("a long passphrase"), std::string::npos);
+  store->reset();
+  ASSERT_EQ(vafa("u.db", "users disable ani").code, 0);
+  EXPECT_THAT(vafa("u.db", "users list --csv").out, HasSubstr("ani,admin,fa,"));
+  EXPECT_EQ(vafa("u.db", "users disable nobody").code, 2);
+}
+
 TEST_F(Integration, LoyaltyCommandsAdjustExpireTierAndCheck) {
   ASSERT_EQ(vafa("l.db", "generate --customers 20 --seed 3").code, 0);
   {

@@ -75,6 +75,7 @@ void add_metrics_commands(CLI::App& app, const Context& context, Runner& runner)
 void add_segments_command(CLI::App& app, const Context& context, Runner& runner);
 void add_recommend_command(CLI::App& app, const Context& context, Runner& runner);
 void add_keys_command(CLI::App& app, const Context& context, Runner& runner);
+void add_users_command(CLI::App& app, const Context& context, Runner& runner);
 void add_loyalty_command(CLI::App& app, const Context& context, Runner& runner);
 
 }  // namespace vafa::cli

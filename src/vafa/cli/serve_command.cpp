@@ -21,6 +21,8 @@ struct ServeFlags {
   double idle_timeout = 60;
   std::string calling_code;
   std::string config;
+  bool secure_cookies = false;
+  double session_hours = 8;
 };
 
 Result<std::pair<std::string, unsigned short>> parse_listen(std::string_view text) {
@@ -72,7 +74,12 @@ int run_serve(const ServeFlags& f, const Context& context) {
     return report(forgotten.error());
   }
   const api::Service service(
-      api::ServiceOptions{.calling_code = f.calling_code, .import_run = *run, .club = club}, clock);
+      api::ServiceOptions{.calling_code = f.calling_code,
+                          .import_run = *run,
+                          .club = club,
+                          .session_seconds = static_cast<std::int64_t>(f.session_hours * 3600),
+                          .secure_cookies = f.secure_cookies},
+      clock);
   api::ServerOptions options{.address = listen->first,
                              .port = listen->second,
                              .threads = f.threads,
@@ -123,6 +130,12 @@ void add_serve_command(CLI::App& app, const Context& context, Runner& runner) {
   cmd->add_option("--idle-timeout", f->idle_timeout,
                   "Seconds a kept-alive connection may wait for its next request")
       ->check(CLI::Range(0.1, 86'400.0))
+      ->capture_default_str();
+  cmd->add_flag("--secure-cookies", f->secure_cookies,
+                "Mark the dashboard's session cookie Secure (when users reach vafa over HTTPS, "
+                "e.g. through a TLS proxy)");
+  cmd->add_option("--session-hours", f->session_hours, "How long a dashboard sign-in lasts")
+      ->check(CLI::Range(0.1, 720.0))
       ->capture_default_str();
   cmd->add_option("--calling-code", f->calling_code,
                   "Country calling code for phone numbers without one (98 for Iran, 374 for "
