@@ -1,6 +1,8 @@
 #include "vafa/api/handlers.hpp"
 
 #include <cctype>
+#include <charconv>
+#include <limits>
 
 namespace vafa::api::detail {
 
@@ -17,15 +19,6 @@ std::string encode_segment(std::string_view text) {
   return out;
 }
 
-std::int64_t limit_of(const Target& target, std::int64_t fallback, std::int64_t most) {
-  const std::string* text = target.param("limit");
-  if (text == nullptr) return fallback;
-  std::int64_t value = 0;
-  const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || end != text->data() + text->size() || value < 1) return -1;
-  return std::min(value, most);
-}
-
 Result<std::int64_t> number_param(const Target& target, std::string_view name,
                                   std::int64_t fallback, std::int64_t low, std::int64_t high) {
   const std::string* text = target.param(name);
@@ -37,6 +30,12 @@ Result<std::int64_t> number_param(const Target& target, std::string_view name,
                 high);
   }
   return value;
+}
+
+std::int64_t limit_of(const Target& target, std::int64_t fallback, std::int64_t most) {
+  const auto value =
+      number_param(target, "limit", fallback, 1, std::numeric_limits<std::int64_t>::max());
+  return value ? std::min(*value, most) : -1;
 }
 
 std::optional<Reply> need_club(const Service& service) {

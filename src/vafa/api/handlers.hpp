@@ -3,7 +3,6 @@
 #pragma once
 
 #include <algorithm>
-#include <charconv>
 #include <string>
 #include <string_view>
 
@@ -31,14 +30,6 @@ inline std::string order_location(std::string_view id) {
 
 inline Reply from(const Error& error) { return problem(error); }
 
-// The value found, or not_found naming what was looked for.
-template <typename T>
-Result<T> need(Result<std::optional<T>> found, std::string_view what, std::string_view id) {
-  if (!found) return std::unexpected(found.error());
-  if (!*found) return fail(ErrorCode::not_found, "no {} '{}'", what, id);
-  return std::move(**found);
-}
-
 // ?limit=N within [1, most] (fallback when absent); -1 when malformed.
 std::int64_t limit_of(const Target& target, std::int64_t fallback, std::int64_t most);
 
@@ -49,11 +40,6 @@ Result<std::int64_t> number_param(const Target& target, std::string_view name,
 
 // 409 when the server runs without a loyalty club.
 std::optional<Reply> need_club(const Service& service);
-
-// An ISO 8601 time, or null.
-inline Json time_json(std::optional<std::int64_t> t) {
-  return t ? Json(format_iso8601(from_unix_seconds(*t))) : Json(nullptr);
-}
 
 // programmes.cpp: referrals, transfers and affiliates.
 Step create_referral_code(const Service& service, Call& call);

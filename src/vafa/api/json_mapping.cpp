@@ -576,18 +576,14 @@ Json to_json(const Affiliate& a) {
 }
 
 Json to_json(const Reward& r) {
-  auto optional = [](const std::optional<std::int64_t>& v) { return v ? Json(*v) : Json(nullptr); };
-  auto time = [](const std::optional<std::int64_t>& v) {
-    return v ? Json(format_iso8601(from_unix_seconds(*v))) : Json(nullptr);
-  };
   return {{"code", r.code},
           {"name", r.name},
           {"cost", r.cost},
-          {"stock", optional(r.stock)},
-          {"per_customer", optional(r.per_customer)},
-          {"valid_from", time(r.valid_from)},
-          {"valid_until", time(r.valid_until)},
-          {"voucher_days", optional(r.voucher_days)},
+          {"stock", nullable(r.stock)},
+          {"per_customer", nullable(r.per_customer)},
+          {"valid_from", time_json(r.valid_from)},
+          {"valid_until", time_json(r.valid_until)},
+          {"voucher_days", nullable(r.voucher_days)},
           {"active", r.active}};
 }
 
@@ -596,11 +592,9 @@ Json to_json(const Redemption& r) {
           {"reward", r.reward_code},
           {"points", r.points},
           {"at", format_iso8601(from_unix_seconds(r.at))},
-          {"expires_at",
-           r.expires_at ? Json(format_iso8601(from_unix_seconds(*r.expires_at))) : Json(nullptr)},
+          {"expires_at", time_json(r.expires_at)},
           {"gift", r.points == 0},
-          {"voided_at",
-           r.voided_at ? Json(format_iso8601(from_unix_seconds(*r.voided_at))) : Json(nullptr)}};
+          {"voided_at", time_json(r.voided_at)}};
 }
 
 Json to_json(const Customer& c) {

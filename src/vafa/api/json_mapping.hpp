@@ -56,6 +56,16 @@ Mapped<Identity> identity_from_query(const Target& target, const MappingOptions&
 // A reward to create, or the changes to `base` (PATCH: only the fields given change).
 Mapped<Reward> reward_from_json(const Json& body, const Reward* base);
 
+// An ISO 8601 time from Unix seconds, or null.
+inline Json time_json(std::optional<std::int64_t> t) {
+  return t ? Json(format_iso8601(from_unix_seconds(*t))) : Json(nullptr);
+}
+// A value, or null.
+template <typename T>
+Json nullable(const std::optional<T>& value) {
+  return value ? Json(*value) : Json(nullptr);
+}
+
 Json to_json(const Customer& customer);
 Json to_json(const Reward& reward);
 Json to_json(const Redemption& redemption);

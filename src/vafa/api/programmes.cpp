@@ -1,7 +1,6 @@
 // Handlers of the loyalty programmes beyond points and rewards: referrals, transfers and
 // affiliates (docs/api.md, docs/loyalty.md).
 
-#include <charconv>
 #include <cstdint>
 #include <limits>
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <charconv>
 #include <limits>
 
 #include <sodium.h>
@@ -404,13 +403,12 @@ Step points_history(const Service& service, Call& call) {
   const std::int64_t limit = limit_of(call.target, 50, 500);
   if (limit < 0) return problem(400, "limit must be a whole number from 1 to 500");
   std::optional<std::int64_t> before;
-  if (const std::string* text = call.target.param("before")) {
-    std::int64_t value = 0;
-    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-    if (ec != std::errc() || end != text->data() + text->size()) {
-      return problem(400, "before must be a transaction id from an earlier page");
-    }
-    before = value;
+  if (call.target.param("before") != nullptr) {
+    const auto value =
+        number_param(call.target, "before", 0, std::numeric_limits<std::int64_t>::min(),
+                     std::numeric_limits<std::int64_t>::max());
+    if (!value) return problem(400, "before must be a transaction id from an earlier page");
+    before = *value;
   }
   auto customer = need(call.store.customer_row(call.params[0]), "customer", call.params[0]);
   if (!customer) return from(customer.error());
@@ -567,8 +565,7 @@ Step list_segments(const Service&, Call& call) {
                  {"description", s.description},
                  {"members", s.members},
                  {"created_at", format_iso8601(from_unix_seconds(s.created_at))}};
-    item["evaluated_at"] =
-        s.evaluated_at ? Json(format_iso8601(from_unix_seconds(*s.evaluated_at))) : Json(nullptr);
+    item["evaluated_at"] = time_json(s.evaluated_at);
     items.push_back(std::move(item));
   }
   return json_reply(200, {{"items", std::move(items)}});
@@ -601,10 +598,6 @@ Step segment_members(const Service&, Call& call) {
 // never computed is null (or empty).
 Result<Json> insights_of(Store& store, const std::string& id) {
   VAFA_TRY(const std::int64_t row, need(store.customer_row(id), "customer", id));
-  auto optional = [](const auto& v) { return v ? Json(*v) : Json(nullptr); };
-  auto time = [](const std::optional<std::int64_t>& t) {
-    return t ? Json(format_iso8601(from_unix_seconds(*t))) : Json(nullptr);
-  };
   Json out = {{"customer_id", id}};
   VAFA_TRY(const auto metrics, store.get_customer_metrics(row));
   if (metrics) {
@@ -613,23 +606,23 @@ Result<Json> insights_of(Store& store, const std::string& id) {
     if (components.is_discarded()) components = Json::object();
     out["metrics"] = {{"as_of", format_iso8601(from_unix_seconds(m.as_of))},
                       {"orders", m.orders},
-                      {"first_order_at", time(m.first_order_at)},
-                      {"last_order_at", time(m.last_order_at)},
+                      {"first_order_at", time_json(m.first_order_at)},
+                      {"last_order_at", time_json(m.last_order_at)},
                       {"revenue_minor", m.revenue_minor},
                       {"net_revenue_minor", m.net_revenue_minor},
                       {"returns", m.returns},
-                      {"cycle_days", optional(m.cycle_days)},
+                      {"cycle_days", nullable(m.cycle_days)},
                       {"rfm",
-                       {{"recency", optional(m.recency_score)},
-                        {"frequency", optional(m.frequency_score)},
-                        {"monetary", optional(m.monetary_score)},
+                       {{"recency", nullable(m.recency_score)},
+                        {"frequency", nullable(m.frequency_score)},
+                        {"monetary", nullable(m.monetary_score)},
                         {"group", m.rfm_group.empty() ? Json(nullptr) : Json(m.rfm_group)}}},
                       {"stage", m.stage},
                       {"score", m.score},
                       {"score_components", std::move(components)},
                       {"advocacy", m.advocacy},
                       {"engagement_events", m.engagement_events},
-                      {"nps", optional(m.nps)},
+                      {"nps", nullable(m.nps)},
                       {"churn_risk", m.churn_risk}};
   } else {
     out["metrics"] = nullptr;
@@ -643,8 +636,8 @@ Result<Json> insights_of(Store& store, const std::string& id) {
                   {"calibration_end", format_iso8601(from_unix_seconds(run.calibration_end))},
                   {"p_alive", p.p_alive},
                   {"expected_purchases", p.expected_purchases},
-                  {"expected_order_value_minor", optional(p.expected_order_value_minor)},
-                  {"clv_minor", optional(p.clv_minor)},
+                  {"expected_order_value_minor", nullable(p.expected_order_value_minor)},
+                  {"clv_minor", nullable(p.clv_minor)},
                   {"currency", run.currency.empty() ? Json(nullptr) : Json(run.currency)}};
   } else {
     out["clv"] = nullptr;
@@ -689,8 +682,7 @@ Step list_keys(const Service&, Call& call) {
                  {"role", k.role},
                  {"prefix", k.prefix},
                  {"created_at", format_iso8601(from_unix_seconds(k.created_at))}};
-    item["revoked_at"] =
-        k.revoked_at ? Json(format_iso8601(from_unix_seconds(*k.revoked_at))) : Json(nullptr);
+    item["revoked_at"] = time_json(k.revoked_at);
     items.push_back(std::move(item));
   }
   return json_reply(200, {{"items", std::move(items)}});

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -56,6 +57,14 @@ template <typename T>
 Status status_of(Result<T> result) {
   if (!result) return std::unexpected(std::move(result).error());
   return {};
+}
+
+// The value found, or not_found naming what was looked for ("no customer 'c1'").
+template <typename T>
+Result<T> need(Result<std::optional<T>> found, std::string_view what, std::string_view id) {
+  if (!found) return std::unexpected(std::move(found).error());
+  if (!*found) return fail(ErrorCode::not_found, "no {} '{}'", what, id);
+  return std::move(**found);
 }
 
 }  // namespace vafa

@@ -15,13 +15,6 @@ using namespace detail;
 
 namespace {
 
-template <typename T>
-Result<T> need(Result<std::optional<T>> found, std::string_view what, std::string_view id) {
-  if (!found) return std::unexpected(found.error());
-  if (!*found) return fail(ErrorCode::not_found, "no {} '{}'", what, id);
-  return std::move(**found);
-}
-
 Status need_referrals(const Config& config) {
   if (config.enabled && config.referral.enabled) return {};
   return fail(ErrorCode::conflict,

@@ -4,7 +4,8 @@
 
 namespace vafa {
 
-using sqlite::each_row;
+using sqlite::first_row;
+using sqlite::rows_of;
 using sqlite::Statement;
 
 namespace {
@@ -51,24 +52,14 @@ Result<std::optional<ApiKeyRecord>> SqliteStore::api_key_by_prefix(std::string_v
       std::string("SELECT ") + kKeyColumns + " FROM api_keys WHERE prefix = ?1";
   VAFA_TRY(Statement * q, cached(sql.c_str()));
   q->bind(1, prefix);
-  std::optional<ApiKeyRecord> key;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    key = key_of(r);
-    return {};
-  }));
-  return key;
+  return first_row(*q, key_of);
 }
 
 Result<std::vector<ApiKeyRecord>> SqliteStore::api_keys() {
   static const std::string sql =
       std::string("SELECT ") + kKeyColumns + " FROM api_keys ORDER BY id";
   VAFA_TRY(Statement * q, cached(sql.c_str()));
-  std::vector<ApiKeyRecord> keys;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    keys.push_back(key_of(r));
-    return {};
-  }));
-  return keys;
+  return rows_of(*q, key_of);
 }
 
 Status SqliteStore::revoke_api_key(std::string_view name, std::int64_t at) {
@@ -81,39 +72,21 @@ Status SqliteStore::revoke_api_key(std::string_view name, std::int64_t at) {
   });
 }
 
-}  // namespace vafa
-
 // ---- dashboard users and sessions (migration 0015) -------------------------------------------
-
-namespace vafa {
-
-using sqlite::each_row;
-using sqlite::Statement;
 
 namespace {
 
 constexpr const char* kUserColumns =
     "id, name, password_hash, role, lang, created_at, disabled_at FROM dashboard_users";
 
-Result<std::vector<DashboardUser>> user_rows(Statement& q) {
-  std::vector<DashboardUser> out;
-  VAFA_CHECK(each_row(q, [&](Statement& r) -> Status {
-    out.push_back(DashboardUser{.id = r.column_int(0),
-                                .name = std::string(r.column_text(1)),
-                                .password_hash = std::string(r.column_text(2)),
-                                .role = std::string(r.column_text(3)),
-                                .lang = std::string(r.column_text(4)),
-                                .created_at = r.column_int(5),
-                                .disabled_at = r.column_optional_int(6)});
-    return {};
-  }));
-  return out;
-}
-
-Result<std::optional<DashboardUser>> one_user(Statement& q) {
-  VAFA_TRY(std::vector<DashboardUser> rows, user_rows(q));
-  if (rows.empty()) return std::optional<DashboardUser>();
-  return std::optional<DashboardUser>(std::move(rows.front()));
+DashboardUser user_row(Statement& r) {
+  return DashboardUser{.id = r.column_int(0),
+                       .name = std::string(r.column_text(1)),
+                       .password_hash = std::string(r.column_text(2)),
+                       .role = std::string(r.column_text(3)),
+                       .lang = std::string(r.column_text(4)),
+                       .created_at = r.column_int(5),
+                       .disabled_at = r.column_optional_int(6)};
 }
 
 }  // namespace
@@ -165,20 +138,20 @@ Result<std::optional<DashboardUser>> SqliteStore::dashboard_user(std::string_vie
   static const std::string sql = std::string("SELECT ") + kUserColumns + " WHERE name = ?1";
   VAFA_TRY(Statement * q, cached(sql.c_str()));
   q->bind(1, name);
-  return one_user(*q);
+  return first_row(*q, user_row);
 }
 
 Result<std::optional<DashboardUser>> SqliteStore::dashboard_user_by_id(std::int64_t id) {
   static const std::string sql = std::string("SELECT ") + kUserColumns + " WHERE id = ?1";
   VAFA_TRY(Statement * q, cached(sql.c_str()));
   q->bind(1, id);
-  return one_user(*q);
+  return first_row(*q, user_row);
 }
 
 Result<std::vector<DashboardUser>> SqliteStore::dashboard_users() {
   static const std::string sql = std::string("SELECT ") + kUserColumns + " ORDER BY name";
   VAFA_TRY(Statement * q, cached(sql.c_str()));
-  return user_rows(*q);
+  return rows_of(*q, user_row);
 }
 
 Status SqliteStore::put_session(const DashboardSession& s) {
@@ -198,16 +171,13 @@ Result<std::optional<DashboardSession>> SqliteStore::session(std::string_view to
   VAFA_TRY(Statement * q, cached("SELECT token_hash, user_id, csrf, created_at, expires_at"
                                  " FROM dashboard_sessions WHERE token_hash = ?1"));
   q->bind(1, token_hash);
-  std::optional<DashboardSession> out;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    out = DashboardSession{.token_hash = std::string(r.column_text(0)),
-                           .user_id = r.column_int(1),
-                           .csrf = std::string(r.column_text(2)),
-                           .created_at = r.column_int(3),
-                           .expires_at = r.column_int(4)};
-    return {};
-  }));
-  return out;
+  return first_row(*q, [](Statement& r) {
+    return DashboardSession{.token_hash = std::string(r.column_text(0)),
+                            .user_id = r.column_int(1),
+                            .csrf = std::string(r.column_text(2)),
+                            .created_at = r.column_int(3),
+                            .expires_at = r.column_int(4)};
+  });
 }
 
 Status SqliteStore::delete_session(std::string_view token_hash) {

@@ -8,6 +8,7 @@
 namespace vafa {
 
 using sqlite::each_row;
+using sqlite::rows_of;
 using sqlite::Statement;
 
 namespace {
@@ -361,12 +362,7 @@ Result<std::vector<Segment>> SqliteStore::segments() {
   static const std::string sql =
       fmt::format("SELECT {} FROM segments ORDER BY id", kSegmentColumns);
   VAFA_TRY(Statement * q, cached(sql.c_str()));
-  std::vector<Segment> all;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    all.push_back(read_segment(r));
-    return {};
-  }));
-  return all;
+  return rows_of(*q, read_segment);
 }
 
 Result<std::optional<Segment>> SqliteStore::get_segment(std::string_view name) {
@@ -400,26 +396,18 @@ Result<std::vector<Store::SegmentMember>> SqliteStore::segment_members(std::int6
                   " WHERE m.segment_id = ?1 AND m.customer_id > ?2 ORDER BY m.customer_id"
                   " LIMIT ?3"));
   q->bind(1, segment).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
-  std::vector<SegmentMember> out;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    out.push_back(SegmentMember{.customer = r.column_int(0),
-                                .customer_id = std::string(r.column_text(1)),
-                                .since = r.column_int(2)});
-    return {};
-  }));
-  return out;
+  return rows_of(*q, [](Statement& r) {
+    return SegmentMember{.customer = r.column_int(0),
+                         .customer_id = std::string(r.column_text(1)),
+                         .since = r.column_int(2)};
+  });
 }
 
 Result<std::vector<std::int64_t>> SqliteStore::customer_segments(std::int64_t customer) {
   VAFA_TRY(Statement * q, cached("SELECT segment_id FROM segment_members WHERE customer_id = ?1"
                                  " ORDER BY segment_id"));
   q->bind(1, customer);
-  std::vector<std::int64_t> ids;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    ids.push_back(r.column_int(0));
-    return {};
-  }));
-  return ids;
+  return rows_of(*q, [](Statement& r) { return r.column_int(0); });
 }
 
 Status SqliteStore::apply_segment_changes(std::int64_t segment,
@@ -459,16 +447,13 @@ Result<std::vector<SegmentChange>> SqliteStore::segment_history(std::int64_t seg
            cached("SELECT id, segment_id, customer_id, change, at FROM segment_history"
                   " WHERE (?1 = 0 OR segment_id = ?1) AND id > ?2 ORDER BY id LIMIT ?3"));
   q->bind(1, segment).bind(2, after).bind(3, static_cast<std::int64_t>(limit));
-  std::vector<SegmentChange> changes;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    changes.push_back(SegmentChange{.id = r.column_int(0),
-                                    .segment = r.column_int(1),
-                                    .customer = r.column_int(2),
-                                    .entered = r.column_text(3) == "enter",
-                                    .at = r.column_int(4)});
-    return {};
-  }));
-  return changes;
+  return rows_of(*q, [](Statement& r) {
+    return SegmentChange{.id = r.column_int(0),
+                         .segment = r.column_int(1),
+                         .customer = r.column_int(2),
+                         .entered = r.column_text(3) == "enter",
+                         .at = r.column_int(4)};
+  });
 }
 
 Result<std::vector<std::pair<std::int64_t, std::int64_t>>> SqliteStore::segment_sizes(

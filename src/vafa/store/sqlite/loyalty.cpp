@@ -6,6 +6,8 @@ namespace vafa {
 
 using sqlite::each_row;
 using sqlite::first_int;
+using sqlite::first_row;
+using sqlite::rows_of;
 using sqlite::Statement;
 
 namespace {
@@ -181,12 +183,7 @@ Result<std::vector<PointsLot>> SqliteStore::open_lots(std::int64_t customer) {
                                  " ORDER BY id";
   VAFA_TRY(Statement * q, cached(sql.c_str()));
   q->bind(1, customer);
-  std::vector<PointsLot> lots;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    lots.push_back(lot_of(r));
-    return {};
-  }));
-  return lots;
+  return rows_of(*q, lot_of);
 }
 
 Result<std::vector<PointsLot>> SqliteStore::lots_of_txn(std::int64_t txn) {
@@ -194,12 +191,7 @@ Result<std::vector<PointsLot>> SqliteStore::lots_of_txn(std::int64_t txn) {
       std::string("SELECT ") + kLotColumns + " FROM loyalty_lots WHERE txn = ?1 ORDER BY id";
   VAFA_TRY(Statement * q, cached(sql.c_str()));
   q->bind(1, txn);
-  std::vector<PointsLot> lots;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    lots.push_back(lot_of(r));
-    return {};
-  }));
-  return lots;
+  return rows_of(*q, lot_of);
 }
 
 Result<std::vector<PointsLot>> SqliteStore::lots_due(std::int64_t now, std::size_t limit) {
@@ -211,12 +203,7 @@ Result<std::vector<PointsLot>> SqliteStore::lots_due(std::int64_t now, std::size
       " AND expires_at <= ?1) ORDER BY id LIMIT ?2";
   VAFA_TRY(Statement * q, cached(sql.c_str()));
   q->bind(1, now).bind(2, static_cast<std::int64_t>(limit));
-  std::vector<PointsLot> lots;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    lots.push_back(lot_of(r));
-    return {};
-  }));
-  return lots;
+  return rows_of(*q, lot_of);
 }
 
 Result<std::vector<ExpiringPoints>> SqliteStore::expiring_points(std::int64_t from, std::int64_t to,
@@ -229,15 +216,12 @@ Result<std::vector<ExpiringPoints>> SqliteStore::expiring_points(std::int64_t fr
                   " AND l.expires_at >= ?1 AND l.expires_at <= ?2 AND l.customer > ?3"
                   " GROUP BY l.customer ORDER BY l.customer LIMIT ?4"));
   q->bind(1, from).bind(2, to).bind(3, after).bind(4, static_cast<std::int64_t>(limit));
-  std::vector<ExpiringPoints> out;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    out.push_back(ExpiringPoints{.customer = r.column_int(0),
-                                 .customer_id = std::string(r.column_text(1)),
-                                 .points = r.column_int(2),
-                                 .first_expiry = r.column_int(3)});
-    return {};
-  }));
-  return out;
+  return rows_of(*q, [](Statement& r) {
+    return ExpiringPoints{.customer = r.column_int(0),
+                          .customer_id = std::string(r.column_text(1)),
+                          .points = r.column_int(2),
+                          .first_expiry = r.column_int(3)};
+  });
 }
 
 Result<PointsBalance> SqliteStore::points_balance(std::int64_t customer) {
@@ -331,14 +315,6 @@ Result<LedgerCheck> SqliteStore::check_points() {
   return check;
 }
 
-}  // namespace vafa
-
-namespace vafa {
-
-using sqlite::each_row;
-using sqlite::first_int;
-using sqlite::Statement;
-
 namespace {
 
 constexpr const char* kRewardColumns =
@@ -408,24 +384,14 @@ Result<std::optional<Reward>> SqliteStore::get_reward(std::string_view code) {
       std::string("SELECT ") + kRewardColumns + " FROM rewards WHERE code = ?1";
   VAFA_TRY(Statement * q, cached(sql.c_str()));
   q->bind(1, code);
-  std::optional<Reward> reward;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    reward = reward_of(r);
-    return {};
-  }));
-  return reward;
+  return first_row(*q, reward_of);
 }
 
 Result<std::vector<Reward>> SqliteStore::rewards() {
   static const std::string sql =
       std::string("SELECT ") + kRewardColumns + " FROM rewards ORDER BY cost, code";
   VAFA_TRY(Statement * q, cached(sql.c_str()));
-  std::vector<Reward> out;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    out.push_back(reward_of(r));
-    return {};
-  }));
-  return out;
+  return rows_of(*q, reward_of);
 }
 
 Result<bool> SqliteStore::take_reward_unit(std::int64_t reward) {
@@ -445,22 +411,24 @@ namespace {
 
 // Redemptions from a query selecting id, reward, customer, points, voucher, at, expires_at,
 // reward code, cause, voided_at.
+// Redemptions with their reward's code, for redemption_rows; a WHERE clause follows.
+constexpr const char* kRedemptionSelect =
+    "SELECT d.id, d.reward, d.customer, d.points, d.voucher, d.at, d.expires_at, r.code,"
+    " d.cause, d.voided_at FROM redemptions d JOIN rewards r ON r.id = d.reward ";
+
 Result<std::vector<Redemption>> redemption_rows(Statement& q) {
-  std::vector<Redemption> out;
-  VAFA_CHECK(each_row(q, [&](Statement& r) -> Status {
-    out.push_back(Redemption{.id = r.column_int(0),
-                             .reward = r.column_int(1),
-                             .customer = r.column_int(2),
-                             .points = r.column_int(3),
-                             .voucher = std::string(r.column_text(4)),
-                             .at = r.column_int(5),
-                             .expires_at = r.column_optional_int(6),
-                             .reward_code = std::string(r.column_text(7)),
-                             .cause = std::string(r.column_text(8)),
-                             .voided_at = r.column_optional_int(9)});
-    return {};
-  }));
-  return out;
+  return rows_of(q, [](Statement& r) {
+    return Redemption{.id = r.column_int(0),
+                      .reward = r.column_int(1),
+                      .customer = r.column_int(2),
+                      .points = r.column_int(3),
+                      .voucher = std::string(r.column_text(4)),
+                      .at = r.column_int(5),
+                      .expires_at = r.column_optional_int(6),
+                      .reward_code = std::string(r.column_text(7)),
+                      .cause = std::string(r.column_text(8)),
+                      .voided_at = r.column_optional_int(9)};
+  });
 }
 
 }  // namespace
@@ -497,20 +465,18 @@ Result<std::int64_t> SqliteStore::add_redemption(const Redemption& redemption) {
 }
 
 Result<std::vector<Redemption>> SqliteStore::redemptions_of(std::int64_t customer) {
-  VAFA_TRY(Statement * q,
-           cached("SELECT d.id, d.reward, d.customer, d.points, d.voucher, d.at, d.expires_at,"
-                  " r.code, d.cause, d.voided_at FROM redemptions d"
-                  " JOIN rewards r ON r.id = d.reward WHERE d.customer = ?1 ORDER BY d.id DESC"));
+  static const std::string sql =
+      std::string(kRedemptionSelect) + "WHERE d.customer = ?1 ORDER BY d.id DESC";
+  VAFA_TRY(Statement * q, cached(sql.c_str()));
   q->bind(1, customer);
   return redemption_rows(*q);
 }
 
 Result<std::vector<Redemption>> SqliteStore::gifts_with_cause(std::string_view prefix) {
-  VAFA_TRY(Statement * q,
-           cached("SELECT d.id, d.reward, d.customer, d.points, d.voucher, d.at, d.expires_at,"
-                  " r.code, d.cause, d.voided_at FROM redemptions d"
-                  " JOIN rewards r ON r.id = d.reward"
-                  " WHERE d.cause >= ?1 AND d.cause < ?1 || char(1114111) ORDER BY d.id"));
+  static const std::string sql = std::string(kRedemptionSelect) +
+                                 "WHERE d.cause >= ?1 AND d.cause < ?1 || char(1114111)"
+                                 " ORDER BY d.id";
+  VAFA_TRY(Statement * q, cached(sql.c_str()));
   q->bind(1, prefix);
   return redemption_rows(*q);
 }
@@ -527,14 +493,6 @@ Status SqliteStore::void_gift(std::int64_t redemption, std::int64_t at) {
     return stock->bind(1, redemption).run();
   });
 }
-
-}  // namespace vafa
-
-namespace vafa {
-
-using sqlite::each_row;
-using sqlite::first_int;
-using sqlite::Statement;
 
 Result<std::int64_t> SqliteStore::qualifying_points(std::int64_t customer, std::int64_t from,
                                                     std::int64_t to) {
@@ -569,12 +527,7 @@ Result<std::optional<TierState>> SqliteStore::tier_of(std::int64_t customer) {
   VAFA_TRY(Statement * q, cached("SELECT customer, tier, since, below_since, invited"
                                  " FROM loyalty_tiers WHERE customer = ?1"));
   q->bind(1, customer);
-  std::optional<TierState> state;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    state = tier_state_of(r);
-    return {};
-  }));
-  return state;
+  return first_row(*q, tier_state_of);
 }
 
 Status SqliteStore::put_tier(const TierState& state, const std::optional<TierChange>& change) {
@@ -608,12 +561,7 @@ Status SqliteStore::put_tier(const TierState& state, const std::optional<TierCha
 Result<std::vector<TierState>> SqliteStore::tiered_customers() {
   VAFA_TRY(Statement * q, cached("SELECT customer, tier, since, below_since, invited"
                                  " FROM loyalty_tiers ORDER BY customer"));
-  std::vector<TierState> out;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    out.push_back(tier_state_of(r));
-    return {};
-  }));
-  return out;
+  return rows_of(*q, tier_state_of);
 }
 
 Result<std::vector<TierChange>> SqliteStore::tier_history(std::int64_t customer) {

@@ -6,6 +6,8 @@ namespace vafa {
 
 using sqlite::each_row;
 using sqlite::first_int;
+using sqlite::first_row;
+using sqlite::rows_of;
 using sqlite::Statement;
 
 namespace {
@@ -14,55 +16,34 @@ constexpr const char* kReferralColumns =
     "f.referee, f.referrer, f.code, f.at, f.order_id, f.credited_at, e.external_id, r.external_id"
     " FROM referrals f JOIN customers e ON e.id = f.referee JOIN customers r ON r.id = f.referrer";
 
-Result<std::vector<Referral>> referral_rows(Statement& q) {
-  std::vector<Referral> out;
-  VAFA_CHECK(each_row(q, [&](Statement& r) -> Status {
-    Referral referral{.referee = r.column_int(0),
-                      .referrer = r.column_int(1),
+Referral referral_row(Statement& r) {
+  Referral referral{.referee = r.column_int(0),
+                    .referrer = r.column_int(1),
+                    .code = std::string(r.column_text(2)),
+                    .at = r.column_int(3),
+                    .credited_at = r.column_optional_int(5),
+                    .referee_id = std::string(r.column_text(6)),
+                    .referrer_id = std::string(r.column_text(7))};
+  if (!r.column_is_null(4)) referral.order_id = std::string(r.column_text(4));
+  return referral;
+}
+
+ReferralCode code_row(Statement& r) {
+  return ReferralCode{.customer = r.column_int(0),
+                      .customer_id = std::string(r.column_text(1)),
                       .code = std::string(r.column_text(2)),
-                      .at = r.column_int(3),
-                      .credited_at = r.column_optional_int(5),
-                      .referee_id = std::string(r.column_text(6)),
-                      .referrer_id = std::string(r.column_text(7))};
-    if (!r.column_is_null(4)) referral.order_id = std::string(r.column_text(4));
-    out.push_back(std::move(referral));
-    return {};
-  }));
-  return out;
-}
-
-template <typename T>
-std::optional<T> first_of(std::vector<T> rows) {
-  if (rows.empty()) return std::nullopt;
-  return std::move(rows.front());
-}
-
-Result<std::optional<ReferralCode>> code_row(Statement& q) {
-  std::optional<ReferralCode> out;
-  VAFA_CHECK(each_row(q, [&](Statement& r) -> Status {
-    out = ReferralCode{.customer = r.column_int(0),
-                       .customer_id = std::string(r.column_text(1)),
-                       .code = std::string(r.column_text(2)),
-                       .created_at = r.column_int(3)};
-    return {};
-  }));
-  return out;
+                      .created_at = r.column_int(3)};
 }
 
 constexpr const char* kAffiliateColumns = "id, code, name, rate_bp, active, created_at";
 
-Result<std::vector<Affiliate>> affiliate_rows(Statement& q) {
-  std::vector<Affiliate> out;
-  VAFA_CHECK(each_row(q, [&](Statement& r) -> Status {
-    out.push_back(Affiliate{.id = r.column_int(0),
-                            .code = std::string(r.column_text(1)),
-                            .name = std::string(r.column_text(2)),
-                            .rate_bp = r.column_int(3),
-                            .active = r.column_int(4) != 0,
-                            .created_at = r.column_int(5)});
-    return {};
-  }));
-  return out;
+Affiliate affiliate_row(Statement& r) {
+  return Affiliate{.id = r.column_int(0),
+                   .code = std::string(r.column_text(1)),
+                   .name = std::string(r.column_text(2)),
+                   .rate_bp = r.column_int(3),
+                   .active = r.column_int(4) != 0,
+                   .created_at = r.column_int(5)};
 }
 
 }  // namespace
@@ -74,7 +55,7 @@ Result<std::optional<ReferralCode>> SqliteStore::referral_code_of(std::int64_t c
                                  " FROM referral_codes k JOIN customers c ON c.id = k.customer"
                                  " WHERE k.customer = ?1"));
   q->bind(1, customer);
-  return code_row(*q);
+  return first_row(*q, code_row);
 }
 
 Result<std::optional<ReferralCode>> SqliteStore::referral_code(std::string_view code) {
@@ -82,7 +63,7 @@ Result<std::optional<ReferralCode>> SqliteStore::referral_code(std::string_view 
                                  " FROM referral_codes k JOIN customers c ON c.id = k.customer"
                                  " WHERE k.code = ?1"));
   q->bind(1, code);
-  return code_row(*q);
+  return first_row(*q, code_row);
 }
 
 Status SqliteStore::put_referral_code(const ReferralCode& code) {
@@ -113,8 +94,7 @@ Result<std::optional<Referral>> SqliteStore::referral_of(std::int64_t referee) {
       std::string("SELECT ") + kReferralColumns + " WHERE f.referee = ?1";
   VAFA_TRY(Statement * q, cached(sql.c_str()));
   q->bind(1, referee);
-  VAFA_TRY(auto rows, referral_rows(*q));
-  return first_of(std::move(rows));
+  return first_row(*q, referral_row);
 }
 
 Result<std::optional<Referral>> SqliteStore::referral_by_order(std::string_view order_id) {
@@ -122,8 +102,7 @@ Result<std::optional<Referral>> SqliteStore::referral_by_order(std::string_view 
       std::string("SELECT ") + kReferralColumns + " WHERE f.order_id = ?1";
   VAFA_TRY(Statement * q, cached(sql.c_str()));
   q->bind(1, order_id);
-  VAFA_TRY(auto rows, referral_rows(*q));
-  return first_of(std::move(rows));
+  return first_row(*q, referral_row);
 }
 
 Result<std::vector<Referral>> SqliteStore::referrals_by(std::int64_t referrer) {
@@ -131,7 +110,7 @@ Result<std::vector<Referral>> SqliteStore::referrals_by(std::int64_t referrer) {
       std::string("SELECT ") + kReferralColumns + " WHERE f.referrer = ?1 ORDER BY f.at, f.referee";
   VAFA_TRY(Statement * q, cached(sql.c_str()));
   q->bind(1, referrer);
-  return referral_rows(*q);
+  return rows_of(*q, referral_row);
 }
 
 Status SqliteStore::set_referral_order(std::int64_t referee,
@@ -163,12 +142,7 @@ Result<std::vector<std::int64_t>> SqliteStore::customers_born_on(std::string_vie
   VAFA_TRY(Statement * q, cached("SELECT id FROM customers WHERE birthday IS NOT NULL"
                                  " AND substr(birthday, 6, 5) = ?1 ORDER BY id"));
   q->bind(1, month_day);
-  std::vector<std::int64_t> out;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    out.push_back(r.column_int(0));
-    return {};
-  }));
-  return out;
+  return rows_of(*q, [](Statement& r) { return r.column_int(0); });
 }
 
 // ---- affiliates -----------------------------------------------------------------------------
@@ -212,15 +186,14 @@ Result<std::optional<Affiliate>> SqliteStore::get_affiliate(std::string_view cod
       std::string("SELECT ") + kAffiliateColumns + " FROM affiliates WHERE code = ?1";
   VAFA_TRY(Statement * q, cached(sql.c_str()));
   q->bind(1, code);
-  VAFA_TRY(auto rows, affiliate_rows(*q));
-  return first_of(std::move(rows));
+  return first_row(*q, affiliate_row);
 }
 
 Result<std::vector<Affiliate>> SqliteStore::affiliates() {
   static const std::string sql =
       std::string("SELECT ") + kAffiliateColumns + " FROM affiliates ORDER BY code";
   VAFA_TRY(Statement * q, cached(sql.c_str()));
-  return affiliate_rows(*q);
+  return rows_of(*q, affiliate_row);
 }
 
 Result<bool> SqliteStore::add_affiliate_entry(const AffiliateEntry& e) {
@@ -253,21 +226,18 @@ Result<std::vector<AffiliateEntry>> SqliteStore::affiliate_entries_of(std::strin
                   " rate_bp, commission_minor FROM affiliate_entries WHERE order_id = ?1"
                   " ORDER BY id"));
   q->bind(1, order_id);
-  std::vector<AffiliateEntry> out;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    out.push_back(AffiliateEntry{.id = r.column_int(0),
-                                 .affiliate = r.column_int(1),
-                                 .order_id = std::string(r.column_text(2)),
-                                 .kind = std::string(r.column_text(3)),
-                                 .cause = std::string(r.column_text(4)),
-                                 .at = r.column_int(5),
-                                 .currency = std::string(r.column_text(6)),
-                                 .sales_minor = r.column_int(7),
-                                 .rate_bp = r.column_int(8),
-                                 .commission_minor = r.column_int(9)});
-    return {};
-  }));
-  return out;
+  return rows_of(*q, [](Statement& r) {
+    return AffiliateEntry{.id = r.column_int(0),
+                          .affiliate = r.column_int(1),
+                          .order_id = std::string(r.column_text(2)),
+                          .kind = std::string(r.column_text(3)),
+                          .cause = std::string(r.column_text(4)),
+                          .at = r.column_int(5),
+                          .currency = std::string(r.column_text(6)),
+                          .sales_minor = r.column_int(7),
+                          .rate_bp = r.column_int(8),
+                          .commission_minor = r.column_int(9)};
+  });
 }
 
 Result<std::vector<AffiliatePayable>> SqliteStore::affiliate_payable(std::int64_t from,
@@ -280,19 +250,16 @@ Result<std::vector<AffiliatePayable>> SqliteStore::affiliate_payable(std::int64_
                   " WHERE e.at >= ?1 AND e.at < ?2 GROUP BY a.code, e.currency"
                   " ORDER BY a.code, e.currency"));
   q->bind(1, from).bind(2, to);
-  std::vector<AffiliatePayable> out;
-  VAFA_CHECK(each_row(*q, [&](Statement& r) -> Status {
-    out.push_back(AffiliatePayable{.affiliate = std::string(r.column_text(0)),
-                                   .name = std::string(r.column_text(1)),
-                                   .currency = std::string(r.column_text(2)),
-                                   .orders = r.column_int(3),
-                                   .returns = r.column_int(4),
-                                   .cancellations = r.column_int(5),
-                                   .sales_minor = r.column_int(6),
-                                   .commission_minor = r.column_int(7)});
-    return {};
-  }));
-  return out;
+  return rows_of(*q, [](Statement& r) {
+    return AffiliatePayable{.affiliate = std::string(r.column_text(0)),
+                            .name = std::string(r.column_text(1)),
+                            .currency = std::string(r.column_text(2)),
+                            .orders = r.column_int(3),
+                            .returns = r.column_int(4),
+                            .cancellations = r.column_int(5),
+                            .sales_minor = r.column_int(6),
+                            .commission_minor = r.column_int(7)};
+  });
 }
 
 }  // namespace vafa

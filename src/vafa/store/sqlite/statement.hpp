@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <vector>
 
 #include <sqlite3.h>
 
@@ -72,6 +74,29 @@ Status each_row(Statement& q, F&& row) {
   }
   q.reset();
   return {};
+}
+
+// Every row of a query, each made into a value by `make` (Statement& -> T).
+template <typename F>
+auto rows_of(Statement& q, F&& make) -> Result<std::vector<std::invoke_result_t<F&, Statement&>>> {
+  std::vector<std::invoke_result_t<F&, Statement&>> out;
+  VAFA_CHECK(each_row(q, [&](Statement& r) -> Status {
+    out.push_back(make(r));
+    return {};
+  }));
+  return out;
+}
+
+// The first row of a query made into a value, or nullopt when there is none.
+template <typename F>
+auto first_row(Statement& q, F&& make)
+    -> Result<std::optional<std::invoke_result_t<F&, Statement&>>> {
+  std::optional<std::invoke_result_t<F&, Statement&>> out;
+  VAFA_CHECK(each_row(q, [&](Statement& r) -> Status {
+    if (!out) out = make(r);
+    return {};
+  }));
+  return out;
 }
 
 // The first column of the first row of a query (0 when there is no row): for aggregates.
