@@ -38,6 +38,19 @@ std::int64_t limit_of(const Target& target, std::int64_t fallback, std::int64_t 
   return value ? std::min(*value, most) : -1;
 }
 
+std::optional<Reply> take_code(Json& body, std::string_view key, std::string_view what,
+                               std::optional<std::string>& code) {
+  if (!body.is_object() || !body.contains(key)) return std::nullopt;
+  const Json& value = body[std::string(key)];
+  if (!value.is_string() || value.get<std::string>().empty() ||
+      value.get<std::string>().size() > 64) {
+    return invalid_fields({{fmt::format("/{}", key), fmt::format("must be {} (text)", what)}});
+  }
+  code = value.get<std::string>();
+  body.erase(std::string(key));
+  return std::nullopt;
+}
+
 std::optional<Reply> need_club(const Service& service) {
   if (service.club().config().enabled) return std::nullopt;
   return problem(409,

@@ -38,6 +38,12 @@ std::int64_t limit_of(const Target& target, std::int64_t fallback, std::int64_t 
 Result<std::int64_t> number_param(const Target& target, std::string_view name,
                                   std::int64_t fallback, std::int64_t low, std::int64_t high);
 
+// Takes an optional code field (`referred_by`, `affiliate`) out of a body before the rest is
+// mapped, since it is not part of the mapped value: `code` receives it. A 422 naming the field
+// when it is not text of 1 to 64 bytes.
+std::optional<Reply> take_code(Json& body, std::string_view key, std::string_view what,
+                               std::optional<std::string>& code);
+
 // 409 when the server runs without a loyalty club.
 std::optional<Reply> need_club(const Service& service);
 

@@ -51,7 +51,7 @@ TEST_F(LoyaltyApi, OrdersEarnPendingPointsThatMatureAndCancellationTakesThemBack
   // The server's minute job, two weeks later.
   clock_.advance(std::chrono::days{15});
   std::promise<Reply> done;
-  writer_->submit(*service_->maintenance(), [&](Reply r) { done.set_value(std::move(r)); });
+  writer_->submit(service_->maintenance(), [&](Reply r) { done.set_value(std::move(r)); });
   EXPECT_EQ(body_of(done.get_future().get())["matured_points"], 17);
   p = points("c1");
   EXPECT_EQ(p["available"], 87);

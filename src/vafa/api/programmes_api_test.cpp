@@ -56,7 +56,7 @@ class ProgrammesApi : public ApiFixture {
   }
   Json run_maintenance() {
     std::promise<Reply> done;
-    writer_->submit(*service_->maintenance(), [&](Reply r) { done.set_value(std::move(r)); });
+    writer_->submit(service_->maintenance(), [&](Reply r) { done.set_value(std::move(r)); });
     return body_of(done.get_future().get());
   }
 };

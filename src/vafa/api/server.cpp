@@ -299,12 +299,9 @@ void Server::Impl::accept() {
 // Runs the service's periodic job through the writer now and every maintenance_interval.
 void Server::Impl::maintain() {
   if (stopping) return;
-  if (std::optional<WriteJob> job = service.maintenance()) {
-    writer->submit(std::move(*job), [](Reply reply) {
-      if (reply.status >= 500)
-        fmt::print(stderr, "vafa serve: maintenance failed: {}\n", reply.body);
-    });
-  }
+  writer->submit(service.maintenance(), [](Reply reply) {
+    if (reply.status >= 500) fmt::print(stderr, "vafa serve: maintenance failed: {}\n", reply.body);
+  });
   maintenance.expires_after(options.maintenance_interval);
   maintenance.async_wait([this](beast::error_code ec) {
     if (!ec) maintain();

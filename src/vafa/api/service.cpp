@@ -35,17 +35,8 @@ Step find_customer(const Service&, Call& call) {
 Step create_customer(const Service& service, Call& call) {
   auto body = parse_json_body(call.request);
   if (!body) return body.error();
-  // referred_by (a referral code) is not part of the customer: taken out before mapping.
   std::optional<std::string> referred_by;
-  if (body->is_object() && body->contains("referred_by")) {
-    const Json& code = (*body)["referred_by"];
-    if (!code.is_string() || code.get<std::string>().empty() ||
-        code.get<std::string>().size() > 64) {
-      return invalid_fields({{"/referred_by", "must be a referral code (text)"}});
-    }
-    referred_by = code.get<std::string>();
-    body->erase("referred_by");
-  }
+  if (auto bad = take_code(*body, "referred_by", "a referral code", referred_by)) return *bad;
   auto customer = customer_from_json(*body, call.mapping);
   if (!customer) return invalid_fields(customer.error());
   const std::int64_t now = unix_seconds(call.mapping.now);
@@ -119,17 +110,8 @@ Step customer_events(const Service&, Call& call) {
 Step create_order(const Service& service, Call& call) {
   auto body = parse_json_body(call.request);
   if (!body) return body.error();
-  // affiliate (a partner's code) is not part of the order: taken out before mapping.
   std::optional<std::string> affiliate;
-  if (body->is_object() && body->contains("affiliate")) {
-    const Json& code = (*body)["affiliate"];
-    if (!code.is_string() || code.get<std::string>().empty() ||
-        code.get<std::string>().size() > 64) {
-      return invalid_fields({{"/affiliate", "must be an affiliate's code (text)"}});
-    }
-    affiliate = code.get<std::string>();
-    body->erase("affiliate");
-  }
+  if (auto bad = take_code(*body, "affiliate", "an affiliate's code", affiliate)) return *bad;
   auto order = order_from_json(*body, call.mapping);
   if (!order) return invalid_fields(order.error());
   const std::int64_t run = service.options().import_run;
@@ -148,15 +130,16 @@ Step create_order(const Service& service, Call& call) {
                     order.customer_id, kBase);
       }
     }
+    std::optional<Affiliate> partner;
     if (affiliate) {
-      VAFA_TRY(const auto partner, store.get_affiliate(*affiliate));
+      VAFA_TRY(partner, store.get_affiliate(*affiliate));
       if (!partner)
         return invalid_fields({{"/affiliate", fmt::format("no affiliate '{}'", *affiliate)}});
     }
     VAFA_CHECK(store.put_order(order, run));
     Json out = to_json(order);
-    if (affiliate) {
-      VAFA_TRY(const auto entry, loyalty::attribute_order(store, order, *affiliate));
+    if (partner) {
+      VAFA_TRY(const auto entry, loyalty::attribute_order(store, order, *partner));
       out["affiliate"] = {
           {"code", *affiliate},
           {"commission_minor", entry ? Json(entry->commission_minor) : Json(nullptr)}};
@@ -886,7 +869,7 @@ void Service::sign_in_succeeded(const std::string& name) const {
   failures_.erase(name);
 }
 
-std::optional<WriteJob> Service::maintenance() const {
+WriteJob Service::maintenance() const {
   const std::int64_t now = unix_seconds(clock_.now());
   return WriteJob([this, now](Store& store) -> Result<Reply> {
     VAFA_TRY(const std::int64_t sessions, store.forget_sessions(now));

@@ -79,9 +79,10 @@ class Service {
 
   const ServiceOptions& options() const { return options_; }
   const loyalty::Club& club() const { return *options_.club; }
-  // The periodic job (pending points becoming available, expiry), or nullopt when there is
-  // nothing to run. The server runs it through the writer every minute.
-  std::optional<WriteJob> maintenance() const;
+  // The periodic job: expired dashboard sessions go and, with a loyalty club, pending points
+  // become available, points expire, tiers are reviewed and birthdays earn their bonus. The
+  // server runs it through the writer every minute.
+  WriteJob maintenance() const;
   Timestamp now() const { return clock_.now(); }
 
   // Failed sign-ins per user name: after 5 within 15 minutes, more are refused until the window

@@ -41,21 +41,19 @@ std::int64_t commission_of(std::int64_t sales_minor, std::int64_t rate_bp) {
 }
 
 Result<std::optional<AffiliateEntry>> attribute_order(Store& store, const Order& order,
-                                                      std::string_view code) {
+                                                      const Affiliate& affiliate) {
   using Entry = std::optional<AffiliateEntry>;
-  VAFA_TRY(const auto affiliate, store.get_affiliate(code));
-  if (!affiliate) return fail(ErrorCode::not_found, "no affiliate '{}'", code);
-  if (!affiliate->active || order.status != OrderStatus::placed) return Entry();
+  if (!affiliate.active || order.status != OrderStatus::placed) return Entry();
   const std::int64_t sales = std::max<std::int64_t>(order.total_minor(), 0);
-  AffiliateEntry entry{.affiliate = affiliate->id,
+  AffiliateEntry entry{.affiliate = affiliate.id,
                        .order_id = order.id,
                        .kind = "order",
                        .cause = fmt::format("order:{}", order.id),
                        .at = unix_seconds(order.placed_at),
                        .currency = std::string(order.currency.code()),
                        .sales_minor = sales,
-                       .rate_bp = affiliate->rate_bp,
-                       .commission_minor = commission_of(sales, affiliate->rate_bp)};
+                       .rate_bp = affiliate.rate_bp,
+                       .commission_minor = commission_of(sales, affiliate.rate_bp)};
   VAFA_TRY(const bool added, store.add_affiliate_entry(entry));
   return added ? Entry(std::move(entry)) : Entry();
 }

@@ -16,11 +16,10 @@ namespace vafa::loyalty {
 // An affiliate's commission on `sales_minor` at `rate_bp` basis points, floored.
 std::int64_t commission_of(std::int64_t sales_minor, std::int64_t rate_bp);
 
-// Attributes an order to the affiliate with `code` at the affiliate's current rate. not_found
-// for an unknown code; nothing (nullopt) for an inactive affiliate, an order not placed, or an
-// order attributed before.
+// Attributes an order to an affiliate at its current rate. Nothing (nullopt) for an inactive
+// affiliate, an order not placed, or an order attributed before.
 Result<std::optional<AffiliateEntry>> attribute_order(Store& store, const Order& order,
-                                                      std::string_view code);
+                                                      const Affiliate& affiliate);
 // A return document of an attributed order takes back the commission of its refund.
 Result<std::optional<AffiliateEntry>> affiliate_return(Store& store, const Order& return_doc,
                                                        std::string_view original_id);

@@ -102,16 +102,21 @@ Earning Club::points_for(const Order& order,
 Result<std::int64_t> Club::earn_for_order(Store& store, const Order& order,
                                           std::int64_t now) const {
   if (!config_.enabled || order.is_guest()) return 0;
-  VAFA_TRY(const auto customer, store.customer_row(order.customer_id));
-  if (!customer) return fail(ErrorCode::not_found, "no customer '{}'", order.customer_id);
+  VAFA_TRY(const std::int64_t customer,
+           need(store.customer_row(order.customer_id), "customer", order.customer_id));
+  return earn(store, customer, order, now);
+}
+
+Result<std::int64_t> Club::earn(Store& store, std::int64_t customer, const Order& order,
+                                std::int64_t now) const {
   std::int64_t tier_percent = 100;
   if (!config_.tiers.empty()) {
     // The tier as it stands; the measure over the window is needed only when a tier stored
     // for the customer is no longer in vafa.toml.
-    VAFA_TRY(const auto state, store.tier_of(*customer));
+    VAFA_TRY(const auto state, store.tier_of(customer));
     std::int64_t value = 0;
     if (state && config_.tier(state->tier) == nullptr) {
-      VAFA_TRY(value, measure(store, *customer, now));
+      VAFA_TRY(value, measure(store, customer, now));
     }
     tier_percent = tier_of(state, value)->percent;
   }
@@ -125,7 +130,7 @@ Result<std::int64_t> Club::earn_for_order(Store& store, const Order& order,
   const std::int64_t placed = unix_seconds(order.placed_at);
   if (config_.max_points_per_day > 0 && earning.points > 0) {
     VAFA_TRY(const std::int64_t today,
-             store.points_earned(*customer, day_start(placed), day_start(placed) + 86'400));
+             store.points_earned(customer, day_start(placed), day_start(placed) + 86'400));
     const std::int64_t room = std::max<std::int64_t>(config_.max_points_per_day - today, 0);
     if (earning.points > room) {
       earning.note = fmt::format("capped at {} points a day", config_.max_points_per_day);
@@ -140,14 +145,14 @@ Result<std::int64_t> Club::earn_for_order(Store& store, const Order& order,
            store.post_points(
                LedgerTxn{.kind = "earn",
                          .cause = cause,
-                         .customer = *customer,
+                         .customer = customer,
                          .at = placed,
                          .note = earning.note,
                          .entries = {shop(PointsAccount::issued, -earning.points),
-                                     mine(PointsAccount::pending, *customer, earning.points)}}));
+                                     mine(PointsAccount::pending, customer, earning.points)}}));
   if (!txn) return 0;  // earned before
   VAFA_CHECK(store.put_line_points(*txn, earning.per_line));
-  PointsLot lot{.customer = *customer,
+  PointsLot lot{.customer = customer,
                 .txn = *txn,
                 .points = earning.points,
                 .remaining = earning.points,
@@ -156,7 +161,7 @@ Result<std::int64_t> Club::earn_for_order(Store& store, const Order& order,
                 .expires_at = expiry_of(config_, placed)};
   VAFA_TRY(lot.id, store.add_lot(lot));
   if (lot.available_at <= now) VAFA_CHECK(status_of(run_due(store, now)));
-  if (!config_.tiers.empty()) VAFA_CHECK(status_of(review_tier(store, *customer, now, false)));
+  if (!config_.tiers.empty()) VAFA_CHECK(status_of(review_tier(store, customer, now, false)));
   return earning.points;
 }
 

@@ -150,6 +150,9 @@ class Club {
                             std::int64_t now) const;
 
  private:
+  // earn_for_order for the customer with row id `customer`.
+  Result<std::int64_t> earn(Store& store, std::int64_t customer, const Order& order,
+                            std::int64_t now) const;
   // Takes up to `points` from the customer's available lots, oldest first; returns how many.
   // With `by_expiry`, adds what it took to it by the lots' expiry (unset: never).
   Result<std::int64_t> consume(

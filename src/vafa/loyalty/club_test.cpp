@@ -28,6 +28,15 @@ Config config_of(std::string_view toml) {
   return config.value_or(Config{});
 }
 
+// Each (text, message): a [loyalty] table in AMD with `text` added is refused with `message`.
+void expect_refused(const std::vector<std::pair<std::string, std::string>>& cases) {
+  for (const auto& [text, message] : cases) {
+    const auto parsed = parse_config("[loyalty]\ncurrency = \"AMD\"\n" + text, "vafa.toml");
+    ASSERT_FALSE(parsed.has_value()) << text;
+    EXPECT_THAT(parsed.error().message, HasSubstr(message)) << text;
+  }
+}
+
 Order order_of(std::string id, std::string customer, std::int64_t placed,
                std::vector<std::pair<std::string, std::int64_t>> lines,
                std::string currency = "AMD") {
@@ -355,20 +364,16 @@ percent = 200
 }
 
 TEST(LoyaltyConfig, TiersAreChecked) {
-  for (const auto& [text, message] : std::vector<std::pair<std::string, std::string>>{
-           {"[[loyalty.tier]]\nname = \"a\"\n", "threshold: is required"},
-           {"[[loyalty.tier]]\nname = \"a\"\nthreshold = 0\n[[loyalty.tier]]\nname = "
-            "\"a\"\nthreshold = 5\n",
-            "named twice"},
-           {"[[loyalty.tier]]\nname = \"vip\"\ninvitation_only = true\n", "open to all"},
-           {"[loyalty.tiers]\nmeasure = \"spend\"\n[[loyalty.tier]]\nname = \"a\"\nthreshold = 5\n",
-            "as text"},
-           {"[loyalty.tiers]\nreview = \"weekly\"\n", "month, quarter or year"},
-       }) {
-    const auto parsed = parse_config("[loyalty]\ncurrency = \"AMD\"\n" + text, "vafa.toml");
-    ASSERT_FALSE(parsed.has_value()) << text;
-    EXPECT_THAT(parsed.error().message, HasSubstr(message)) << text;
-  }
+  expect_refused({
+      {"[[loyalty.tier]]\nname = \"a\"\n", "threshold: is required"},
+      {"[[loyalty.tier]]\nname = \"a\"\nthreshold = 0\n[[loyalty.tier]]\nname = "
+       "\"a\"\nthreshold = 5\n",
+       "named twice"},
+      {"[[loyalty.tier]]\nname = \"vip\"\ninvitation_only = true\n", "open to all"},
+      {"[loyalty.tiers]\nmeasure = \"spend\"\n[[loyalty.tier]]\nname = \"a\"\nthreshold = 5\n",
+       "as text"},
+      {"[loyalty.tiers]\nreview = \"weekly\"\n", "month, quarter or year"},
+  });
   const Config spend = config_of(R"(
 [loyalty]
 currency = "USD"
@@ -385,21 +390,17 @@ threshold = "500.00"
 }
 
 TEST(LoyaltyConfig, ReferralsAndGiftsAreChecked) {
-  for (const auto& [text, message] : std::vector<std::pair<std::string, std::string>>{
-           {"[loyalty.referral]\nreferrer = -5\n", "loyalty.referral.referrer: must be from 0"},
-           {"[loyalty.referral]\nbonus = 5\n", "unknown setting"},
-           {"[loyalty.referral]\nminimum_order = \"lots\"\n", "not an amount of AMD"},
-           {"[[loyalty.gift]]\nname = \"a\"\n", "reward: is required"},
-           {"[[loyalty.gift]]\nreward = \"r\"\n[[loyalty.gift]]\nreward = \"r\"\n", "named twice"},
-           {"[[loyalty.gift]]\nreward = \"r\"\nname = \"a:b\"\n", "without ':'"},
-           {"[[loyalty.gift]]\nreward = \"r\"\nchannels = [\"fax\"]\n", "loyalty.gift[0].channels"},
-           {"[[loyalty.gift]]\nreward = \"r\"\nstart = 2026-02-01\nend = 2026-01-01\n",
-            "must be after start"},
-       }) {
-    const auto parsed = parse_config("[loyalty]\ncurrency = \"AMD\"\n" + text, "vafa.toml");
-    ASSERT_FALSE(parsed.has_value()) << text;
-    EXPECT_THAT(parsed.error().message, HasSubstr(message)) << text;
-  }
+  expect_refused({
+      {"[loyalty.referral]\nreferrer = -5\n", "loyalty.referral.referrer: must be from 0"},
+      {"[loyalty.referral]\nbonus = 5\n", "unknown setting"},
+      {"[loyalty.referral]\nminimum_order = \"lots\"\n", "not an amount of AMD"},
+      {"[[loyalty.gift]]\nname = \"a\"\n", "reward: is required"},
+      {"[[loyalty.gift]]\nreward = \"r\"\n[[loyalty.gift]]\nreward = \"r\"\n", "named twice"},
+      {"[[loyalty.gift]]\nreward = \"r\"\nname = \"a:b\"\n", "without ':'"},
+      {"[[loyalty.gift]]\nreward = \"r\"\nchannels = [\"fax\"]\n", "loyalty.gift[0].channels"},
+      {"[[loyalty.gift]]\nreward = \"r\"\nstart = 2026-02-01\nend = 2026-01-01\n",
+       "must be after start"},
+  });
   const Config c = config_of(R"(
 [loyalty]
 currency = "AMD"

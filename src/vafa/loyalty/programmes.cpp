@@ -27,9 +27,9 @@ Status need_referrals(const Config& config) {
 Result<OrderRewards> Club::on_order(Store& store, const Order& order, std::int64_t now) const {
   OrderRewards out;
   if (!config_.enabled || order.is_guest()) return out;
-  VAFA_TRY(out.points, earn_for_order(store, order, now));
   VAFA_TRY(const std::int64_t row,
            need(store.customer_row(order.customer_id), "customer", order.customer_id));
+  VAFA_TRY(out.points, earn(store, row, order, now));
   VAFA_TRY(out.first_order_bonus,
            bonus(store, row, "first_order", "first_order:" + order.customer_id, now));
   VAFA_TRY(out.referral, credit_referral(store, row, order, now));
