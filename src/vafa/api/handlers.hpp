@@ -61,6 +61,10 @@ Step expiring_points(const Service& service, Call& call);
 Step sign_in(const Service& service, Call& call);
 Step get_session(const Service& service, Call& call);
 Step sign_out(const Service& service, Call& call);
+// dashboard.cpp: the dashboard's reads.
+Step dashboard_view(const Service& service, Call& call);
+Step dashboard_customers(const Service& service, Call& call);
+Step segment_preview(const Service& service, Call& call);
 // Records that a new customer came with a referral code (create_customer's referred_by).
 Result<Json> refer_customer(const Service& service, Store& store, std::string_view customer_id,
                             std::string_view code, std::int64_t now);

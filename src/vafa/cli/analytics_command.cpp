@@ -4,11 +4,13 @@
 #include <map>
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "vafa/analytics/metrics.hpp"
 #include "vafa/cli/command.hpp"
 #include "vafa/cli/output.hpp"
+#include "vafa/report/views.hpp"
 #include "vafa/segments/refresh.hpp"
 
 namespace vafa::cli {
@@ -78,13 +80,23 @@ int run_refresh(const RefreshFlags& flags, const Context& context) {
   for (const std::string& warning : done->warnings)
     fmt::print(stderr, "vafa: warning: {}\n", warning);
   const analytics::Population& p = done->population;
+  // The dashboard's figures follow a full refresh (an update of the changed customers is meant
+  // to be quick; the views wait for the next full one).
+  std::vector<std::string> views;
+  if (!flags.changed) {
+    auto written = report::refresh_views(
+        **store, report::ViewsOptions{.as_of = p.as_of, .now = now, .currency = p.currency});
+    if (!written) return report(written.error().with_context("dashboard views"));
+    views = std::move(*written);
+  }
   if (flags.format == Format::json) {
     ordered_json out = {{"customers", done->customers},
                         {"buyers", done->buyers},
                         {"as_of", format_iso8601(Timestamp{std::chrono::seconds{p.as_of}})},
                         {"currency", p.currency},
                         {"cycle_days", p.cycle_days},
-                        {"segments", ordered_json::array()}};
+                        {"segments", ordered_json::array()},
+                        {"views", views}};
     for (const auto& s : done->segments) {
       out["segments"].push_back(
           {{"name", s.name}, {"members", s.members}, {"entered", s.entered}, {"exited", s.exited}});
@@ -99,6 +111,7 @@ int run_refresh(const RefreshFlags& flags, const Context& context) {
     fmt::print("  segment {:<24} {:>10} members  (+{} -{})\n", s.name, grouped(s.members),
                s.entered, s.exited);
   }
+  if (!views.empty()) fmt::print("  dashboard views: {}\n", fmt::join(views, ", "));
   return kOk;
 }
 

@@ -220,6 +220,36 @@ struct DashboardSession {
   std::int64_t created_at = 0, expires_at = 0;
 };
 
+// One precomputed dashboard view (migration 0016): a JSON document written by `vafa refresh`.
+struct DashboardView {
+  std::string name;  // "overview.gregorian", "clv", ...
+  std::int64_t as_of = 0, computed_at = 0;
+  std::string body;  // JSON
+};
+
+// How the dashboard's customer table is sorted; every key is indexed (keyset paging).
+enum class CustomerSort { net_revenue, orders, score, churn_risk, clv };
+
+struct CustomerPageQuery {
+  CustomerSort sort = CustomerSort::net_revenue;
+  bool descending = true;
+  // Keyset cursor: the sort value and row id of the last row of the page before.
+  std::optional<std::pair<double, std::int64_t>> after;
+  std::size_t limit = 50;
+};
+
+// One row of the dashboard's customer table: derived metrics and the stored CLV prediction.
+struct CustomerListRow {
+  std::int64_t row = 0;
+  std::string customer_id, name, country;
+  std::int64_t orders = 0, net_revenue_minor = 0;
+  double score = 0, churn_risk = 0;
+  std::string stage, advocacy;
+  std::optional<std::int64_t> clv_minor;
+  std::optional<double> p_alive;
+  double sort_value = 0;  // the value sorted on, for the next page's cursor
+};
+
 // The answer to an API write sent with an Idempotency-Key, kept to answer its retries.
 struct StoredReply {
   std::string fingerprint;  // method, path and body hash of the first request
@@ -620,6 +650,17 @@ class Store {
   virtual Status delete_session(std::string_view token_hash) = 0;
   // Removes sessions that expired before `now`; returns how many.
   virtual Result<std::int64_t> forget_sessions(std::int64_t now) = 0;
+
+  // ---- dashboard views (migration 0016). put_dashboard_view replaces the view of that name.
+  virtual Status put_dashboard_view(const DashboardView& view) = 0;
+  virtual Result<std::optional<DashboardView>> dashboard_view(std::string_view name) = 0;
+  // Customers with derived metrics, sorted and paged on an indexed key (CLV: those with one).
+  virtual Result<std::vector<CustomerListRow>> customer_page(const CustomerPageQuery& query) = 0;
+  // Every entry on the shop's points accounts (issued, redeemed, expired), with its
+  // transaction's time, in no particular order.
+  virtual Status scan_shop_points(
+      const std::function<Status(PointsAccount account, std::int64_t points, std::int64_t at)>&
+          visit) = 0;
 
   // ---- API writes (docs/api.md).
   // The customer (external id) that holds `identity`, if any.

@@ -582,4 +582,14 @@ Result<std::vector<TierChange>> SqliteStore::tier_history(std::int64_t customer)
   return out;
 }
 
+Status SqliteStore::scan_shop_points(
+    const std::function<Status(PointsAccount account, std::int64_t points, std::int64_t at)>&
+        visit) {
+  VAFA_TRY(Statement * q, cached("SELECT e.account, e.points, t.at FROM loyalty_entries e"
+                                 " JOIN loyalty_txns t ON t.id = e.txn WHERE e.customer IS NULL"));
+  return each_row(*q, [&](Statement& r) {
+    return visit(account_of(r.column_text(0)), r.column_int(1), r.column_int(2));
+  });
+}
+
 }  // namespace vafa

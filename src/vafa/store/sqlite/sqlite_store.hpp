@@ -135,6 +135,11 @@ class SqliteStore final : public Store {
   Result<std::optional<DashboardSession>> session(std::string_view token_hash) override;
   Status delete_session(std::string_view token_hash) override;
   Result<std::int64_t> forget_sessions(std::int64_t now) override;
+  Status put_dashboard_view(const DashboardView& view) override;
+  Result<std::optional<DashboardView>> dashboard_view(std::string_view name) override;
+  Result<std::vector<CustomerListRow>> customer_page(const CustomerPageQuery& query) override;
+  Status scan_shop_points(const std::function<Status(PointsAccount account, std::int64_t points,
+                                                     std::int64_t at)>& visit) override;
   Result<std::optional<std::string>> customer_with_identity(const Identity& identity) override;
   Status set_order_status(std::string_view id, OrderStatus status) override;
   Result<std::optional<StoredReply>> stored_reply(std::string_view caller,

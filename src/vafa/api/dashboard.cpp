@@ -1,0 +1,130 @@
+// The dashboard's reads (docs/dashboard.md): the precomputed views, the customer table sorted
+// and paged on the server, and the live count of a segment rule being edited.
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+#include "vafa/api/handlers.hpp"
+#include "vafa/api/json_mapping.hpp"
+#include "vafa/report/views.hpp"
+#include "vafa/segments/refresh.hpp"
+
+namespace vafa::api::detail {
+
+namespace {
+
+constexpr std::pair<std::string_view, CustomerSort> kSortKeys[] = {
+    {"net_revenue", CustomerSort::net_revenue},
+    {"orders", CustomerSort::orders},
+    {"score", CustomerSort::score},
+    {"churn_risk", CustomerSort::churn_risk},
+    {"clv", CustomerSort::clv}};
+
+// "VALUE~ROW": the sort value (shortest form that reads back exactly) and the row id.
+std::string cursor_of(const CustomerListRow& row) {
+  return fmt::format("{}~{}", row.sort_value, row.row);
+}
+
+std::optional<std::pair<double, std::int64_t>> parse_cursor(std::string_view text) {
+  const auto tilde = text.find('~');
+  if (tilde == std::string_view::npos) return std::nullopt;
+  double value = 0;
+  std::int64_t row = 0;
+  const std::string_view v = text.substr(0, tilde), r = text.substr(tilde + 1);
+  const auto [vend, verr] = std::from_chars(v.data(), v.data() + v.size(), value);
+  const auto [rend, rerr] = std::from_chars(r.data(), r.data() + r.size(), row);
+  if (verr != std::errc{} || vend != v.data() + v.size() || rerr != std::errc{} ||
+      rend != r.data() + r.size() || !std::isfinite(value) || v.empty() || r.empty()) {
+    return std::nullopt;
+  }
+  return std::pair{value, row};
+}
+
+}  // namespace
+
+Step dashboard_view(const Service&, Call& call) {
+  const std::string& name = call.params[0];
+  if (!report::known_view(name)) return problem(404, fmt::format("no view named '{}'", name));
+  auto view = call.store.dashboard_view(name);
+  if (!view) return from(view.error());
+  if (!*view) {
+    return problem(
+        404, fmt::format("the view '{}' has not been computed yet: run `vafa refresh`", name));
+  }
+  // The stored body is already JSON: it is sent as it is, not parsed and printed again.
+  Json head = {{"name", name},
+               {"as_of", format_iso8601(from_unix_seconds((*view)->as_of))},
+               {"computed_at", format_iso8601(from_unix_seconds((*view)->computed_at))}};
+  std::string body = head.dump();
+  body.pop_back();
+  body += ",\"body\":";
+  body += (*view)->body;
+  body += '}';
+  Reply reply{.status = 200, .body = std::move(body)};
+  return reply;
+}
+
+Step dashboard_customers(const Service&, Call& call) {
+  CustomerPageQuery query;
+  if (const std::string* sort = call.target.param("sort")) {
+    const auto* found =
+        std::ranges::find(kSortKeys, *sort, &std::pair<std::string_view, CustomerSort>::first);
+    if (found == std::end(kSortKeys)) {
+      return problem(400, "sort must be one of net_revenue, orders, score, churn_risk, clv");
+    }
+    query.sort = found->second;
+  }
+  if (const std::string* order = call.target.param("order")) {
+    if (*order != "asc" && *order != "desc") return problem(400, "order must be asc or desc");
+    query.descending = *order == "desc";
+  }
+  const std::int64_t limit = limit_of(call.target, 50, 500);
+  if (limit < 0) return problem(400, "limit must be a whole number from 1 to 500");
+  query.limit = static_cast<std::size_t>(limit);
+  if (const std::string* cursor = call.target.param("cursor")) {
+    query.after = parse_cursor(*cursor);
+    if (!query.after) return problem(400, "cursor must be a next_cursor this API gave");
+  }
+  auto rows = call.store.customer_page(query);
+  if (!rows) return from(rows.error());
+  Json items = Json::array();
+  for (const CustomerListRow& r : *rows) {
+    items.push_back({{"customer_id", r.customer_id},
+                     {"name", r.name},
+                     {"country", r.country},
+                     {"orders", r.orders},
+                     {"net_revenue_minor", r.net_revenue_minor},
+                     {"score", r.score},
+                     {"churn_risk", r.churn_risk},
+                     {"stage", r.stage},
+                     {"advocacy", r.advocacy},
+                     {"clv_minor", nullable(r.clv_minor)},
+                     {"p_alive", nullable(r.p_alive)}});
+  }
+  Json out = {{"items", std::move(items)}};
+  out["next_cursor"] = static_cast<std::int64_t>(rows->size()) == limit
+                           ? Json(cursor_of(rows->back()))
+                           : Json(nullptr);
+  return json_reply(200, out);
+}
+
+Step segment_preview(const Service&, Call& call) {
+  const std::string* rule = call.target.param("rule");
+  if (rule == nullptr || rule->empty()) return problem(400, "give the rule: ?rule=...");
+  if (rule->size() > 10'000) return problem(400, "a rule has at most 10000 bytes");
+  // A rule that does not check is an answer, not a failure: the editor marks where it is wrong.
+  auto parsed = segments::Rule::parse(*rule, segments::customer_schema());
+  if (!parsed) {
+    return json_reply(200, {{"valid", false},
+                            {"errors", Json::array({{{"column", parsed.error().column},
+                                                     {"message", parsed.error().message}}})}});
+  }
+  auto preview = segments::preview(call.store, *rule, 5);
+  if (!preview) return from(preview.error());
+  return json_reply(200, {{"valid", true},
+                          {"count", preview->count},
+                          {"customers", preview->customers},
+                          {"errors", Json::array()}});
+}
+
+}  // namespace vafa::api::detail
