@@ -10,14 +10,29 @@ JOBS       ?= $(shell nproc)
 VAFA        = $(BUILD)/vafa
 SOURCES     = $(shell git ls-files --cached --others --exclude-standard '*.cpp' '*.hpp')
 
-.PHONY: all bootstrap build demo test unit-asan fuzz format format-check bench clean
+.PHONY: all bootstrap web build browser-test demo test unit-asan fuzz format format-check bench clean
 
 all: build
 
 bootstrap:
 	@scripts/bootstrap
 
-build: bootstrap
+# The dashboard (web/): npm ci when the lock file changed, Vite when a source changed; the C++
+# build then embeds web/dist and web/dist-report into the binary.
+WEB_SOURCES = $(shell find web/src -type f 2>/dev/null) web/index.html web/report.html \
+              web/vite.config.ts web/tsconfig.json web/package.json
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	@cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	@cd web && npm run --silent build > /dev/null
+	@touch $@
+
+web: bootstrap web/dist/index.html
+
+build: bootstrap web
 	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DVAFA_BUILD_BENCH=ON >/dev/null
 	@cmake --build $(BUILD) -j $(JOBS)
 
@@ -91,9 +106,17 @@ endif
 # AddressSanitizer + UndefinedBehaviorSanitizer, and the formatting check.
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@$(MAKE) --no-print-directory browser-test
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory format-check
+
+# The dashboard and the report in Debian's Chromium against a real `vafa serve` on loopback, and
+# the catalogue checks (web/tests/); screenshots of every page in every language land in
+# build/screenshots/.
+browser-test: build
+	cd web && VAFA=$(abspath $(VAFA)) SCREENSHOTS=$(abspath build/screenshots) \
+	  node --test --test-concurrency=1 tests/
 
 # The request fuzzer (fuzz/request_fuzzer.cpp) for FUZZ_SECONDS; longer runs: scripts/fuzz 3600.
 FUZZ_SECONDS ?= 60

@@ -108,6 +108,49 @@ Step dashboard_customers(const Service&, Call& call) {
   return json_reply(200, out);
 }
 
+Step customer_timeline(const Service&, Call& call) {
+  const std::int64_t limit = limit_of(call.target, 100, 1000);
+  if (limit < 0) return problem(400, "limit must be a whole number from 1 to 1000");
+  auto row = need(call.store.customer_row(call.params[0]), "customer", call.params[0]);
+  if (!row) return from(row.error());
+  // Orders and events of every channel, newest first.
+  struct Item {
+    std::int64_t at;
+    Json json;
+  };
+  std::vector<Item> items;
+  Status read = call.store.scan_orders(*row, [&](const OrderRecord& o) -> Status {
+    items.push_back({o.placed_at,
+                     {{"kind", "order"},
+                      {"id", o.id},
+                      {"at", format_iso8601(from_unix_seconds(o.placed_at))},
+                      {"channel", o.channel},
+                      {"type", to_string(o.status)},
+                      {"amount_minor", o.total_minor},
+                      {"currency", o.currency}}});
+    return {};
+  });
+  if (read) {
+    read = call.store.scan_events(*row, [&](const EventRecord& e) -> Status {
+      items.push_back({e.occurred_at,
+                       {{"kind", "event"},
+                        {"id", e.id},
+                        {"at", format_iso8601(from_unix_seconds(e.occurred_at))},
+                        {"channel", e.channel},
+                        {"type", e.type}}});
+      return {};
+    });
+  }
+  if (!read) return from(read.error());
+  std::ranges::stable_sort(items, std::greater<>{}, &Item::at);
+  Json out = Json::array();
+  for (std::size_t i = 0; i < items.size() && i < static_cast<std::size_t>(limit); ++i) {
+    out.push_back(std::move(items[i].json));
+  }
+  return json_reply(
+      200, {{"customer_id", call.params[0]}, {"total", items.size()}, {"items", std::move(out)}});
+}
+
 Step segment_preview(const Service&, Call& call) {
   const std::string* rule = call.target.param("rule");
   if (rule == nullptr || rule->empty()) return problem(400, "give the rule: ?rule=...");

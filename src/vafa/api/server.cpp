@@ -8,6 +8,7 @@
 
 #include "vafa/api/beast.hpp"
 #include "vafa/api/metrics.hpp"
+#include "vafa/api/web_assets.hpp"
 #include "vafa/api/writer.hpp"
 
 namespace vafa::api {
@@ -253,6 +254,35 @@ class Session : public std::enable_shared_from_this<Session> {
   bool timed_out_ = false;
 };
 
+namespace {
+
+// The dashboard's files (web_assets.hpp): "/" is its page; Vite's hashed files under /assets/
+// never change, so browsers may keep them; the page itself is asked for every time.
+std::optional<Reply> dashboard_file(const Request& request, std::string_view path) {
+  const std::optional<WebAsset> asset = web_asset(path == "/" ? "/index.html" : path);
+  if (!asset || asset->path == "report.html") return std::nullopt;
+  if (request.method != "GET" && request.method != "HEAD") {
+    Reply reply = problem(405, fmt::format("{} is not allowed here; use GET", request.method));
+    reply.headers.emplace_back("Allow", "GET, HEAD");
+    return reply;
+  }
+  Reply reply{.status = 200,
+              .content_type = std::string(asset->content_type),
+              .body = std::string(asset->body)};
+  const bool hashed = path.starts_with("/assets/");
+  reply.headers.emplace_back("Cache-Control",
+                             hashed ? "public, max-age=31536000, immutable" : "no-store");
+  reply.headers.emplace_back("Content-Security-Policy",
+                             "default-src 'self'; img-src 'self' data:; font-src 'self' data:; "
+                             "style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; "
+                             "base-uri 'none'; form-action 'self'");
+  reply.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  reply.headers.emplace_back("Referrer-Policy", "no-referrer");
+  return reply;
+}
+
+}  // namespace
+
 Reply Server::Impl::builtin(const Request& request, bool& handled) {
   handled = true;
   const std::string_view path =
@@ -272,6 +302,9 @@ Reply Server::Impl::builtin(const Request& request, bool& handled) {
                    .body = metrics.render(writer->stats(), writer->queued())};
     }
     return Reply{.status = 200, .body = std::string(openapi_document())};
+  }
+  if (!path.starts_with("/api/")) {
+    if (auto page = dashboard_file(request, path)) return std::move(*page);
   }
   handled = false;
   return {};

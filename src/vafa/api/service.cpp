@@ -732,6 +732,8 @@ const std::array kRoutes = {
           "count the customers a rule selects"},
     Route{"GET", "/api/v1/dashboard/views/{name}", Role::reader, false, &dashboard_view,
           "a precomputed dashboard view"},
+    Route{"GET", "/api/v1/customers/{id}/timeline", Role::reader, false, &customer_timeline,
+          "a customer's orders and events across channels, newest first"},
     Route{"GET", "/api/v1/dashboard/customers", Role::reader, false, &dashboard_customers,
           "customers sorted and paged for the dashboard"},
     Route{"GET", "/api/v1/segments/{name}/members", Role::reader, false, &segment_members,

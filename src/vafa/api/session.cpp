@@ -9,12 +9,14 @@ namespace vafa::api::detail {
 
 namespace {
 
-Json session_json(const DashboardUser& user, const DashboardSession& session) {
+// What the page needs to know of its user and of the server (whether it runs a loyalty club).
+Json session_json(const DashboardUser& user, const DashboardSession& session, bool club) {
   return {{"name", user.name},
           {"role", user.role},
           {"lang", user.lang},
           {"csrf_token", session.csrf},
-          {"expires_at", format_iso8601(from_unix_seconds(session.expires_at))}};
+          {"expires_at", format_iso8601(from_unix_seconds(session.expires_at))},
+          {"loyalty_club", club}};
 }
 
 }  // namespace
@@ -58,20 +60,22 @@ Step sign_in(const Service& service, Call& call) {
   const std::int64_t lifetime = service.options().session_seconds;
   NewSession made = new_session((*user)->id, now, lifetime);
   return WriteJob([made = std::move(made), user = **user, lifetime,
-                   secure = service.options().secure_cookies](Store& store) -> Result<Reply> {
+                   secure = service.options().secure_cookies,
+                   club = service.club().config().enabled](Store& store) -> Result<Reply> {
     VAFA_CHECK(store.put_session(made.session));
-    Reply reply = json_reply(201, session_json(user, made.session));
+    Reply reply = json_reply(201, session_json(user, made.session, club));
     reply.headers.emplace_back("Set-Cookie", session_cookie(made.token, lifetime, secure));
     reply.headers.emplace_back("Cache-Control", "no-store");
     return reply;
   });
 }
 
-Step get_session(const Service&, Call& call) {
+Step get_session(const Service& service, Call& call) {
   auto in = signed_in(call.store, call.request.cookie, unix_seconds(call.mapping.now));
   if (!in) return from(in.error());
   if (!*in) return problem(401, "not signed in");
-  Reply reply = json_reply(200, session_json((*in)->user, (*in)->session));
+  Reply reply =
+      json_reply(200, session_json((*in)->user, (*in)->session, service.club().config().enabled));
   reply.headers.emplace_back("Cache-Control", "no-store");
   return reply;
 }

@@ -22,6 +22,7 @@
 #include "vafa/core/text.hpp"
 #include "vafa/core/time.hpp"
 #include "vafa/ingest/csv_reader.hpp"
+#include "vafa/report/views.hpp"
 
 namespace vafa::cli {
 namespace {
@@ -522,6 +523,19 @@ int run_validate(const Options& o, const Context& context) {
   auto v = clv::validate_models({in->rfm, in->holdout, in->holdout_by_unit, in->holdout_length},
                                 {.models = *models});
   if (!v) return report(v.error());
+  if (o.to_store) {
+    // Kept for the dashboard's CLV page (model comparison and holdout tracking).
+    auto calibration_end = parse_time_flag("--calibration-end", o.calibration_end);
+    if (!calibration_end) return report(calibration_end.error());
+    auto holdout_end = parse_time_flag("--holdout-end", o.holdout_end);
+    if (!holdout_end) return report(holdout_end.error());
+    auto store = context.open_store();
+    if (!store) return report(store.error());
+    const Status put =
+        report::put_view(**store, "clv.validation", *holdout_end, clock_now(),
+                         report::validation_view(*v, in->unit, *calibration_end, *holdout_end));
+    if (!put) return report(put.error());
+  }
   const std::vector<std::string> groups = [&] {
     std::vector<std::string> g;
     for (std::size_t k = 0; k < v->group_customers.size(); ++k) g.push_back(std::to_string(k));
@@ -664,6 +678,8 @@ void add_clv_command(CLI::App& app, const Context& context, Runner& runner) {
   validate->add_option("--models", options->models, "Comma-separated purchase models")
       ->capture_default_str();
   validate->add_flag("--json", options->json, "Print one JSON object");
+  validate->add_flag("--store", options->to_store,
+                     "Also keep the comparison for the dashboard and the report");
   validate->callback([options, &context, &runner] {
     runner = [options, &context] { return run_validate(*options, context); };
   });

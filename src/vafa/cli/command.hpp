@@ -77,5 +77,6 @@ void add_recommend_command(CLI::App& app, const Context& context, Runner& runner
 void add_keys_command(CLI::App& app, const Context& context, Runner& runner);
 void add_users_command(CLI::App& app, const Context& context, Runner& runner);
 void add_loyalty_command(CLI::App& app, const Context& context, Runner& runner);
+void add_report_command(CLI::App& app, const Context& context, Runner& runner);
 
 }  // namespace vafa::cli

@@ -78,6 +78,7 @@ int main(int argc, char** argv) {
   add_recommend_command(app, context, runner);
   add_keys_command(app, context, runner);
   add_users_command(app, context, runner);
+  add_report_command(app, context, runner);
   add_serve_command(app, context, runner);
   add_loyalty_command(app, context, runner);
   try {

@@ -8,6 +8,7 @@
 #include "vafa/cli/output.hpp"
 #include "vafa/recommend/evaluate.hpp"
 #include "vafa/recommend/service.hpp"
+#include "vafa/report/views.hpp"
 
 namespace vafa::cli {
 
@@ -20,6 +21,7 @@ struct Flags {
   std::string customer, product, split;
   std::uint32_t limit = 10;
   Format format = Format::table;
+  bool to_store = false;  // evaluate: keep the scores for the dashboard
 };
 
 // Products by row id, for showing what the stored rows name.
@@ -160,6 +162,11 @@ int run_evaluate(const Flags& f, const Context& context) {
   auto engine = recommend::Engine::train(*shop, f.options);
   if (!engine) return report(engine.error());
   const recommend::Evaluation e = recommend::evaluate(*shop, *engine);
+  if (f.to_store) {
+    const Status put = report::put_view(**store, "recommend.evaluation", *split, clock_now(),
+                                        report::evaluation_view(e, *split));
+    if (!put) return report(put.error());
+  }
   auto metric = [](const char* name, double model, double popular) {
     return ordered_json{
         {"metric", name},
@@ -258,6 +265,7 @@ void add_recommend_command(CLI::App& app, const Context& context, Runner& runner
                         "a popularity baseline",
                         run_evaluate);
     sub->add_option("--split-date", f->split, "YYYY-MM-DD: train before, test from")->required();
+    sub->add_flag("--store", f->to_store, "Also keep the scores for the dashboard and the report");
     add_model_flags(*sub, f->options);
   }
 }

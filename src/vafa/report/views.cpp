@@ -29,6 +29,13 @@ std::string iso(std::int64_t seconds) {
 
 Json nullable(const auto& value) { return value ? Json(*value) : Json(nullptr); }
 
+// Digits after the decimal point of a currency's minor units (ISO 4217), for the page that
+// turns minor units into an amount; 2 for a code vafa does not know.
+int exponent_of(std::string_view currency) {
+  const auto parsed = Currency::parse(currency);
+  return parsed ? parsed->exponent() : 2;
+}
+
 Json period_json(const Period& p, std::int64_t as_of) {
   return {
       {"start", iso(p.start)}, {"end", iso(p.end)}, {"label", p.label}, {"partial", p.end > as_of}};
@@ -80,6 +87,7 @@ Result<Json> overview(Store& store, const ViewsOptions& o, CalendarKind calendar
     periods.push_back(std::move(p));
   }
   return Json{{"currency", metrics.currency},
+              {"exponent", exponent_of(metrics.currency)},
               {"customers", metrics.customers},
               {"average_clv_minor", nullable(metrics.average_clv_minor)},
               {"clv_customers", metrics.clv_customers},
@@ -99,7 +107,10 @@ Result<Json> cohorts(Store& store, const ViewsOptions& o, CalendarKind calendar)
                    {"retention", row.retention},
                    {"revenue_per_customer_minor", row.revenue_per_customer}});
   }
-  return Json{{"currency", o.currency}, {"unit", "month"}, {"cohorts", std::move(out)}};
+  return Json{{"currency", o.currency},
+              {"exponent", exponent_of(o.currency)},
+              {"unit", "month"},
+              {"cohorts", std::move(out)}};
 }
 
 // ---- advocacy pyramid per quarter with the flows between levels -------------------------------
@@ -213,7 +224,8 @@ Result<Json> clv(Store& store) {
                 {"calibration_end", iso(run->calibration_end)},
                 {"unit", run->unit},
                 {"horizon", run->horizon},
-                {"currency", run->currency}}},
+                {"currency", run->currency},
+                {"exponent", exponent_of(run->currency)}}},
               {"customers", fra.size()},
               {"with_clv", values.size()},
               {"total_clv_minor", total},

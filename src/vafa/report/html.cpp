@@ -1,0 +1,59 @@
+#include "vafa/report/html.hpp"
+
+#include "vafa/core/time.hpp"
+
+namespace vafa::report {
+
+namespace {
+
+constexpr std::string_view kDataOpen = R"(<script id="vafa-data" type="application/json">)";
+constexpr std::string_view kScriptClose = "</script>";
+
+// JSON inside <script>: "</" could close the element, so it is written "<\/" (the same string
+// to a JSON reader).
+std::string script_safe(std::string json) {
+  std::string out;
+  out.reserve(json.size());
+  for (std::size_t i = 0; i < json.size(); ++i) {
+    out += json[i];
+    if (json[i] == '<' && i + 1 < json.size() && json[i + 1] == '/') out += '\\';
+  }
+  return out;
+}
+
+}  // namespace
+
+Status check_report_options(const ReportOptions& options) {
+  if (options.lang != "en" && options.lang != "fa" && options.lang != "hy") {
+    return fail(ErrorCode::invalid_argument, "--lang must be en, fa or hy, not '{}'", options.lang);
+  }
+  if (!options.calendar.empty() && options.calendar != "gregorian" &&
+      options.calendar != "persian") {
+    return fail(ErrorCode::invalid_argument, "--calendar must be gregorian or persian, not '{}'",
+                options.calendar);
+  }
+  return {};
+}
+
+Result<std::string> render_report(std::string_view page, const Json& views,
+                                  const ReportOptions& options) {
+  VAFA_CHECK(check_report_options(options));
+  const std::size_t open = page.find(kDataOpen);
+  const std::size_t close =
+      open == std::string_view::npos ? open : page.find(kScriptClose, open + kDataOpen.size());
+  if (close == std::string_view::npos) {
+    return fail(ErrorCode::data_loss, "the report page has no data block: rebuild web/");
+  }
+  Json data = {{"lang", options.lang},
+               {"generated_at", format_iso8601(from_unix_seconds(options.generated_at))},
+               {"views", views}};
+  if (!options.calendar.empty()) data["calendar"] = options.calendar;
+  std::string out;
+  out.reserve(page.size() + 1024);
+  out.append(page.substr(0, open + kDataOpen.size()));
+  out += script_safe(data.dump());
+  out.append(page.substr(close));
+  return out;
+}
+
+}  // namespace vafa::report
