@@ -47,7 +47,7 @@ demo: build
 	$(VAFA) --db $(DEMO_DB) import spend     $(DEMO_DATA)/spend.csv
 	$(VAFA) --db $(DEMO_DB) stats
 	@echo; echo "== CLV: the purchase models fitted on orders up to 2025-06-30, compared on the rest of 2025 =="
-	@$(VAFA) --db $(DEMO_DB) clv validate --calibration-end 2025-06-30 --holdout-end 2025-12-31 --unit week
+	@$(VAFA) --db $(DEMO_DB) clv validate --calibration-end 2025-06-30 --holdout-end 2025-12-31 --unit week --store
 	@echo; echo "== The spend model on the repeat customers' order values =="
 	@$(VAFA) --db $(DEMO_DB) clv fit --model gamma-gamma --calibration-end 2025-06-30 --unit week
 	@$(VAFA) --db $(DEMO_DB) clv predict --calibration-end 2025-06-30 --unit day --horizon 180 \
@@ -81,7 +81,7 @@ demo: build
 	@echo; echo "== Retention risk: revenue at stake =="
 	@$(VAFA) --db $(DEMO_DB) customers rank --by risk --limit 5
 	@echo; echo "== Recommendations: trained before 2025-07-01, scored on what customers bought after =="
-	@$(VAFA) --db $(DEMO_DB) recommend evaluate --split-date 2025-07-01 --k 10
+	@$(VAFA) --db $(DEMO_DB) recommend evaluate --split-date 2025-07-01 --k 10 --store
 	@echo; echo "== Recommendations for two customers, and what is bought with a product =="
 	@$(VAFA) --db $(DEMO_DB) recommend train
 	@$(VAFA) --db $(DEMO_DB) recommend for C0000002 --k 5
@@ -97,6 +97,14 @@ demo: build
 	@echo "    -d '{\"id\": \"demo-1\", \"customer_id\": \"C0000002\", \"currency\": \"USD\", \"lines\": [{\"sku\": \"SKU000001\", \"unit_price_minor\": 2599}]}'"
 	@echo "  curl -s http://127.0.0.1:$(DEMO_PORT)/api/v1/customers/C0000002/points -H \"Authorization: Bearer \$$KEY\""
 	@echo "The API: docs/api.md; the OpenAPI document: http://127.0.0.1:$(DEMO_PORT)/api/v1/openapi.json"
+	@echo; echo "== The report: the dashboard's charts in one file that opens offline =="
+	@$(VAFA) --db $(DEMO_DB) report --out report.html --lang en
+	@$(VAFA) --db $(DEMO_DB) report --out report-fa.html --lang fa
+	@echo; echo "== The dashboard =="
+	@password=$$(head -c 12 /dev/urandom | base64 | tr -d '/+='); \
+	  echo "$$password" | $(VAFA) --db $(DEMO_DB) users create demo --role admin --lang en > /dev/null && \
+	  echo "Open http://127.0.0.1:$(DEMO_PORT)/ and sign in as 'demo' with the password $$password" && \
+	  echo "(in Persian: http://127.0.0.1:$(DEMO_PORT)/?lang=fa, in Armenian: ?lang=hy)"
 ifneq ($(DEMO_SERVE),no)
 	@echo "Serving the demo store until Ctrl-C (DEMO_SERVE=no make demo skips this):"
 	@$(VAFA) --db $(DEMO_DB) serve --listen 127.0.0.1:$(DEMO_PORT) --config examples/vafa.toml

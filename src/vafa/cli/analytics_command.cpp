@@ -39,14 +39,42 @@ ordered_json optional_json(const auto& value) {
 
 struct RefreshFlags {
   std::string as_of, currency, settings;
-  bool changed = false, keep_population = false;
+  bool changed = false, keep_population = false, views_only = false;
   Format format = Format::table;
 };
+
+// vafa refresh --views-only: the dashboard's views again, for the last full refresh's as-of
+// time (after `vafa clv predict --store`, say), without recomputing every customer.
+int run_views_only(const RefreshFlags& flags, Store& store, std::int64_t now) {
+  if (flags.changed || !flags.as_of.empty() || !flags.currency.empty() || !flags.settings.empty() ||
+      flags.keep_population) {
+    return report(Error{ErrorCode::invalid_argument,
+                        "--views-only uses the last full refresh's as-of time and currency; "
+                        "give it alone"});
+  }
+  auto population = segments::stored_population(store);
+  if (!population) return report(population.error());
+  if (!*population) {
+    return report(Error{ErrorCode::not_found, "nothing derived yet: run `vafa refresh` first"});
+  }
+  auto views = report::refresh_views(
+      store, report::ViewsOptions{
+                 .as_of = (*population)->as_of, .now = now, .currency = (*population)->currency});
+  if (!views) return report(views.error().with_context("dashboard views"));
+  if (flags.format == Format::json) {
+    fmt::print("{}\n", ordered_json{{"views", *views}}.dump(2));
+  } else {
+    fmt::print("dashboard views as of {}: {}\n", date_of((*population)->as_of),
+               fmt::join(*views, ", "));
+  }
+  return kOk;
+}
 
 int run_refresh(const RefreshFlags& flags, const Context& context) {
   auto store = context.open_store();
   if (!store) return report(store.error());
   const std::int64_t now = clock_now();
+  if (flags.views_only) return run_views_only(flags, **store, now);
   Result<segments::RefreshReport> done;
   if (flags.changed) {
     if (!flags.as_of.empty() || !flags.currency.empty() || !flags.settings.empty()) {
@@ -411,6 +439,8 @@ void add_analytics_commands(CLI::App& app, const Context& context, Runner& runne
               "Only the customers changed since the last refresh (fast)");
   r->add_flag("--keep-population", refresh->keep_population,
               "Keep the stored quintile boundaries and purchase cycle");
+  r->add_flag("--views-only", refresh->views_only,
+              "Only the dashboard's views, as of the last full refresh");
   add_format_flags(*r, refresh->format);
   r->callback([refresh, &context, &runner] {
     runner = [refresh, &context] { return run_refresh(*refresh, context); };
