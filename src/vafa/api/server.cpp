@@ -226,8 +226,12 @@ class Session : public std::enable_shared_from_this<Session> {
     response->set(http::field::content_type, reply.content_type);
     for (const auto& [name, value] : reply.headers) response->set(name, value);
     response->keep_alive(keep_alive_);
-    response->body() = std::move(reply.body);
+    // A HEAD answer has the headers of the GET (its length too) and no body.
+    const bool head = method == "HEAD";
+    const std::size_t length = reply.body.size();
+    if (!head) response->body() = std::move(reply.body);
     response->prepare_payload();
+    if (head) response->content_length(length);
     server_.metrics.observe(route, method, reply.status,
                             std::chrono::duration<double>(SteadyClock::now() - started).count());
     stream_.expires_after(server_.options.request_timeout);

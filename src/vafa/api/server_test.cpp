@@ -10,6 +10,7 @@
 
 #include "vafa/api/api_test_support.hpp"
 #include "vafa/api/beast.hpp"
+#include "vafa/api/web_assets.hpp"
 
 namespace vafa::api {
 namespace {
@@ -95,6 +96,49 @@ TEST_F(ServerTest, KeepsConnectionsAliveAndServesHealthAndMetrics) {
       ::testing::HasSubstr(
           R"(vafa_http_requests_total{route="/api/v1/customers/{id}",method="GET",status="404"} 1)"));
   EXPECT_THAT(metrics.body(), ::testing::HasSubstr("vafa_http_open_connections 1"));
+}
+
+TEST_F(ServerTest, ServesTheDashboardFromMemoryWithItsSecurityHeaders) {
+  start({});
+  tcp::socket socket = connect();
+  auto page = exchange(socket, get("/"));
+  ASSERT_EQ(page.result_int(), 200);
+  EXPECT_THAT(std::string(page[http::field::content_type]), ::testing::HasSubstr("text/html"));
+  EXPECT_EQ(page[http::field::cache_control], "no-store");
+  EXPECT_THAT(std::string(page["Content-Security-Policy"]),
+              ::testing::HasSubstr("default-src 'self'"));
+  EXPECT_EQ(page["X-Content-Type-Options"], "nosniff");
+  EXPECT_THAT(page.body(), ::testing::HasSubstr("<html"));
+  for (const WebAsset& asset : web_assets()) {
+    if (!asset.path.starts_with("/assets/")) continue;  // the page above, the report's template
+    auto file = exchange(socket, get(std::string(asset.path)));
+    EXPECT_EQ(file.result_int(), 200) << asset.path;
+    EXPECT_EQ(file.body().size(), asset.body.size()) << asset.path;
+    EXPECT_EQ(std::string(file[http::field::content_type]), asset.content_type) << asset.path;
+    EXPECT_THAT(std::string(file[http::field::cache_control]), ::testing::HasSubstr("immutable"));
+  }
+  EXPECT_EQ(exchange(socket, get("/assets/nothing-here.js")).result_int(), 404);
+  EXPECT_EQ(exchange(socket, get("/report.html")).result_int(), 404);  // a template, not a page
+  http::request<http::string_body> post{http::verb::post, "/", 11};
+  post.set(http::field::host, "localhost");
+  auto refused = exchange(socket, post);
+  EXPECT_EQ(refused.result_int(), 405);
+  EXPECT_EQ(refused[http::field::allow], "GET, HEAD");
+
+  // HEAD: the GET's headers, its length, and no body.
+  http::request<http::string_body> head{http::verb::head, "/", 11};
+  head.set(http::field::host, "localhost");
+  head.prepare_payload();
+  http::write(socket, head);
+  beast::flat_buffer buffer;
+  http::response_parser<http::string_body> parser;
+  parser.skip(true);
+  http::read(socket, buffer, parser);
+  EXPECT_EQ(parser.get().result_int(), 200);
+  EXPECT_EQ(parser.get()[http::field::content_length], std::to_string(page.body().size()));
+  // Nothing follows the headers: the next answer on the connection is the next request's.
+  auto after = exchange(socket, get("/healthz"));
+  EXPECT_EQ(after.body(), R"({"status":"ok"})");
 }
 
 TEST_F(ServerTest, WritesAreAnsweredAfterTheyCommit) {
