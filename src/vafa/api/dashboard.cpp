@@ -88,19 +88,7 @@ Step dashboard_customers(const Service&, Call& call) {
   auto rows = call.store.customer_page(query);
   if (!rows) return from(rows.error());
   Json items = Json::array();
-  for (const CustomerListRow& r : *rows) {
-    items.push_back({{"customer_id", r.customer_id},
-                     {"name", r.name},
-                     {"country", r.country},
-                     {"orders", r.orders},
-                     {"net_revenue_minor", r.net_revenue_minor},
-                     {"score", r.score},
-                     {"churn_risk", r.churn_risk},
-                     {"stage", r.stage},
-                     {"advocacy", r.advocacy},
-                     {"clv_minor", nullable(r.clv_minor)},
-                     {"p_alive", nullable(r.p_alive)}});
-  }
+  for (const CustomerListRow& r : *rows) items.push_back(report::customer_row_json(r));
   Json out = {{"items", std::move(items)}};
   out["next_cursor"] = static_cast<std::int64_t>(rows->size()) == limit
                            ? Json(cursor_of(rows->back()))

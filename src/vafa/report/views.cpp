@@ -146,20 +146,6 @@ constexpr std::size_t kClvBins = 20;
 constexpr std::size_t kFrequencyCells = 16;  // 0..14 repeat purchases, then "15 or more"
 constexpr std::size_t kRecencyCells = 12;
 
-Json customer_row_json(const CustomerListRow& r) {
-  return {{"customer_id", r.customer_id},
-          {"name", r.name},
-          {"country", r.country},
-          {"orders", r.orders},
-          {"net_revenue_minor", r.net_revenue_minor},
-          {"score", r.score},
-          {"churn_risk", r.churn_risk},
-          {"stage", r.stage},
-          {"advocacy", r.advocacy},
-          {"clv_minor", nullable(r.clv_minor)},
-          {"p_alive", nullable(r.p_alive)}};
-}
-
 Result<Json> clv(Store& store) {
   VAFA_TRY(const std::optional<ClvRun> run, store.latest_clv_run());
   if (!run) return Json{{"run", nullptr}};
@@ -323,6 +309,20 @@ Result<Json> loyalty(Store& store, const ViewsOptions& o, CalendarKind calendar)
 }
 
 }  // namespace
+
+Json customer_row_json(const CustomerListRow& r) {
+  return {{"customer_id", r.customer_id},
+          {"name", r.name},
+          {"country", r.country},
+          {"orders", r.orders},
+          {"net_revenue_minor", r.net_revenue_minor},
+          {"score", r.score},
+          {"churn_risk", r.churn_risk},
+          {"stage", r.stage},
+          {"advocacy", r.advocacy},
+          {"clv_minor", nullable(r.clv_minor)},
+          {"p_alive", nullable(r.p_alive)}};
+}
 
 bool known_view(std::string_view name) {
   return std::ranges::find(kRefreshedViews, name) != std::end(kRefreshedViews) ||

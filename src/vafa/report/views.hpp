@@ -56,6 +56,10 @@ Json validation_view(const clv::Validation& validation, std::string_view unit,
                      std::int64_t calibration_end, std::int64_t holdout_end);
 Json evaluation_view(const recommend::Evaluation& evaluation, std::int64_t split);
 
+// One row of the customer table as the dashboard shows it (the clv view's top list and
+// GET /api/v1/dashboard/customers).
+Json customer_row_json(const CustomerListRow& row);
+
 Status put_view(Store& store, std::string_view name, std::int64_t as_of, std::int64_t now,
                 const Json& body);
 
