@@ -45,7 +45,8 @@ struct RefreshFlags {
 
 // vafa refresh --views-only: the dashboard's views again, for the last full refresh's as-of
 // time (after `vafa clv predict --store`, say), without recomputing every customer.
-int run_views_only(const RefreshFlags& flags, Store& store, std::int64_t now) {
+int run_views_only(const RefreshFlags& flags, const Context& context, Store& store,
+                   std::int64_t now) {
   if (flags.changed || !flags.as_of.empty() || !flags.currency.empty() || !flags.settings.empty() ||
       flags.keep_population) {
     return report(Error{ErrorCode::invalid_argument,
@@ -58,8 +59,10 @@ int run_views_only(const RefreshFlags& flags, Store& store, std::int64_t now) {
     return report(Error{ErrorCode::not_found, "nothing derived yet: run `vafa refresh` first"});
   }
   auto views = report::refresh_views(
-      store, report::ViewsOptions{
-                 .as_of = (*population)->as_of, .now = now, .currency = (*population)->currency});
+      store, report::ViewsOptions{.as_of = (*population)->as_of,
+                                  .now = now,
+                                  .currency = (*population)->currency,
+                                  .second_connection = [&] { return context.open_store(); }});
   if (!views) return report(views.error().with_context("dashboard views"));
   if (flags.format == Format::json) {
     fmt::print("{}\n", ordered_json{{"views", *views}}.dump(2));
@@ -74,7 +77,7 @@ int run_refresh(const RefreshFlags& flags, const Context& context) {
   auto store = context.open_store();
   if (!store) return report(store.error());
   const std::int64_t now = clock_now();
-  if (flags.views_only) return run_views_only(flags, **store, now);
+  if (flags.views_only) return run_views_only(flags, context, **store, now);
   Result<segments::RefreshReport> done;
   if (flags.changed) {
     if (!flags.as_of.empty() || !flags.currency.empty() || !flags.settings.empty()) {
@@ -113,7 +116,10 @@ int run_refresh(const RefreshFlags& flags, const Context& context) {
   std::vector<std::string> views;
   if (!flags.changed) {
     auto written = report::refresh_views(
-        **store, report::ViewsOptions{.as_of = p.as_of, .now = now, .currency = p.currency});
+        **store, report::ViewsOptions{.as_of = p.as_of,
+                                      .now = now,
+                                      .currency = p.currency,
+                                      .second_connection = [&] { return context.open_store(); }});
     if (!written) return report(written.error().with_context("dashboard views"));
     views = std::move(*written);
   }

@@ -9,6 +9,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +48,9 @@ struct ViewsOptions {
   std::int64_t now = 0;    // when they were computed
   std::string currency;    // the analytics currency
   int months = 24;         // how many months the overview and cohorts keep
+  // Opens another connection to the same store: when given, the Persian calendar's views are
+  // computed on it in a second thread while the Gregorian ones are computed on `store`.
+  std::function<Result<std::unique_ptr<Store>>()> second_connection;
 };
 
 // Computes and stores every view of kRefreshedViews; returns their names.

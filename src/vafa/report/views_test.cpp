@@ -247,5 +247,22 @@ TEST_F(ViewsTest, SegmentsAndPyramidAreStoredAndAllViewsReadBack) {
   EXPECT_FALSE(known_view("overview"));
 }
 
+TEST_F(ViewsTest, ASecondConnectionComputesTheSameViews) {
+  refresh();
+  const Json alone = stored_views(*store_).value();
+  const std::int64_t as_of = seconds_of(day(2025, 3, 31));
+  int opened = 0;
+  const std::string location = (dir_ / "t.db").string();
+  auto names = refresh_views(
+      *store_,
+      ViewsOptions{.as_of = as_of, .now = as_of, .currency = "USD", .second_connection = [&] {
+                     ++opened;
+                     return open_store(location);
+                   }});
+  ASSERT_TRUE(names.has_value()) << names.error().message;
+  EXPECT_EQ(opened, 1);
+  EXPECT_EQ(stored_views(*store_).value(), alone);
+}
+
 }  // namespace
 }  // namespace vafa::report
