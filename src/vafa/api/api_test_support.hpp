@@ -68,6 +68,7 @@ class ApiFixture : public ::testing::Test {
                     .body = std::move(body)};
     Step step = service_->handle(*store_, request);
     if (Reply* reply = std::get_if<Reply>(&step)) return std::move(*reply);
+    if (SlowRead* read = std::get_if<SlowRead>(&step)) return run_slow_read(*read, *store_);
     std::promise<Reply> answer;
     writer_->submit(std::move(std::get<WriteJob>(step)),
                     [&answer](Reply reply) { answer.set_value(std::move(reply)); });

@@ -51,6 +51,12 @@ struct Server::Impl {
   tcp::acceptor acceptor{control};
   std::vector<std::unique_ptr<Store>> read_stores;
   std::unique_ptr<Writer> writer;
+  // Slow reads (service.hpp) run here, one at a time, on a connection of their own; a few may
+  // wait, more are refused with 503 rather than queued without end.
+  asio::thread_pool slow_pool{1};
+  std::unique_ptr<Store> slow_store;
+  std::atomic<int> slow_pending{0};
+  static constexpr int kSlowQueue = 4;
   Metrics metrics;
   unsigned short port = 0;  // as bound (the acceptor closes when stopping)
   std::atomic<bool> stopping{false};
@@ -202,6 +208,9 @@ class Session : public std::enable_shared_from_this<Session> {
     if (Reply* reply = std::get_if<Reply>(&step)) {
       return send(std::move(*reply), route, request.method, started);
     }
+    if (SlowRead* read = std::get_if<SlowRead>(&step)) {
+      return slow(std::move(*read), std::string(route), request.method, started);
+    }
     // A write: the writer answers after its batch commits. The work guard keeps the I/O
     // threads running until the answer is posted back, even while stopping.
     auto work = asio::make_work_guard(stream_.get_executor());
@@ -215,6 +224,27 @@ class Session : public std::enable_shared_from_this<Session> {
                started]() mutable { self->send(std::move(reply), route, method, started); });
           work.reset();
         });
+  }
+
+  void slow(SlowRead read, std::string route, std::string method, SteadyClock::time_point started) {
+    if (server_.slow_pending.fetch_add(1) >= Server::Impl::kSlowQueue) {
+      server_.slow_pending.fetch_sub(1);
+      Reply busy = problem(503, "too many long counts are running; try again in a moment");
+      busy.headers.emplace_back("Retry-After", "2");
+      return send(std::move(busy), route, method, started);
+    }
+    auto work = asio::make_work_guard(stream_.get_executor());
+    asio::post(server_.slow_pool, [self = shared_from_this(), work = std::move(work),
+                                   read = std::move(read), route = std::move(route),
+                                   method = std::move(method), started]() mutable {
+      Reply reply = run_slow_read(read, *self->server_.slow_store);
+      self->server_.slow_pending.fetch_sub(1);
+      asio::post(
+          self->stream_.get_executor(),
+          [self, reply = std::move(reply), route = std::move(route), method = std::move(method),
+           started]() mutable { self->send(std::move(reply), route, method, started); });
+      work.reset();
+    });
   }
 
   void send(Reply reply, std::string_view route, std::string_view method,
@@ -388,6 +418,7 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options, const Serv
     VAFA_TRY(auto store, open_store());
     impl->read_stores.push_back(std::move(store));
   }
+  VAFA_TRY(impl->slow_store, open_store());
   VAFA_TRY(auto writer_store, open_store());
   VAFA_TRY(auto checkpointer, open_store());
   impl->writer = std::make_unique<Writer>(std::move(writer_store), impl->options.max_batch,
@@ -431,6 +462,7 @@ void Server::run(bool signals) {
     });
   }
   for (auto& t : threads) t.join();
+  s.slow_pool.join();
   s.writer->stop();
   s.read_stores.clear();
 }

@@ -141,6 +141,19 @@ TEST_F(ServerTest, ServesTheDashboardFromMemoryWithItsSecurityHeaders) {
   EXPECT_EQ(after.body(), R"({"status":"ok"})");
 }
 
+TEST_F(ServerTest, ARulesCountRunsOnTheSlowReadThread) {
+  start({});
+  tcp::socket socket = connect();
+  // Counting runs on its own thread and connection; the answer comes back on the connection it
+  // was asked on, and the connection goes on serving.
+  auto counted = exchange(socket, get("/api/v1/segments/preview?rule=orders%20%3E%3D%202"));
+  ASSERT_EQ(counted.result_int(), 200) << counted.body();
+  EXPECT_EQ(Json::parse(counted.body())["valid"], true);
+  auto wrong = exchange(socket, get("/api/v1/segments/preview?rule=orders%20%3E%3D"));
+  EXPECT_EQ(Json::parse(wrong.body())["valid"], false);
+  EXPECT_EQ(exchange(socket, get("/healthz")).result_int(), 200);
+}
+
 TEST_F(ServerTest, WritesAreAnsweredAfterTheyCommit) {
   start({});
   tcp::socket socket = connect();

@@ -893,6 +893,15 @@ WriteJob Service::maintenance() const {
   });
 }
 
+Reply run_slow_read(const SlowRead& read, Store& store) {
+  try {
+    Result<Reply> reply = read.run(store);
+    return reply ? std::move(*reply) : problem(reply.error());
+  } catch (const std::exception& e) {
+    return problem(Error{ErrorCode::internal, fmt::format("uncaught exception: {}", e.what())});
+  }
+}
+
 WriteJob idempotent(WriteJob job, std::string caller, std::string key, std::string fingerprint,
                     std::int64_t now) {
   return [job = std::move(job), caller = std::move(caller), key = std::move(key),

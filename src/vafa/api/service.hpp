@@ -31,8 +31,18 @@ namespace vafa::api {
 // Runs on the writer thread inside a transaction; an Error undoes what it wrote.
 using WriteJob = std::function<Result<Reply>(Store& store)>;
 
-// What the first step gives: an answer now, or a write for the writer.
-using Step = std::variant<Reply, WriteJob>;
+// A read that takes seconds on a large store (a segment rule's live count reads every
+// customer): the server runs it on a thread of its own with its own connection, so the I/O
+// threads keep answering everything else meanwhile.
+struct SlowRead {
+  std::function<Result<Reply>(Store& store)> run;
+};
+
+// What the first step gives: an answer now, a write for the writer, or a slow read.
+using Step = std::variant<Reply, WriteJob, SlowRead>;
+
+// Runs a slow read on `store` (tests and tools; the server runs it on its slow-read thread).
+Reply run_slow_read(const SlowRead& read, Store& store);
 
 struct ServiceOptions {
   std::string calling_code;     // for phone numbers without a country prefix

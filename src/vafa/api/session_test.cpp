@@ -53,6 +53,7 @@ class SessionTest : public ApiFixture {
                     .csrf_token = csrf};
     Step step = service_->handle(*store_, request);
     if (Reply* reply = std::get_if<Reply>(&step)) return std::move(*reply);
+    if (SlowRead* read = std::get_if<SlowRead>(&step)) return run_slow_read(*read, *store_);
     std::promise<Reply> answer;
     writer_->submit(std::move(std::get<WriteJob>(step)),
                     [&answer](Reply r) { answer.set_value(std::move(r)); });
