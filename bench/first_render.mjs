@@ -10,7 +10,7 @@ const base = process.env.BASE;
 const runs = Number(process.env.RUNS ?? 7);
 const lang = process.env.LANG_ ?? "en";
 
-const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox"] });
+const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-dev-shm-usage"] });
 const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
 const page = await context.newPage();
 await page.goto(`${base}/`);

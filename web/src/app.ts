@@ -124,7 +124,7 @@ export function startShell(root: HTMLElement, options: ShellOptions): void {
     ),
     main,
   );
-  if (options.footer) root.append(h("footer", { class: "note", style: "padding: 0 1.25rem 1rem" }, options.footer));
+  if (options.footer) root.append(h("footer", { class: "note footer" }, options.footer));
 
   let drawing = 0;
   const show = async (focus: boolean) => {

@@ -148,7 +148,7 @@ before(async () => {
   mkdirSync(SHOTS, { recursive: true });
   makeStore();
   base = await startServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-dev-shm-usage"] });
 });
 
 after(async () => {
