@@ -18,7 +18,12 @@ export async function cohortsPage(ctx: PageContext): Promise<void> {
   const box = chartBox();
   box.style.height = `${Math.max(22, rows.length * 1.6 + 6)}rem`;
   const names = rows.map((c) => `${i18n.month(c.start)} (${i18n.number(c.customers)})`);
-  ctx.el.append(h("section", { class: "panel" }, h("h2", {}, i18n.t("cohorts.title")), box));
+  ctx.el.append(
+    h("section", { class: "panel" },
+      h("h2", {}, i18n.t("cohorts.title")),
+      h("p", { class: "note" }, `${i18n.t("cohorts.cohort")} (${i18n.t("cohorts.customers")}) × ${i18n.t("cohorts.months_since")}`),
+      box),
+  );
   ctx.charts.draw(box, i18n.t("cohorts.title"), {
     grid: { ...ctx.charts.grid(), top: 16, bottom: 70 },
     tooltip: {
@@ -35,7 +40,6 @@ export async function cohortsPage(ctx: PageContext): Promise<void> {
       data: names,
       inverse: true,
       position: i18n.dir === "rtl" ? "right" : "left",
-      name: i18n.t("cohorts.cohort"),
     },
     visualMap: {
       min: 0,
