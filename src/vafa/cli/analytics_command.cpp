@@ -67,7 +67,7 @@ int run_views_only(const RefreshFlags& flags, const Context& context, Store& sto
   if (flags.format == Format::json) {
     fmt::print("{}\n", ordered_json{{"views", *views}}.dump(2));
   } else {
-    fmt::print("dashboard views as of {}: {}\n", date_of((*population)->as_of),
+    fmt::print("dashboard views as of {}: {}\n", context.date((*population)->as_of),
                fmt::join(*views, ", "));
   }
   return kOk;
@@ -140,7 +140,7 @@ int run_refresh(const RefreshFlags& flags, const Context& context) {
   }
   fmt::print("{} {} customers ({} buyers) as of {}; purchase cycle {:.1f} days, currency {}\n",
              flags.changed ? "updated" : "refreshed", grouped(done->customers),
-             grouped(done->buyers), date_of(p.as_of), p.cycle_days, p.currency);
+             grouped(done->buyers), context.date(p.as_of), p.cycle_days, p.currency);
   for (const auto& s : done->segments) {
     fmt::print("  segment {:<24} {:>10} members  (+{} -{})\n", s.name, grouped(s.members),
                s.entered, s.exited);
@@ -217,7 +217,7 @@ int run_breakdown(bool rfm, Format format, const Context& context) {
   if (format == Format::table) {
     fmt::print("{} of {} {} as of {} (net revenue in {})\n",
                rfm ? "RFM groups" : "Lifecycle stages", grouped(total),
-               rfm ? "buyers" : "customers", date_of(population->as_of), population->currency);
+               rfm ? "buyers" : "customers", context.date(population->as_of), population->currency);
   }
   print_rows(rows, format);
   return kOk;
@@ -332,7 +332,7 @@ int run_customer_show(const std::string& id, Format format, const Context& conte
     return kOk;
   }
   fmt::print("customer   {}  {}\n", c.id, c.name);
-  fmt::print("since      {}   country {}   locale {}\n", format_date(c.created_at),
+  fmt::print("since      {}   country {}   locale {}\n", context.date(c.created_at),
              c.country.empty() ? "-" : c.country, c.locale.empty() ? "-" : c.locale);
   std::string ids;
   for (const auto& i : out["identities"]) ids += (ids.empty() ? "" : ", ") + i.get<std::string>();

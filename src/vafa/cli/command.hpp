@@ -32,8 +32,13 @@ int exit_code_for(const Error& error);
 int report(const Error& error);
 
 struct Context {
-  std::string db;  // store location, from --db or the default
+  std::string db;                      // store location, from --db or the default
+  std::string calendar = "gregorian";  // of the dates in tables (--calendar): or persian
   Result<std::unique_ptr<Store>> open_store() const;
+  // A date for people to read: "2026-01-01", or "1404-10-11" with --calendar persian. JSON and
+  // CSV keep ISO 8601 Gregorian dates for programs.
+  std::string date(Timestamp t) const;
+  std::string date(std::int64_t unix_seconds) const;
 };
 
 // The clock's time, Unix seconds.

@@ -5,6 +5,7 @@
 
 #include "vafa/cli/command.hpp"
 #include "vafa/core/clock.hpp"
+#include "vafa/i18n/i18n.hpp"
 
 namespace vafa::cli {
 
@@ -55,6 +56,15 @@ Result<std::map<std::int64_t, std::string>> customer_ids(Store& store,
   return ids;
 }
 
+std::string Context::date(Timestamp t) const {
+  return i18n::numeric_date(
+      t, calendar == "persian" ? i18n::Calendar::persian : i18n::Calendar::gregorian);
+}
+
+std::string Context::date(std::int64_t unix_seconds) const {
+  return date(from_unix_seconds(unix_seconds));
+}
+
 }  // namespace vafa::cli
 
 int main(int argc, char** argv) {
@@ -66,6 +76,10 @@ int main(int argc, char** argv) {
   Context context;
   context.db = vafa::default_store_location();
   app.add_option("--db", context.db, "Store location: a SQLite file (default $VAFA_DB or vafa.db)")
+      ->capture_default_str();
+  app.add_option("--calendar", context.calendar,
+                 "Calendar of the dates shown in tables: gregorian or persian (Jalali)")
+      ->check(CLI::IsMember({"gregorian", "persian"}))
       ->capture_default_str();
   Runner runner;
   add_import_command(app, context, runner);

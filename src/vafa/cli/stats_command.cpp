@@ -49,8 +49,8 @@ int run_stats(bool json, const Context& context) {
     fmt::print("revenue {}    {:>14}\n", currency, decimal(currency, minor));
   }
   if (s.first_order) {
-    fmt::print("orders from    {} to {}\n", format_date(*s.first_order),
-               format_date(*s.last_order));
+    fmt::print("orders from    {} to {}\n", context.date(*s.first_order),
+               context.date(*s.last_order));
   }
   return kOk;
 }

@@ -1,6 +1,9 @@
 #include "vafa/report/html.hpp"
 
+#include <fmt/core.h>
+
 #include "vafa/core/time.hpp"
+#include "vafa/i18n/i18n.hpp"
 
 namespace vafa::report {
 
@@ -19,6 +22,11 @@ std::string script_safe(std::string json) {
     if (json[i] == '<' && i + 1 < json.size() && json[i + 1] == '/') out += '\\';
   }
   return out;
+}
+
+void replace_first(std::string& text, std::string_view what, std::string_view with) {
+  const std::size_t at = text.find(what);
+  if (at != std::string::npos) text.replace(at, what.size(), with);
 }
 
 }  // namespace
@@ -53,6 +61,23 @@ Result<std::string> render_report(std::string_view page, const Json& views,
   out.append(page.substr(0, open + kDataOpen.size()));
   out += script_safe(data.dump());
   out.append(page.substr(close));
+  // The file says its language, direction and date before its script runs (for the browser's
+  // first paint, screen readers and whoever lists the file), the date written with ICU.
+  const auto lang = i18n::parse_lang(options.lang);
+  VAFA_CHECK(lang);
+  replace_first(out, R"(<html lang="en" dir="ltr">)",
+                fmt::format(R"(<html lang="{}" dir="{}">)", options.lang,
+                            i18n::right_to_left(*lang) ? "rtl" : "ltr"));
+  std::string title = "vafa";
+  if (views.contains("overview.gregorian")) {
+    if (auto as_of = parse_iso8601(views["overview.gregorian"].value("as_of", ""))) {
+      const i18n::Calendar calendar = options.calendar.empty()
+                                          ? i18n::default_calendar(*lang)
+                                          : *i18n::parse_calendar(options.calendar);
+      title += " · " + i18n::long_date(*as_of, *lang, calendar);
+    }
+  }
+  replace_first(out, "<title>vafa report</title>", fmt::format("<title>{}</title>", title));
   return out;
 }
 

@@ -7,7 +7,8 @@ namespace vafa::report {
 namespace {
 
 constexpr std::string_view kPage =
-    R"(<html><head><script id="vafa-data" type="application/json">{"views":{}}</script>)"
+    R"(<html lang="en" dir="ltr"><head><title>vafa report</title>)"
+    R"(<script id="vafa-data" type="application/json">{"views":{}}</script>)"
     R"(<script type="module">start()</script></head></html>)";
 
 std::string data_of(const std::string& page) {
@@ -26,6 +27,20 @@ TEST(ReportHtml, WritesTheViewsLanguageAndTimeIntoTheDataBlock) {
   EXPECT_EQ(data["views"], views);
   EXPECT_FALSE(data.contains("calendar"));
   EXPECT_TRUE(page->ends_with(R"(<script type="module">start()</script></head></html>)"));
+}
+
+TEST(ReportHtml, ThePageSaysItsLanguageDirectionAndDate) {
+  const Json views = {{"overview.gregorian", {{"as_of", "2026-01-01T00:00:00Z"}, {"body", {}}}}};
+  auto fa = render_report(kPage, views, {.lang = "fa"});
+  ASSERT_TRUE(fa.has_value());
+  EXPECT_TRUE(fa->starts_with(R"(<html lang="fa" dir="rtl">)"));
+  EXPECT_NE(fa->find("<title>vafa · "), std::string::npos);
+  EXPECT_NE(fa->find("۱۴۰۴"), std::string::npos);  // 11 Dey 1404, in the Persian calendar
+  auto gregorian = render_report(kPage, views, {.lang = "fa", .calendar = "gregorian"});
+  EXPECT_NE(gregorian->find("۲۰۲۶"), std::string::npos);
+  auto en = render_report(kPage, views, {.lang = "en"});
+  EXPECT_NE(en->find("<title>vafa · 1 Jan 2026</title>"), std::string::npos);
+  EXPECT_TRUE(en->starts_with(R"(<html lang="en" dir="ltr">)"));
 }
 
 TEST(ReportHtml, TextThatWouldCloseTheScriptIsEscaped) {
