@@ -290,16 +290,20 @@ class Session : public std::enable_shared_from_this<Session> {
 
 namespace {
 
+// The built-in resources are read-only: 405 for any method but GET and HEAD.
+std::optional<Reply> refuse_unless_get(const Request& request) {
+  if (request.method == "GET" || request.method == "HEAD") return std::nullopt;
+  Reply reply = problem(405, fmt::format("{} is not allowed here; use GET", request.method));
+  reply.headers.emplace_back("Allow", "GET, HEAD");
+  return reply;
+}
+
 // The dashboard's files (web_assets.hpp): "/" is its page; Vite's hashed files under /assets/
 // never change, so browsers may keep them; the page itself is asked for every time.
 std::optional<Reply> dashboard_file(const Request& request, std::string_view path) {
   const std::optional<WebAsset> asset = web_asset(path == "/" ? "/index.html" : path);
   if (!asset || asset->path == "report.html") return std::nullopt;
-  if (request.method != "GET" && request.method != "HEAD") {
-    Reply reply = problem(405, fmt::format("{} is not allowed here; use GET", request.method));
-    reply.headers.emplace_back("Allow", "GET, HEAD");
-    return reply;
-  }
+  if (auto refused = refuse_unless_get(request)) return refused;
   Reply reply{.status = 200,
               .content_type = std::string(asset->content_type),
               .body = std::string(asset->body)};
@@ -322,11 +326,7 @@ Reply Server::Impl::builtin(const Request& request, bool& handled) {
   const std::string_view path =
       std::string_view(request.target).substr(0, request.target.find('?'));
   if (path == "/healthz" || path == "/metrics" || path == "/api/v1/openapi.json") {
-    if (request.method != "GET" && request.method != "HEAD") {
-      Reply reply = problem(405, fmt::format("{} is not allowed here; use GET", request.method));
-      reply.headers.emplace_back("Allow", "GET, HEAD");
-      return reply;
-    }
+    if (auto refused = refuse_unless_get(request)) return std::move(*refused);
     if (path == "/healthz") {
       return json_reply(200, {{"status", stopping ? "stopping" : "ok"}});
     }

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include "vafa/core/text.hpp"
+#include "vafa/i18n/i18n.hpp"
 
 namespace vafa::api {
 
@@ -38,11 +39,6 @@ void verify_nobody(std::string_view password) {
   (void)verify_password(nobody, password);
 }
 
-Status check_language(std::string_view lang) {
-  if (lang == "en" || lang == "fa" || lang == "hy") return {};
-  return fail(ErrorCode::invalid_argument, "unknown language '{}' (expected en, fa or hy)", lang);
-}
-
 Result<DashboardUser> create_user(Store& store, std::string_view name, Role role,
                                   std::string_view lang, std::string_view password,
                                   std::int64_t now) {
@@ -50,7 +46,7 @@ Result<DashboardUser> create_user(Store& store, std::string_view name, Role role
     return fail(ErrorCode::invalid_argument,
                 "a user name must be 1 to 100 bytes of text without control characters");
   }
-  VAFA_CHECK(check_language(lang));
+  VAFA_CHECK(i18n::parse_lang(lang));
   VAFA_CHECK(check_password(password));
   DashboardUser user{.name = std::string(name),
                      .role = std::string(to_string(role)),

@@ -32,7 +32,6 @@ void verify_nobody(std::string_view password);
 Result<DashboardUser> create_user(Store& store, std::string_view name, Role role,
                                   std::string_view lang, std::string_view password,
                                   std::int64_t now);
-Status check_language(std::string_view lang);
 
 struct NewSession {
   std::string token;  // for the cookie only; never stored

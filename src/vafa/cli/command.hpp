@@ -13,6 +13,7 @@
 
 #include "vafa/cli/output.hpp"
 #include "vafa/core/error.hpp"
+#include "vafa/i18n/i18n.hpp"
 #include "vafa/store/store.hpp"
 
 namespace vafa::cli {
@@ -32,8 +33,8 @@ int exit_code_for(const Error& error);
 int report(const Error& error);
 
 struct Context {
-  std::string db;                      // store location, from --db or the default
-  std::string calendar = "gregorian";  // of the dates in tables (--calendar): or persian
+  std::string db;                                       // store location, from --db or the default
+  i18n::Calendar calendar = i18n::Calendar::gregorian;  // of the dates in tables (--calendar)
   Result<std::unique_ptr<Store>> open_store() const;
   // A date for people to read: "2026-01-01", or "1404-10-11" with --calendar persian. JSON and
   // CSV keep ISO 8601 Gregorian dates for programs.

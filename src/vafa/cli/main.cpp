@@ -56,10 +56,7 @@ Result<std::map<std::int64_t, std::string>> customer_ids(Store& store,
   return ids;
 }
 
-std::string Context::date(Timestamp t) const {
-  return i18n::numeric_date(
-      t, calendar == "persian" ? i18n::Calendar::persian : i18n::Calendar::gregorian);
-}
+std::string Context::date(Timestamp t) const { return i18n::numeric_date(t, calendar); }
 
 std::string Context::date(std::int64_t unix_seconds) const {
   return date(from_unix_seconds(unix_seconds));
@@ -77,10 +74,14 @@ int main(int argc, char** argv) {
   context.db = vafa::default_store_location();
   app.add_option("--db", context.db, "Store location: a SQLite file (default $VAFA_DB or vafa.db)")
       ->capture_default_str();
-  app.add_option("--calendar", context.calendar,
-                 "Calendar of the dates shown in tables: gregorian or persian (Jalali)")
+  app.add_option_function<std::string>(
+         "--calendar",
+         [&context](const std::string& name) {
+           context.calendar = *vafa::i18n::parse_calendar(name);  // checked below
+         },
+         "Calendar of the dates shown in tables: gregorian or persian (Jalali)")
       ->check(CLI::IsMember({"gregorian", "persian"}))
-      ->capture_default_str();
+      ->default_str("gregorian");
   Runner runner;
   add_import_command(app, context, runner);
   add_stats_command(app, context, runner);

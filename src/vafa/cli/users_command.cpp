@@ -55,7 +55,6 @@ Result<std::string> read_password() {
 int run_create(const Flags& f, const Context& context) {
   auto role = api::parse_role(f.role);
   if (!role) return report(role.error());
-  if (Status lang = api::check_language(f.lang); !lang) return report(lang.error());
   auto store = context.open_store();
   if (!store) return report(store.error());
   auto password = read_password();

@@ -44,10 +44,6 @@ Result<Calendar> parse_calendar(std::string_view text) {
   return fail(ErrorCode::invalid_argument, "calendar must be gregorian or persian, not '{}'", text);
 }
 
-std::string_view to_string(Lang lang) {
-  return lang == Lang::fa ? "fa" : lang == Lang::hy ? "hy" : "en";
-}
-
 bool right_to_left(Lang lang) { return lang == Lang::fa; }
 
 Calendar default_calendar(Lang lang) {

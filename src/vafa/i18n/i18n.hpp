@@ -16,7 +16,6 @@ enum class Calendar { gregorian, persian };
 
 Result<Lang> parse_lang(std::string_view text);          // "en", "fa", "hy"
 Result<Calendar> parse_calendar(std::string_view text);  // "gregorian", "persian"
-std::string_view to_string(Lang lang);
 bool right_to_left(Lang lang);
 // The calendar a language shows by default: Persian for fa.
 Calendar default_calendar(Lang lang);

@@ -251,35 +251,38 @@ Result<Json> loyalty(Store& store, const ViewsOptions& o, CalendarKind calendar)
   struct Flow {
     std::int64_t issued = 0, redeemed = 0, expired = 0;
   };
-  std::map<std::int64_t, Flow> by_time;  // keyed by the transaction's time, grouped below
+  // The months shown (at most o.months, up to the as-of time), each entry added to its month as
+  // it is read; the totals count every entry.
+  constexpr std::int64_t kDay = 86'400;
+  VAFA_TRY(const std::vector<Period> recent,
+           analytics::periods(PeriodUnit::month, calendar, "UTC",
+                              o.as_of - (o.months + 1) * 31 * kDay, o.as_of + 1));
+  const std::vector<Period> all = last(recent, static_cast<std::size_t>(o.months));
+  std::vector<Flow> flows(all.size());
+  Flow total;
   std::int64_t first = o.as_of;
   VAFA_CHECK(store.scan_shop_points(
       [&](PointsAccount account, std::int64_t points, std::int64_t at) -> Status {
         first = std::min(first, at);
-        Flow& f = by_time[at];
-        if (account == PointsAccount::issued) f.issued -= points;  // issuing takes from 'issued'
-        if (account == PointsAccount::redeemed) f.redeemed += points;
-        if (account == PointsAccount::expired) f.expired += points;
+        const auto p = analytics::period_of(all, at);
+        Flow none;
+        Flow& into = p < 0 ? none : flows[static_cast<std::size_t>(p)];
+        if (account == PointsAccount::issued) {  // issuing takes from 'issued'
+          total.issued -= points;
+          into.issued -= points;
+        } else if (account == PointsAccount::redeemed) {
+          total.redeemed += points;
+          into.redeemed += points;
+        } else if (account == PointsAccount::expired) {
+          total.expired += points;
+          into.expired += points;
+        }
         return {};
       }));
-  VAFA_TRY(const std::vector<Period> all,
-           analytics::periods(PeriodUnit::month, calendar, "UTC", first, o.as_of + 1));
-  std::vector<Flow> flows(all.size());
-  Flow total;
-  for (const auto& [at, f] : by_time) {
-    total.issued += f.issued;
-    total.redeemed += f.redeemed;
-    total.expired += f.expired;
-    const auto p = analytics::period_of(all, at);
-    if (p < 0) continue;
-    Flow& into = flows[static_cast<std::size_t>(p)];
-    into.issued += f.issued;
-    into.redeemed += f.redeemed;
-    into.expired += f.expired;
-  }
+  // From the month of the club's first entry on.
   Json months = Json::array();
-  const std::size_t keep = std::min(all.size(), static_cast<std::size_t>(o.months));
-  for (std::size_t i = all.size() - keep; i < all.size(); ++i) {
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (all[i].end <= first) continue;
     Json p = period_json(all[i], o.as_of);
     p.update({{"issued", flows[i].issued},
               {"redeemed", flows[i].redeemed},

@@ -103,12 +103,12 @@ interface Timeline {
 }
 interface Points { available: number; pending: number; tier: { name: string } | null }
 
-// A part the server may not have (no loyalty club: 409): absent instead of failing the page.
-async function optional<T>(p: Promise<T>): Promise<T | null> {
+// The customer, or null when there is none with that id (404).
+async function customerOrNone(source: PageContext["source"], id: string): Promise<Customer | null> {
   try {
-    return await p;
+    return await source.get<Customer>(`/customers/${id}`);
   } catch (e: unknown) {
-    if (e instanceof HttpError && (e.status === 409 || e.status === 404)) return null;
+    if (e instanceof HttpError && e.status === 404) return null;
     throw e;
   }
 }
@@ -116,7 +116,7 @@ async function optional<T>(p: Promise<T>): Promise<T | null> {
 export async function customerPage(ctx: PageContext): Promise<void> {
   const { i18n, source } = ctx;
   const id = encodeURIComponent(ctx.arg);
-  const customer = await optional(source.get<Customer>(`/customers/${id}`));
+  const customer = await customerOrNone(source, id);
   heading(ctx, i18n.t("customer.title", { id: ctx.arg }));
   ctx.el.append(h("p", {}, h("a", { href: "#/customers" }, i18n.t("customer.back"))));
   if (!customer) {
