@@ -4,9 +4,7 @@
 
 namespace vafa::api {
 
-namespace {
-
-std::string_view title_for(int status) {
+std::string_view status_title(int status) {
   switch (status) {
     case 400: return "Bad Request";
     case 401: return "Unauthorized";
@@ -20,11 +18,14 @@ std::string_view title_for(int status) {
     case 415: return "Unsupported Media Type";
     case 422: return "Unprocessable Content";
     case 429: return "Too Many Requests";
+    case 431: return "Request Header Fields Too Large";
     case 500: return "Internal Server Error";
     case 503: return "Service Unavailable";
     default: return "Error";
   }
 }
+
+namespace {
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -57,7 +58,7 @@ Reply json_reply(int status, const Json& body) {
 
 Reply problem(int status, std::string_view detail, Json extra) {
   Json body = {{"type", "about:blank"},
-               {"title", title_for(status)},
+               {"title", status_title(status)},
                {"status", status},
                {"detail", detail}};
   for (auto& [name, value] : extra.items()) body[name] = std::move(value);

@@ -21,6 +21,7 @@ struct Request {
   std::string target;  // path and query as sent: "/api/v1/customers?email=a%40b.am"
   std::string authorization;
   std::string idempotency_key;
+  bool idempotency_key_sent = false;  // the header was there, even empty (which is refused)
   std::string content_type;
   std::string body;
   std::string cookie;      // the Cookie header (a dashboard session)
@@ -33,6 +34,10 @@ struct Reply {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // Location, Allow, Retry-After...
 };
+
+// The title of a status (RFC 9110's reason phrase): a problem document's title, and the reason on
+// the status line, so that the two never differ.
+std::string_view status_title(int status);
 
 // The HTTP status of an error code (the one mapping; docs/api.md lists it).
 int status_for(ErrorCode code);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "vafa/core/json.hpp"
 #include "vafa/core/text.hpp"
 
 namespace vafa::api {
@@ -69,11 +70,12 @@ class Fields {
       if (required) bad(name, "is required");
       return std::nullopt;
     }
-    if (v->is_number_integer()) return v->get<std::int64_t>();
-    if (v->is_number_unsigned()) {
+    if (v->is_number_unsigned() &&
+        v->get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
       bad(name, "is too large");
       return std::nullopt;
     }
+    if (v->is_number_integer()) return v->get<std::int64_t>();
     bad(name, fmt::format("must be a whole number, not {}",
                           v->is_number() ? "a fraction" : v->type_name()));
     return std::nullopt;
@@ -187,36 +189,26 @@ std::expected<Json, Reply> parse_json_body(const Request& request) {
   if (to_lower_ascii(trim(type)) != "application/json") {
     return std::unexpected(problem(415, "send the body as application/json"));
   }
-  try {
-    return Json::parse(request.body);
-  } catch (const Json::parse_error& e) {
-    // Where: line and column of the byte the parser stopped at.
-    const std::size_t byte = std::min<std::size_t>(e.byte, request.body.size());
-    std::size_t line = 1;
-    std::size_t column = 1;
-    for (std::size_t i = 0; i + 1 < byte; ++i) {
-      if (request.body[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
-    std::string what = e.what();
-    if (const std::size_t colon = what.find("syntax error"); colon != std::string::npos) {
-      what = what.substr(colon);
-    }
-    return std::unexpected(problem(
-        400,
-        fmt::format("malformed JSON at line {}, column {} (byte {}): {}", line, column, byte, what),
-        {{"line", line}, {"column", column}, {"byte", byte}}));
-  } catch (const Json::exception& e) {
-    // Well-formed but unrepresentable, e.g. a number beyond a double (1e400).
-    std::string what = e.what();
-    if (const std::size_t end = what.find("] "); end != std::string::npos)
-      what = what.substr(end + 2);
-    return std::unexpected(problem(400, fmt::format("unusable JSON: {}", what)));
+  auto parsed = parse_json(request.body);
+  if (parsed) return std::move(*parsed);
+  const JsonError& e = parsed.error();
+  if (e.kind == JsonError::Kind::syntax) {
+    return std::unexpected(
+        problem(400, e.message, {{"line", e.line}, {"column", e.column}, {"byte", e.byte}}));
   }
+  return std::unexpected(problem(400, e.message));
+}
+
+std::optional<std::int64_t> whole_number(const Json& value, std::int64_t low, std::int64_t high) {
+  if (value.is_number_unsigned()) {
+    const auto n = value.get<std::uint64_t>();
+    if (high < 0 || n > static_cast<std::uint64_t>(high)) return std::nullopt;
+    const auto signed_n = static_cast<std::int64_t>(n);
+    return signed_n >= low ? std::optional(signed_n) : std::nullopt;
+  }
+  if (!value.is_number_integer()) return std::nullopt;
+  const auto n = value.get<std::int64_t>();
+  return n >= low && n <= high ? std::optional(n) : std::nullopt;
 }
 
 Reply invalid_fields(const FieldErrors& errors) {

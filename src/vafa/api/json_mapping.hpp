@@ -3,7 +3,9 @@
 // in one go. Money is integer minor units throughout (*_minor fields), never floating point.
 #pragma once
 
+#include <cstdint>
 #include <expected>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,11 @@ struct MappingOptions {
 // Parses a request body as a JSON object. 415 unless the content type is JSON; 400 with the
 // line, column and byte of a syntax error.
 std::expected<Json, Reply> parse_json_body(const Request& request);
+
+// A JSON whole number within [low, high], compared without overflow (nlohmann keeps
+// non-negative numbers unsigned, so 2^64-1 must not become -1, nor INT64_MIN slip past a
+// magnitude check); nullopt for anything else (a fraction, a text, out of range).
+std::optional<std::int64_t> whole_number(const Json& value, std::int64_t low, std::int64_t high);
 
 // 422 with an "errors" array of {pointer, detail}.
 Reply invalid_fields(const FieldErrors& errors);

@@ -117,11 +117,11 @@ Step transfer_points(const Service& service, Call& call) {
       to = t->get<std::string>();
     }
     const auto p = body->find("points");
-    if (p == body->end() || !p->is_number_integer() || p->get<std::int64_t>() <= 0 ||
-        p->get<std::int64_t>() > 100'000'000) {
+    const auto n = p == body->end() ? std::nullopt : whole_number(*p, 1, 100'000'000);
+    if (!n) {
       errors.push_back({"/points", "must be a whole number from 1 to 100000000"});
     } else {
-      points = p->get<std::int64_t>();
+      points = *n;
     }
     for (const auto& [key, value] : body->items()) {
       if (key != "to" && key != "points") errors.push_back({"/" + key, "is not a known field"});

@@ -192,6 +192,7 @@ class Session : public std::enable_shared_from_this<Session> {
                     .target = std::string(message.target()),
                     .authorization = std::string(message[http::field::authorization]),
                     .idempotency_key = std::string(message["Idempotency-Key"]),
+                    .idempotency_key_sent = message.find("Idempotency-Key") != message.end(),
                     .content_type = std::string(message[http::field::content_type]),
                     .body = std::move(message.body()),
                     .cookie = std::string(message[http::field::cookie]),
@@ -252,6 +253,10 @@ class Session : public std::enable_shared_from_this<Session> {
     if (server_.stopping) keep_alive_ = false;
     auto response = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(reply.status), 11);
+    if (reply.status >= 400) {  // the problem document's title is the status line's reason
+      const std::string_view title = status_title(reply.status);
+      response->reason(beast::string_view(title.data(), title.size()));
+    }
     response->set(http::field::server, "vafa");
     response->set(http::field::content_type, reply.content_type);
     for (const auto& [name, value] : reply.headers) response->set(name, value);

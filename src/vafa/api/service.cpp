@@ -433,11 +433,11 @@ Step adjust_points(const Service& service, Call& call) {
     errors.push_back({"", "the body must be an object {points, reason}"});
   } else {
     const auto p = body->find("points");
-    if (p == body->end() || !p->is_number_integer() || p->get<std::int64_t>() == 0 ||
-        std::abs(p->get<std::int64_t>()) > 100'000'000) {
+    const auto n = p == body->end() ? std::nullopt : whole_number(*p, -100'000'000, 100'000'000);
+    if (!n || *n == 0) {
       errors.push_back({"/points", "must be a whole number other than 0 (at most 100000000)"});
     } else {
-      points = p->get<std::int64_t>();
+      points = *n;
     }
     const auto r = body->find("reason");
     if (r == body->end() || !r->is_string() || r->get<std::string>().empty() ||
@@ -828,11 +828,9 @@ Step Service::handle(Store& store, const Request& request, std::string_view* rou
     return problem(403, fmt::format("'{}' is a {}; this needs {}", caller->name,
                                     to_string(caller->role), to_string(found->role)));
   }
-  if (!found->write && !request.idempotency_key.empty()) {
-    return problem(400, "Idempotency-Key is for writes only");
-  }
-  if (found->write && !request.idempotency_key.empty() &&
-      !valid_idempotency_key(request.idempotency_key)) {
+  const bool key_sent = request.idempotency_key_sent || !request.idempotency_key.empty();
+  if (!found->write && key_sent) return problem(400, "Idempotency-Key is for writes only");
+  if (found->write && key_sent && !valid_idempotency_key(request.idempotency_key)) {
     return problem(400, "Idempotency-Key must be 1 to 255 visible ASCII characters");
   }
   Call call{.store = store,

@@ -10,6 +10,7 @@
 #include <simdjson.h>
 
 #include "vafa/core/handoff_queue.hpp"
+#include "vafa/core/json.hpp"
 #include "vafa/core/money.hpp"
 #include "vafa/core/text.hpp"
 
@@ -181,7 +182,12 @@ class RowReader {
         time_(std::move(time_parser)),
         default_currency_(currency),
         source_name_(std::move(source_name)),
-        queue_(queue) {}
+        queue_(queue) {
+    // An event's properties nest at most as deep as any JSON vafa takes in (core/json.hpp).
+    if (json_parser_.allocate(simdjson::SIMDJSON_PADDING, kMaxJsonDepth) != simdjson::SUCCESS) {
+      throw std::bad_alloc();
+    }
+  }
 
   void run() {
     Row row;

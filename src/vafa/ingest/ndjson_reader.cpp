@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include <fmt/format.h>
 #include <simdjson.h>
 
 #include "vafa/core/text.hpp"
@@ -35,6 +36,8 @@ struct NdjsonReader::Impl {
   std::string raw_copy;
   std::string values;  // storage for converted member values
   std::vector<std::pair<std::size_t, std::size_t>> key_spans, value_spans;
+  // On demand: nested values are skipped and kept as raw text without recursion; what they hold
+  // (an event's properties) is checked, with the depth bound of core/json.hpp, by the importer.
   simdjson::ondemand::parser parser;
 
   // Parses `text` (one line) into key/value spans of `values`; returns an error message or "".
@@ -56,6 +59,11 @@ struct NdjsonReader::Impl {
     for (auto field : object) {
       std::string_view key;
       if (auto error = field.unescaped_key().get(key)) return simdjson::error_message(error);
+      for (const auto& [at, size] : key_spans) {
+        if (std::string_view(values).substr(at, size) == key) {
+          return fmt::format("the key \"{}\" appears twice", key);
+        }
+      }
       const std::size_t key_at = values.size();
       values.append(key);
       key_spans.emplace_back(key_at, key.size());

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "vafa/core/text.hpp"
+
 namespace vafa::segments {
 
 std::string_view to_string(ValueType type) {
@@ -67,21 +69,55 @@ struct Token {
 bool is_name_start(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
 bool is_name_char(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
 
-// 1-based character column of byte offset `at` (UTF-8 continuation bytes do not count).
-std::size_t column_of(std::string_view text, std::size_t at) {
-  std::size_t column = 1;
-  for (std::size_t i = 0; i < at && i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++column;
+// 1-based character columns of byte offsets (UTF-8 continuation bytes do not count). The
+// tokenizer asks for offsets in increasing order, so each byte is counted once.
+class Columns {
+ public:
+  explicit Columns(std::string_view text) : text_(text) {}
+  std::size_t of(std::size_t at) {
+    if (at < byte_) byte_ = 0, column_ = 1;
+    for (; byte_ < at && byte_ < text_.size(); ++byte_) {
+      if ((static_cast<unsigned char>(text_[byte_]) & 0xC0) != 0x80) ++column_;
+    }
+    return column_;
   }
-  return column;
+
+ private:
+  std::string_view text_;
+  std::size_t byte_ = 0;
+  std::size_t column_ = 1;
+};
+
+// The byte offset of the first byte that is not part of valid UTF-8 (text.size() if none).
+std::size_t first_invalid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3
+                                                 : (c >> 3) == 0x1E ? 4 : 0;
+    if (length == 0 || i + length > text.size() ||
+        !is_valid_utf8(text.substr(i, length))) {
+      return i;
+    }
+    i += length;
+  }
+  return i;
 }
 
 std::expected<std::vector<Token>, RuleError> tokenize(std::string_view s) {
   std::vector<Token> out;
   std::size_t i = 0;
+  Columns columns(s);
   auto error = [&](std::size_t at, std::string message) {
-    return std::unexpected(RuleError{column_of(s, at), std::move(message)});
+    return std::unexpected(RuleError{columns.of(at), std::move(message)});
   };
+  if (s.size() > kMaxRuleBytes) {
+    return error(0, fmt::format("the rule is {} bytes long; a rule may have at most {}", s.size(),
+                                kMaxRuleBytes));
+  }
+  if (const std::size_t bad = first_invalid_utf8(s); bad < s.size()) {
+    return error(bad, "the rule is not valid UTF-8 text here");
+  }
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (std::isspace(c)) {
@@ -89,7 +125,7 @@ std::expected<std::vector<Token>, RuleError> tokenize(std::string_view s) {
       continue;
     }
     Token t;
-    t.column = column_of(s, i);
+    t.column = columns.of(i);
     const std::size_t start = i;
     if (c == '(' || c == ')' || c == ',' || c == '.') {
       t.kind = c == '(' ? Tok::lparen : c == ')' ? Tok::rparen : c == ',' ? Tok::comma : Tok::dot;
@@ -146,7 +182,7 @@ std::expected<std::vector<Token>, RuleError> tokenize(std::string_view s) {
     }
     out.push_back(std::move(t));
   }
-  out.push_back(Token{Tok::end, "", 0, column_of(s, s.size())});
+  out.push_back(Token{Tok::end, "", 0, columns.of(s.size())});
   return out;
 }
 
@@ -225,8 +261,26 @@ class Parser {
   }
   std::expected<NodePtr, RuleError> any() { return list(Node::Kind::any, "or"); }
 
+  // Parentheses and "not" nest by recursion: each level is counted, and a rule deeper than
+  // kMaxRuleDepth is refused at the token that would go deeper (a stack has its end).
+  struct Deeper {
+    explicit Deeper(std::size_t& depth) : depth_(depth) { ++depth_; }
+    ~Deeper() { --depth_; }
+    Deeper(const Deeper&) = delete;
+    Deeper& operator=(const Deeper&) = delete;
+    std::size_t& depth_;
+  };
+  std::optional<RuleError> too_deep(const Token& at) const {
+    if (depth_ < kMaxRuleDepth) return std::nullopt;
+    return RuleError{at.column, fmt::format("the rule nests parentheses and 'not' more than {} "
+                                            "deep here; write it flatter",
+                                            kMaxRuleDepth)};
+  }
+
   std::expected<NodePtr, RuleError> unary() {
     if (is_keyword(peek(), "not")) {
+      if (auto error = too_deep(peek())) return std::unexpected(*error);
+      const Deeper deeper(depth_);
       next();
       auto inner = unary();
       if (!inner) return inner;
@@ -239,6 +293,8 @@ class Parser {
 
   std::expected<NodePtr, RuleError> atom() {
     if (peek().kind == Tok::lparen) {
+      if (auto error = too_deep(peek())) return std::unexpected(*error);
+      const Deeper deeper(depth_);
       const Token open = next();
       auto inner = any();
       if (!inner) return inner;
@@ -439,6 +495,7 @@ class Parser {
   std::vector<Token> t_;
   std::size_t pos_ = 0;
   const Schema& schema_;
+  std::size_t depth_ = 0;
   std::vector<Feature>& features_;
 };
 

@@ -28,6 +28,7 @@
 #include <expected>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -44,6 +45,11 @@ std::string_view to_string(ValueType type);
 struct Schema {
   std::map<std::string, ValueType, std::less<>> attributes;
 };
+
+// The bounds of a rule: its length, and how deep parentheses and "not" may nest (the parser
+// recurses per level). Beyond them the rule is refused with the usual column-accurate error.
+inline constexpr std::size_t kMaxRuleBytes = 16 * 1024;
+inline constexpr std::size_t kMaxRuleDepth = 64;
 
 // What is wrong with a rule, and where: column is 1-based, in characters.
 struct RuleError {

@@ -129,6 +129,64 @@ TEST(Rule, InvalidRulesSayWhatAndWhere) {
   }
 }
 
+std::string repeated(std::string_view piece, std::size_t times) {
+  std::string out;
+  for (std::size_t i = 0; i < times; ++i) out += piece;
+  return out;
+}
+
+// The parser recurses per parenthesis and "not": a deep rule is refused at the column where it
+// goes too deep instead of running out of stack (it was SIGSEGV at 4,000 parentheses).
+TEST(Rule, NestingIsBoundedWithAColumnAccurateError) {
+  const std::string ok = repeated("(", kMaxRuleDepth) + "orders > 1" + repeated(")", kMaxRuleDepth);
+  EXPECT_TRUE(Rule::parse(ok, shop()));
+  const std::string nots = repeated("not ", kMaxRuleDepth) + "orders > 1";
+  EXPECT_TRUE(Rule::parse(nots, shop()));
+
+  const std::string deep = repeated("(", 4000) + "orders>1" + repeated(")", 4000);
+  auto rule = Rule::parse(deep, shop());
+  ASSERT_FALSE(rule);
+  EXPECT_EQ(rule.error().column, kMaxRuleDepth + 1);
+  EXPECT_NE(rule.error().message.find("more than 64 deep"), std::string::npos)
+      << rule.error().message;
+
+  rule = Rule::parse(repeated("not ", 3000) + "orders > 1", shop());
+  ASSERT_FALSE(rule);
+  EXPECT_EQ(rule.error().column, 4 * kMaxRuleDepth + 1);
+  // 20,000 of them (80 KB) are over the length bound before any parsing.
+  rule = Rule::parse(repeated("not ", 20000) + "orders > 1", shop());
+  ASSERT_FALSE(rule);
+  EXPECT_EQ(rule.error().column, 1u);
+
+  // Mixed: "not (" pairs count together.
+  rule = Rule::parse(repeated("not (", 40) + "orders > 1" + repeated(")", 40), shop());
+  ASSERT_FALSE(rule);
+  EXPECT_EQ(rule.error().column, 5 * 32 + 1);
+}
+
+TEST(Rule, LengthAndEncodingAreChecked) {
+  std::string flat = "orders > 1";
+  while (flat.size() <= kMaxRuleBytes) flat += " or orders > 1";
+  auto rule = Rule::parse(flat, shop());
+  ASSERT_FALSE(rule);
+  EXPECT_EQ(rule.error().column, 1u);
+  EXPECT_NE(rule.error().message.find("at most 16384"), std::string::npos);
+  // A long flat rule within the limit parses (and quickly: columns are counted once).
+  std::string wide = "orders > 1";
+  while (wide.size() + 14 <= kMaxRuleBytes) wide += " or orders > 1";
+  EXPECT_TRUE(Rule::parse(wide, shop()));
+
+  // Invalid UTF-8 (a lone continuation byte, a truncated sequence) is refused where it starts.
+  for (const std::string& bad : {std::string("country = 'I\x80R'"),
+                                std::string("country = 'ایران' or country = '\xD8'")}) {
+    rule = Rule::parse(bad, shop());
+    ASSERT_FALSE(rule) << bad;
+    EXPECT_NE(rule.error().message.find("not valid UTF-8"), std::string::npos);
+  }
+  EXPECT_EQ(Rule::parse("country = 'I\x80R'", shop()).error().column, 13u);
+  EXPECT_EQ(Rule::parse("country = 'ایران' or country = '\xD8'", shop()).error().column, 33u);
+}
+
 TEST(Rule, ListsTheFeaturesItReadsOnce) {
   auto rule = Rule::parse(
       "orders > 1 and (orders < 9 or events('review', 90) > 0) and "
