@@ -12,6 +12,7 @@ std::string_view to_string(ImportStatus status) {
     case ImportStatus::completed: return "completed";
     case ImportStatus::aborted: return "aborted";
     case ImportStatus::failed: return "failed";
+    case ImportStatus::interrupted: return "interrupted";
   }
   return "failed";
 }

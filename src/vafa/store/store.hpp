@@ -439,7 +439,8 @@ struct ImportCounts {
   std::int64_t rejected = 0;  // records quarantined
 };
 
-enum class ImportStatus { running, completed, aborted, failed };
+// interrupted: the process running it was killed (found by the next import or open).
+enum class ImportStatus { running, completed, aborted, failed, interrupted };
 std::string_view to_string(ImportStatus status);
 
 struct StoreStats {

@@ -1,8 +1,13 @@
 #include "vafa/store/sqlite/sqlite_store.hpp"
 
+#include <charconv>
 #include <chrono>
+#include <fstream>
+#include <sstream>
 #include <thread>
 #include <utility>
+
+#include <unistd.h>
 
 #include "vafa/store/sqlite/migrations.hpp"
 
@@ -78,6 +83,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
   VAFA_CHECK(store->migrate());
   VAFA_CHECK(store->exec("PRAGMA foreign_keys=ON"));
   VAFA_CHECK(store->prepare_statements());
+  VAFA_CHECK(store->interrupt_dead_imports());
   return store;
 }
 
@@ -339,13 +345,87 @@ void SqliteStore::forget_caches() {
   product_ids_.clear();
 }
 
+namespace {
+
+// This process as an import run's owner: "host:pid:start", the start in clock ticks since boot
+// (field 22 of /proc/PID/stat), so that a later process with the same pid is not taken for it.
+std::string process_start(long pid) {
+  std::ifstream stat(fmt::format("/proc/{}/stat", pid));
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  // The command name (field 2) is in parentheses and may hold spaces: count after its end.
+  const std::size_t close = text.rfind(')');
+  if (close == std::string::npos) return {};
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && fields >> field; ++i) {
+    if (i == 22) return field;
+  }
+  return {};
+}
+
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "?";
+  return name;
+}
+
+std::string this_process() {
+  static const std::string owner =
+      fmt::format("{}:{}:{}", host_name(), ::getpid(), process_start(::getpid()));
+  return owner;
+}
+
+// Whether the owner of a run is known to be gone: a process of this host that no longer
+// exists, or whose pid now belongs to a process started at another time.
+bool owner_is_gone(std::string_view owner) {
+  const std::size_t first = owner.find(':');
+  const std::size_t second = owner.find(':', first + 1);
+  if (first == std::string_view::npos || second == std::string_view::npos) return false;
+  if (owner.substr(0, first) != host_name()) return false;  // another machine's: cannot tell
+  long pid = 0;
+  const std::string_view digits = owner.substr(first + 1, second - first - 1);
+  if (std::from_chars(digits.data(), digits.data() + digits.size(), pid).ec != std::errc() ||
+      pid <= 0) {
+    return false;
+  }
+  const std::string start = process_start(pid);
+  return start.empty() || start != owner.substr(second + 1);
+}
+
+}  // namespace
+
+Status SqliteStore::interrupt_dead_imports() {
+  VAFA_TRY(Statement running,
+           prepare("SELECT id, owner FROM import_runs WHERE status = 'running' AND owner IS NOT NULL"));
+  std::vector<std::int64_t> gone;
+  while (true) {
+    VAFA_TRY(const bool row, running.step());
+    if (!row) break;
+    if (owner_is_gone(running.column_text(1))) gone.push_back(running.column_int(0));
+  }
+  if (gone.empty()) return {};
+  VAFA_TRY(Statement mark, prepare("UPDATE import_runs SET status = 'interrupted' WHERE id = ?1"
+                                   " AND status = 'running'"));
+  for (const std::int64_t run : gone) {
+    VAFA_CHECK(mark.bind(1, run).run());
+    mark.reset();
+  }
+  return {};
+}
+
 Result<std::int64_t> SqliteStore::start_import(std::string_view kind, std::string_view source,
                                                Timestamp started_at) {
+  VAFA_CHECK(interrupt_dead_imports());
   VAFA_CHECK(begin());
   auto body = [&]() -> Result<std::int64_t> {
-    VAFA_TRY(Statement insert, prepare("INSERT INTO import_runs(kind, source, started_at, status)"
-                                       " VALUES(?1, ?2, ?3, 'running')"));
-    VAFA_CHECK(insert.bind(1, kind).bind(2, source).bind(3, seconds_of(started_at)).run());
+    VAFA_TRY(Statement insert,
+             prepare("INSERT INTO import_runs(kind, source, started_at, status, owner)"
+                     " VALUES(?1, ?2, ?3, 'running', ?4)"));
+    VAFA_CHECK(insert.bind(1, kind)
+                   .bind(2, source)
+                   .bind(3, seconds_of(started_at))
+                   .bind(4, this_process())
+                   .run());
     const std::int64_t run = sqlite3_last_insert_rowid(db_);
     VAFA_TRY(Statement clear, prepare("DELETE FROM rejected_rows WHERE source = ?1"));
     VAFA_CHECK(clear.bind(1, source).run());

@@ -259,6 +259,8 @@ class SqliteStore final : public Store {
   Status exec(std::string_view sql);
   Status configure();
   Status migrate();
+  // Marks 'interrupted' the runs left 'running' by a process that is gone (killed mid-import).
+  Status interrupt_dead_imports();
   Status check_foreign_keys();
   Status prepare_statements();
   Result<sqlite::Statement> prepare(std::string_view sql) {

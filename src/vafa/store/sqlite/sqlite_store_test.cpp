@@ -6,6 +6,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <unistd.h>
 
 #include "vafa/store/sqlite/migrations.hpp"
 
@@ -57,6 +59,54 @@ TEST(SqliteStore, ConcurrentOpensOfANewDatabaseApplyEachMigrationOnce) {
     store.reset();
     for (const auto* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
   }
+}
+
+// A kill -9 mid-import left its run 'running' for ever; the next open (or import) finds its
+// process gone and marks it interrupted. Runs of live processes, and of other hosts, stay.
+TEST(SqliteStore, RunsOfKilledImportsAreMarkedInterrupted) {
+  const auto path = temp_path("interrupted.db");
+  std::filesystem::remove(path);
+  std::int64_t mine = 0;
+  {
+    auto store = SqliteStore::open(path.string()).value();
+    mine = store->start_import("orders", "a.csv", Timestamp{}).value();
+    char host[256] = {};
+    ASSERT_EQ(::gethostname(host, sizeof host - 1), 0);
+    const std::string sql = fmt::format(
+        "INSERT INTO import_runs(id, kind, source, started_at, status, owner) VALUES"
+        " (100, 'orders', 'b.csv', 0, 'running', '{0}:2147483646:1'),"  // no such process
+        " (101, 'orders', 'c.csv', 0, 'running', '{0}:{1}:1'),"  // this pid, another start
+        " (102, 'orders', 'd.csv', 0, 'running', 'elsewhere.example:1:1'),"
+        " (103, 'orders', 'e.csv', 0, 'completed', '{0}:2147483646:1')",
+        host, ::getpid());
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(raw);
+  }
+  auto store = SqliteStore::open(path.string()).value();
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &raw), SQLITE_OK);
+  auto status_of_run = [&](std::int64_t run) {
+    sqlite3_stmt* q = nullptr;
+    EXPECT_EQ(
+        sqlite3_prepare_v2(raw, "SELECT status FROM import_runs WHERE id = ?1", -1, &q, nullptr),
+        SQLITE_OK);
+    sqlite3_bind_int64(q, 1, run);
+    std::string status = sqlite3_step(q) == SQLITE_ROW
+                             ? reinterpret_cast<const char*>(sqlite3_column_text(q, 0))
+                             : "";
+    sqlite3_finalize(q);
+    return status;
+  };
+  EXPECT_EQ(status_of_run(mine), "running");  // this process is alive
+  EXPECT_EQ(status_of_run(100), "interrupted");
+  EXPECT_EQ(status_of_run(101), "interrupted");
+  EXPECT_EQ(status_of_run(102), "running");
+  EXPECT_EQ(status_of_run(103), "completed");
+  sqlite3_close(raw);
+  store.reset();
+  for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
 }
 
 TEST(SqliteStore, RejectsAFileThatIsNotADatabase) {
