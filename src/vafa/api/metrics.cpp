@@ -98,6 +98,17 @@ std::string Metrics::render(const WriterStats& writer, std::size_t queued) const
       "# TYPE vafa_store_write_queue gauge\nvafa_store_write_queue {}\n",
       writer.batches, writer.jobs, writer.failed_commits, writer.commit_seconds,
       writer.batch_seconds, queued));
+  add(fmt::format(
+      "# HELP vafa_store_log_bytes Size of the write-ahead log after the last commit.\n"
+      "# TYPE vafa_store_log_bytes gauge\nvafa_store_log_bytes {}\n"
+      "# HELP vafa_store_log_restarts_total Restart checkpoints that let the log begin again.\n"
+      "# TYPE vafa_store_log_restarts_total counter\nvafa_store_log_restarts_total {}\n"
+      "# HELP vafa_store_log_restarts_busy_total Restart checkpoints that readers held up.\n"
+      "# TYPE vafa_store_log_restarts_busy_total counter\nvafa_store_log_restarts_busy_total {}\n"
+      "# HELP vafa_store_log_restart_seconds_total Time the writer spent in them.\n"
+      "# TYPE vafa_store_log_restart_seconds_total counter\n"
+      "vafa_store_log_restart_seconds_total {}\n",
+      writer.log_bytes, writer.log_restarts, writer.log_restarts_busy, writer.log_restart_seconds));
   return out;
 }
 

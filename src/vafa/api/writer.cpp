@@ -26,11 +26,13 @@ Result<Reply> run_job(const WriteJob& job, Store& store) {
 }  // namespace
 
 Writer::Writer(std::unique_ptr<Store> store, std::size_t max_batch,
-               std::unique_ptr<Store> checkpointer, std::chrono::milliseconds checkpoint_every)
+               std::unique_ptr<Store> checkpointer, std::chrono::milliseconds checkpoint_every,
+               std::int64_t log_limit)
     : store_(std::move(store)),
       max_batch_(max_batch == 0 ? 1 : max_batch),
       checkpointer_(std::move(checkpointer)),
-      checkpoint_every_(checkpoint_every) {
+      checkpoint_every_(checkpoint_every),
+      log_limit_(log_limit) {
   if (checkpointer_) {
     if (Status off = store_->set_auto_checkpoint(false); !off) {
       fmt::print(stderr, "vafa serve: checkpoints stay in commits: {}\n", off.error().message);
@@ -47,7 +49,7 @@ void Writer::run_checkpoints() {
   while (!checkpoint_stopping_) {
     checkpoint_wake_.wait_for(lock, checkpoint_every_);
     lock.unlock();
-    if (Status done = checkpointer_->checkpoint(); !done) {
+    if (Status done = checkpointer_->checkpoint(Store::Checkpoint::passive); !done) {
       fmt::print(stderr, "vafa serve: {}\n", done.error().message);
     }
     lock.lock();
@@ -84,7 +86,7 @@ void Writer::stop() {
   if (checkpoint_thread_.joinable()) {
     checkpoint_thread_.join();
     (void)store_->set_auto_checkpoint(true);
-    (void)checkpointer_->checkpoint();  // what the last batches wrote
+    (void)checkpointer_->checkpoint(Store::Checkpoint::passive);  // what the last batches wrote
   }
 }
 
@@ -112,7 +114,28 @@ void Writer::run() {
     }
     run_batch(batch);
     batch.clear();
+    bound_log();
   }
+}
+
+// Between two batches, so no acknowledged write waits for it: a restart checkpoint once the
+// log has passed its bound (the passive checkpoints have copied most of it already).
+void Writer::bound_log() {
+  const std::int64_t bytes = store_->log_bytes();
+  if (!checkpointer_ || log_limit_ <= 0 || bytes < log_limit_) {
+    std::lock_guard lock(mutex_);
+    stats_.log_bytes = bytes;
+    return;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  Status restarted = store_->checkpoint(Store::Checkpoint::restart);
+  if (!restarted && restarted.error().code != ErrorCode::unavailable) {
+    fmt::print(stderr, "vafa serve: {}\n", restarted.error().message);
+  }
+  std::lock_guard lock(mutex_);
+  ++(restarted ? stats_.log_restarts : stats_.log_restarts_busy);
+  stats_.log_restart_seconds += since(started);
+  stats_.log_bytes = store_->log_bytes();
 }
 
 void Writer::run_batch(std::deque<Item>& batch) {

@@ -23,6 +23,10 @@ struct WriterStats {
   std::int64_t failed_commits = 0;
   double commit_seconds = 0;  // total time in commit()
   double batch_seconds = 0;   // total time from begin() to the end of commit()
+  std::int64_t log_restarts = 0;        // restart checkpoints that let the log begin again
+  std::int64_t log_restarts_busy = 0;   // ... that readers kept from finishing (tried again)
+  double log_restart_seconds = 0;       // total time the writer spent in them
+  std::int64_t log_bytes = 0;           // the log's size after the last commit
 };
 
 class Writer {
@@ -31,10 +35,14 @@ class Writer {
 
   // Takes the store for its thread's exclusive use. With a `checkpointer` (a second
   // connection to the same store), commits no longer checkpoint the write-ahead log: a thread of
-  // its own does it every `checkpoint_every`, so no request waits for that fsync.
+  // its own does it every `checkpoint_every`, so no request waits for that fsync. And once a
+  // commit leaves the log larger than `log_limit` bytes, the writer takes a restart checkpoint
+  // before its next batch (store.hpp), so the log stays bounded under sustained writes.
   explicit Writer(std::unique_ptr<Store> store, std::size_t max_batch = 512,
                   std::unique_ptr<Store> checkpointer = nullptr,
-                  std::chrono::milliseconds checkpoint_every = std::chrono::seconds(1));
+                  std::chrono::milliseconds checkpoint_every = std::chrono::seconds(1),
+                  std::int64_t log_limit = kDefaultLogLimit);
+  static constexpr std::int64_t kDefaultLogLimit = 64 << 20;
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -57,6 +65,7 @@ class Writer {
   void run();
   void run_batch(std::deque<Item>& batch);
   void run_checkpoints();
+  void bound_log();
 
   std::unique_ptr<Store> store_;
   const std::size_t max_batch_;
@@ -68,6 +77,7 @@ class Writer {
   std::thread thread_;
   std::unique_ptr<Store> checkpointer_;
   const std::chrono::milliseconds checkpoint_every_;
+  const std::int64_t log_limit_;
   std::condition_variable checkpoint_wake_;
   bool checkpoint_stopping_ = false;
   std::thread checkpoint_thread_;

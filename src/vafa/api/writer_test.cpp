@@ -74,6 +74,50 @@ TEST_F(WriterTest, WithACheckpointerTheLogIsCopiedBackOutsideCommitsAndAtStop) {
   EXPECT_TRUE((*copied)->get_customer("k299").value().has_value());
 }
 
+// Under writes back to back with readers always in the log, passive checkpoints alone never let
+// the log begin again (it grew to 1 GB in 20 s of orders): past its bound, the writer restarts it.
+std::uintmax_t run_with_readers(const std::string& db, std::int64_t log_limit, int writes) {
+  Writer writer(std::move(*open_store(db)), 512, std::move(*open_store(db)),
+                std::chrono::milliseconds(5), log_limit);
+  std::atomic<bool> done{false};
+  std::atomic<std::uintmax_t> largest{0};
+  std::thread reader([&] {
+    auto store = std::move(*open_store(db));
+    while (!done) {
+      (void)store->get_customer("w0");
+      std::error_code ec;
+      const auto size = std::filesystem::file_size(db + "-wal", ec);
+      if (!ec && size > largest) largest = size;
+    }
+  });
+  const std::string note(2000, 'x');  // a few pages per write
+  for (int i = 0; i < writes; ++i) {
+    std::promise<Reply> answer;
+    writer.submit(
+        [i, &note](Store& store) -> Result<Reply> {
+          VAFA_CHECK(store.upsert_customer(Customer{.id = fmt::format("w{}", i),
+                                                    .created_at = testing_support::at(2026, 1, 1),
+                                                    .name = note}));
+          return json_reply(201, Json::object());
+        },
+        [&](Reply r) { answer.set_value(std::move(r)); });
+    EXPECT_EQ(answer.get_future().get().status, 201);
+  }
+  done = true;
+  reader.join();
+  EXPECT_GT(writer.stats().log_restarts + writer.stats().log_restarts_busy, log_limit > 0 ? 0 : -1);
+  return largest;
+}
+
+TEST_F(WriterTest, TheLogStaysBoundedUnderWritesAndReads) {
+  constexpr std::int64_t kLimit = 256 << 10;
+  const std::uintmax_t largest = run_with_readers(path(), kLimit, 3000);
+  EXPECT_GT(largest, 0u);
+  // The bound, plus what one batch writes after it was passed.
+  EXPECT_LT(largest, std::uintmax_t{4} * kLimit) << "the log grew to " << largest << " bytes";
+  EXPECT_EQ(store_->stats().value().customers, 3000);
+}
+
 TEST_F(WriterTest, ConcurrentSubmittersAllLandAndStopDrainsTheQueue) {
   constexpr int kThreads = 8;
   constexpr int kEach = 50;

@@ -478,10 +478,17 @@ class Store {
 
   // Upkeep of the write-ahead log for a long-running writer. With automatic checkpoints off, a
   // commit never stops to copy the log back into the database file (a latency spike of an
-  // fsync); another connection calls checkpoint() instead, which copies what it can without
-  // waiting for or blocking writers (PASSIVE).
+  // fsync); another connection calls checkpoint(passive) instead, which copies what it can
+  // without waiting for or blocking writers. That alone never lets the log start again from
+  // its beginning while reads and writes arrive back to back, so the log grows without end: the
+  // writer watches log_bytes() after its commits and, past a bound, between two commits, takes a
+  // restart checkpoint, which copies the rest, waits a short while for readers to leave the log
+  // and lets the next commit write from its beginning (the file is then cut to its size limit).
+  enum class Checkpoint { passive, restart };
   virtual Status set_auto_checkpoint(bool on) = 0;
-  virtual Status checkpoint() = 0;
+  virtual Status checkpoint(Checkpoint mode) = 0;
+  // The size of the write-ahead log as this connection's last commit left it (0 when unknown).
+  virtual std::int64_t log_bytes() const = 0;
 
   // Import bookkeeping. start_import records a run (in its own transaction; call it outside
   // begin/commit) and clears the quarantine of earlier runs of the same source, since this run

@@ -114,6 +114,12 @@ Status SqliteStore::configure() {
     return fail(wal.error().with_context(fmt::format("'{}' is not a usable vafa database", path_)));
   }
   VAFA_CHECK(exec("PRAGMA synchronous=FULL"));
+  VAFA_CHECK(exec(fmt::format("PRAGMA journal_size_limit={}", kLogSizeLimit)));
+  {
+    VAFA_TRY(sqlite::Statement page_size, prepare("PRAGMA page_size"));
+    VAFA_TRY(page_size_, sqlite::first_int(page_size));
+  }
+  sqlite3_wal_hook(db_, &SqliteStore::on_wal_commit, this);
   VAFA_CHECK(exec("PRAGMA temp_store=FILE"));
   VAFA_CHECK(exec("PRAGMA cache_size=-65536"));  // 64 MiB page cache
   return {};
@@ -327,16 +333,43 @@ Status SqliteStore::rollback_to_savepoint() {
   return exec("RELEASE request");
 }
 
-Status SqliteStore::set_auto_checkpoint(bool on) {
-  return exec(on ? "PRAGMA wal_autocheckpoint=1000" : "PRAGMA wal_autocheckpoint=0");
+int SqliteStore::on_wal_commit(void* self, sqlite3* db, const char* name, int frames) {
+  auto& store = *static_cast<SqliteStore*>(self);
+  store.log_frames_ = frames;
+  // SQLite's default: a passive checkpoint once the log holds 1,000 pages.
+  if (store.auto_checkpoint_ && frames >= 1000) {
+    (void)sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
+  return SQLITE_OK;
 }
 
-Status SqliteStore::checkpoint() {
+Status SqliteStore::set_auto_checkpoint(bool on) {
+  auto_checkpoint_ = on;
+  return {};
+}
+
+std::int64_t SqliteStore::log_bytes() const { return log_frames_ * page_size_; }
+
+Status SqliteStore::checkpoint(Checkpoint mode) {
   int log_frames = 0, copied = 0;
+  if (mode == Checkpoint::passive) {
+    const int rc =
+        sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied);
+    // BUSY: another checkpoint is running; the next one will do.
+    if (rc == SQLITE_OK || rc == SQLITE_BUSY) return {};
+    return fail(ErrorCode::io, "checkpoint of {} failed: {}", path_, sqlite3_errmsg(db_));
+  }
+  // Restart: waits for readers through the busy handler, so for a short while only; BUSY means
+  // a reader stayed (what could be copied was) and the writer tries again after a later commit.
+  sqlite3_busy_timeout(db_, kRestartWaitMs);
   const int rc =
-      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log_frames, &copied);
-  // BUSY: another checkpoint is running; the next one will do.
-  if (rc == SQLITE_OK || rc == SQLITE_BUSY) return {};
+      sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_RESTART, &log_frames, &copied);
+  sqlite3_busy_timeout(db_, 10'000);
+  if (rc == SQLITE_OK) {
+    log_frames_ = 0;
+    return {};
+  }
+  if (rc == SQLITE_BUSY) return fail(ErrorCode::unavailable, "readers kept the log busy");
   return fail(ErrorCode::io, "checkpoint of {} failed: {}", path_, sqlite3_errmsg(db_));
 }
 

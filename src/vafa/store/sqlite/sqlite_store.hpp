@@ -41,7 +41,12 @@ class SqliteStore final : public Store {
   Status release_savepoint() override;
   Status rollback_to_savepoint() override;
   Status set_auto_checkpoint(bool on) override;
-  Status checkpoint() override;
+  Status checkpoint(Checkpoint mode) override;
+  std::int64_t log_bytes() const override;
+  // The write-ahead log's bounds: a restart checkpoint waits at most kRestartWait for readers
+  // to leave the log; a log reset cuts the file to kLogSizeLimit.
+  static constexpr int kRestartWaitMs = 250;
+  static constexpr std::int64_t kLogSizeLimit = 64 << 20;
 
   Result<std::int64_t> start_import(std::string_view kind, std::string_view source,
                                     Timestamp started_at) override;
@@ -275,8 +280,15 @@ class SqliteStore final : public Store {
   Result<sqlite::Statement*> line_insert(std::size_t rows);
   void forget_caches();
 
+  // Called by SQLite after each commit with the log's frames; runs the automatic checkpoint
+  // when it is on (it replaces SQLite's own, which the hook would displace).
+  static int on_wal_commit(void* self, sqlite3* db, const char* name, int frames);
+
   sqlite3* db_;
   std::string path_;
+  std::int64_t page_size_ = 4096;
+  int log_frames_ = 0;
+  bool auto_checkpoint_ = true;
   bool in_transaction_ = false;
   // The open savepoint's totals and count of change marks, to restore on rollback_to_savepoint.
   std::optional<std::pair<Totals, std::size_t>> savepoint_;
