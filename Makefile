@@ -126,8 +126,9 @@ browser-test: build
 	cd web && VAFA=$(abspath $(VAFA)) SCREENSHOTS=$(abspath build/screenshots) \
 	  node --test --test-concurrency=1 tests/
 
-# The request fuzzer (fuzz/request_fuzzer.cpp) for FUZZ_SECONDS; longer runs: scripts/fuzz 3600.
-FUZZ_SECONDS ?= 60
+# The fuzzers in fuzz/ (HTTP requests, segment rules, JSON) for FUZZ_SECONDS each; longer runs:
+# scripts/fuzz 3600 [request|rule|json].
+FUZZ_SECONDS ?= 40
 fuzz: bootstrap
 	scripts/fuzz $(FUZZ_SECONDS)
 
