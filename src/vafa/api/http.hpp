@@ -26,6 +26,7 @@ struct Request {
   std::string body;
   std::string cookie;      // the Cookie header (a dashboard session)
   std::string csrf_token;  // X-CSRF-Token: a signed-in session's writes send it back
+  std::string remote;      // the client's address ("127.0.0.1"), for rate limits
 };
 
 struct Reply {

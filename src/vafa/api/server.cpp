@@ -1,5 +1,8 @@
 #include "vafa/api/server.hpp"
 
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <optional>
@@ -57,6 +60,11 @@ struct Server::Impl {
   std::unique_ptr<Store> slow_store;
   std::atomic<int> slow_pending{0};
   static constexpr int kSlowQueue = 4;
+  // Password checks (Argon2id, 64 MiB each) run on a pool of their own, one at a time: at most
+  // kPasswordQueue wait, more get 503 (the sign-in rate limits keep a flood from getting here).
+  asio::thread_pool password_pool{1};
+  std::atomic<int> password_pending{0};
+  static constexpr int kPasswordQueue = 8;
   Metrics metrics;
   unsigned short port = 0;  // as bound (the acceptor closes when stopping)
   std::atomic<bool> stopping{false};
@@ -66,6 +74,7 @@ struct Server::Impl {
   std::optional<asio::signal_set> signals;
   asio::steady_timer grace{control};
   asio::steady_timer maintenance{control};
+  asio::steady_timer accept_pause{control};
 
   Impl(ServerOptions o, const Service& s) : options(std::move(o)), service(s) {}
   void accept();
@@ -76,8 +85,17 @@ struct Server::Impl {
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, Server::Impl& server)
-      : stream_(std::move(socket)), server_(server), deadline_(stream_.get_executor()) {}
+  // A reserved connection (one over max_connections, within the reserve) is served only
+  // /healthz and /metrics, so an operator can still see a server whose connections are full.
+  Session(tcp::socket socket, Server::Impl& server, bool reserved)
+      : stream_(std::move(socket)),
+        server_(server),
+        deadline_(stream_.get_executor()),
+        reserved_(reserved) {
+    beast::error_code ec;
+    const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = peer.address().to_string();
+  }
 
   ~Session() {
     std::lock_guard lock(server_.sessions_mutex);
@@ -129,7 +147,14 @@ class Session : public std::enable_shared_from_this<Session> {
     if (server_.stopping) return close();
     if (buffer_.size() > 0) return read_request();  // a pipelined request is already here
     idle_ = true;
-    stream_.expires_after(server_.options.idle_timeout);
+    // A new connection must begin its request within the request timeout, as must every
+    // connection while more than half of the connections are taken; a kept-alive one between
+    // requests otherwise waits the idle timeout.
+    const bool short_wait = !served_ || reserved_ ||
+                            server_.open.load() > server_.options.max_connections / 2;
+    stream_.expires_after(short_wait ? std::min(server_.options.request_timeout,
+                                                server_.options.idle_timeout)
+                                     : server_.options.idle_timeout);
     stream_.async_read_some(buffer_.prepare(4096),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->idle_ = false;
@@ -196,29 +221,57 @@ class Session : public std::enable_shared_from_this<Session> {
                     .content_type = std::string(message[http::field::content_type]),
                     .body = std::move(message.body()),
                     .cookie = std::string(message[http::field::cookie]),
-                    .csrf_token = std::string(message["X-CSRF-Token"])};
+                    .csrf_token = std::string(message["X-CSRF-Token"]),
+                    .remote = remote_};
+    served_ = true;
     bool handled = false;
     Reply builtin = server_.builtin(request, handled);
-    if (handled) {
-      const std::string route = request.target.substr(0, request.target.find('?'));
-      return send(std::move(builtin), route, request.method, started);
+    const std::string path = request.target.substr(0, request.target.find('?'));
+    if (reserved_ && !(handled && (path == "/healthz" || path == "/metrics"))) {
+      keep_alive_ = false;
+      Reply busy = problem(503, "too many connections; retry shortly");
+      busy.headers.emplace_back("Retry-After", "1");
+      return send(std::move(busy), "refused", "-", started);
     }
+    if (handled) return send(std::move(builtin), path, request.method, started);
     std::string_view route;
     Step step = guarded([&] { return server_.service.handle(*t_read_store, request, &route); });
+    proceed(std::move(step), std::string(route), request.method, started);
+  }
 
+  // What a first step gave, carried on: an answer is sent; a write goes to the writer, which
+  // answers after its batch commits; a slow read or a password check goes to its pool, then on.
+  // Called on the connection's strand or on a pool's thread; work guards keep the I/O threads
+  // running until the answer is posted back, even while stopping.
+  void proceed(Step step, std::string route, std::string method, SteadyClock::time_point started) {
     if (Reply* reply = std::get_if<Reply>(&step)) {
-      return send(std::move(*reply), route, request.method, started);
+      return asio::dispatch(stream_.get_executor(),
+                            [self = shared_from_this(), reply = std::move(*reply),
+                             route = std::move(route), method = std::move(method),
+                             started]() mutable { self->send(std::move(reply), route, method, started); });
     }
     if (SlowRead* read = std::get_if<SlowRead>(&step)) {
-      return slow(std::move(*read), std::string(route), request.method, started);
+      return offload(server_.slow_pool, server_.slow_pending, Server::Impl::kSlowQueue,
+                     "too many long counts are running; try again in a moment",
+                     [read = std::move(*read), &store = *server_.slow_store]() -> Step {
+                       return run_slow_read(read, store);
+                     },
+                     std::move(route), std::move(method), started);
     }
-    // A write: the writer answers after its batch commits. The work guard keeps the I/O
-    // threads running until the answer is posted back, even while stopping.
+    if (PasswordCheck* check = std::get_if<PasswordCheck>(&step)) {
+      return offload(server_.password_pool, server_.password_pending,
+                     Server::Impl::kPasswordQueue, "too many sign-ins are being checked; try again",
+                     [check = std::move(*check)]() -> Step {
+                       return std::visit([](auto&& then) -> Step { return std::move(then); },
+                                         run_password_check(check));
+                     },
+                     std::move(route), std::move(method), started);
+    }
     auto work = asio::make_work_guard(stream_.get_executor());
     server_.writer->submit(
         std::move(std::get<WriteJob>(step)),
-        [self = shared_from_this(), work = std::move(work), route = std::string(route),
-         method = request.method, started](Reply reply) mutable {
+        [self = shared_from_this(), work = std::move(work), route = std::move(route),
+         method = std::move(method), started](Reply reply) mutable {
           asio::post(
               self->stream_.get_executor(),
               [self, reply = std::move(reply), route = std::move(route), method = std::move(method),
@@ -227,23 +280,24 @@ class Session : public std::enable_shared_from_this<Session> {
         });
   }
 
-  void slow(SlowRead read, std::string route, std::string method, SteadyClock::time_point started) {
-    if (server_.slow_pending.fetch_add(1) >= Server::Impl::kSlowQueue) {
-      server_.slow_pending.fetch_sub(1);
-      Reply busy = problem(503, "too many long counts are running; try again in a moment");
+  // Runs `task` on `pool` unless `limit` tasks are already waiting there (then 503).
+  template <typename Task>
+  void offload(asio::thread_pool& pool, std::atomic<int>& pending, int limit,
+               std::string_view busy_detail, Task task, std::string route, std::string method,
+               SteadyClock::time_point started) {
+    if (pending.fetch_add(1) >= limit) {
+      pending.fetch_sub(1);
+      Reply busy = problem(503, std::string(busy_detail));
       busy.headers.emplace_back("Retry-After", "2");
       return send(std::move(busy), route, method, started);
     }
     auto work = asio::make_work_guard(stream_.get_executor());
-    asio::post(server_.slow_pool, [self = shared_from_this(), work = std::move(work),
-                                   read = std::move(read), route = std::move(route),
-                                   method = std::move(method), started]() mutable {
-      Reply reply = run_slow_read(read, *self->server_.slow_store);
-      self->server_.slow_pending.fetch_sub(1);
-      asio::post(
-          self->stream_.get_executor(),
-          [self, reply = std::move(reply), route = std::move(route), method = std::move(method),
-           started]() mutable { self->send(std::move(reply), route, method, started); });
+    asio::post(pool, [self = shared_from_this(), work = std::move(work), &pending,
+                      task = std::move(task), route = std::move(route),
+                      method = std::move(method), started]() mutable {
+      Step next = task();
+      pending.fetch_sub(1);
+      self->proceed(std::move(next), std::move(route), std::move(method), started);
       work.reset();
     });
   }
@@ -291,6 +345,9 @@ class Session : public std::enable_shared_from_this<Session> {
   bool keep_alive_ = true;
   bool idle_ = false;
   bool timed_out_ = false;
+  bool reserved_ = false;
+  bool served_ = false;  // a request has been read on this connection
+  std::string remote_;
 };
 
 namespace {
@@ -353,12 +410,16 @@ void Server::Impl::accept() {
   acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (!acceptor.is_open()) return;  // stopping
-      return accept();                  // e.g. out of file descriptors for a moment
+      // E.g. out of file descriptors: the connection waits in the backlog, and accepting again
+      // at once would only fail again, so pause a moment.
+      accept_pause.expires_after(std::chrono::milliseconds(50));
+      return accept_pause.async_wait([this](beast::error_code) { accept(); });
     }
-    open.fetch_add(1);
+    const std::size_t now_open = open.fetch_add(1) + 1;
     metrics.connection_opened();
-    auto session = std::make_shared<Session>(std::move(socket), *this);
-    if (open.load() > options.max_connections) {
+    const bool reserved = now_open > options.max_connections;
+    auto session = std::make_shared<Session>(std::move(socket), *this, reserved);
+    if (now_open > options.max_connections + options.reserve_connections) {
       metrics.connection_refused();
       session->refuse();
     } else {
@@ -418,6 +479,15 @@ Server::~Server() {
 Result<std::unique_ptr<Server>> Server::create(ServerOptions options, const Service& service,
                                                const StoreFactory& open_store) {
   if (options.threads == 0) return fail(ErrorCode::invalid_argument, "threads must be at least 1");
+  // Every connection is a file descriptor: raise the soft limit (1,024 by default on Debian)
+  // towards the hard one so that the connections allowed, the store's files and the log fit.
+  if (rlimit files{}; getrlimit(RLIMIT_NOFILE, &files) == 0) {
+    const rlim_t wanted = options.max_connections + options.reserve_connections + 256;
+    if (files.rlim_cur != RLIM_INFINITY && files.rlim_cur < wanted) {
+      files.rlim_cur = files.rlim_max == RLIM_INFINITY ? wanted : std::min(wanted, files.rlim_max);
+      setrlimit(RLIMIT_NOFILE, &files);
+    }
+  }
   auto impl = std::make_unique<Impl>(std::move(options), service);
   for (std::size_t i = 0; i < impl->options.threads; ++i) {
     VAFA_TRY(auto store, open_store());
@@ -468,6 +538,7 @@ void Server::run(bool signals) {
   }
   for (auto& t : threads) t.join();
   s.slow_pool.join();
+  s.password_pool.join();
   s.writer->stop();
   s.read_stores.clear();
 }

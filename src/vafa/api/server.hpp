@@ -1,7 +1,8 @@
 // `vafa serve`: HTTP/1.1 on Boost.Beast/Asio (docs/api.md). A few I/O threads, each with its
 // own read connection to the store, answer reads in place; writes go to the one Writer (group
-// commit). Keep-alive with an idle timeout, a deadline for reading each request, a body limit
-// (413), a connection limit (503 to the ones over it), and a graceful stop: no new connections,
+// commit). Keep-alive with an idle timeout, a deadline for reading each request (and for a new
+// connection's first byte), a body limit (413), a connection limit (503 to the ones over it,
+// with a reserve that still answers /healthz and /metrics), and a graceful stop: no new connections,
 // idle ones closed, requests in flight finished and answered, the writer drained, the store
 // closed.
 #pragma once
@@ -21,6 +22,9 @@ struct ServerOptions {
   std::size_t threads = 2;
   std::size_t body_limit = 1 << 20;
   std::size_t max_connections = 1024;
+  // Connections past max_connections that are still served /healthz and /metrics (others get
+  // 503); past both, a connection gets 503 at once.
+  std::size_t reserve_connections = 32;
   std::chrono::milliseconds request_timeout{10'000};  // to read a request once it has begun
   std::chrono::milliseconds idle_timeout{60'000};     // between requests on a kept-alive connection
   std::chrono::milliseconds shutdown_grace{10'000};   // then connections still open are cut

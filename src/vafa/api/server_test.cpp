@@ -2,7 +2,11 @@
 // connection limits, /healthz and /metrics, and a graceful stop that answers requests in flight.
 #include "vafa/api/server.hpp"
 
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <latch>
+#include <map>
 #include <thread>
 #include <utility>
 
@@ -200,7 +204,7 @@ TEST_F(ServerTest, SlowIdleAndOversizedRequestsAreCut) {
 }
 
 TEST_F(ServerTest, ConnectionsOverTheLimitGet503) {
-  start({.max_connections = 2});
+  start({.max_connections = 2, .reserve_connections = 0});
   tcp::socket a = connect();
   tcp::socket b = connect();
   EXPECT_EQ(exchange(a, get("/healthz")).result_int(), 200);
@@ -222,6 +226,88 @@ TEST_F(ServerTest, ConnectionsOverTheLimitGet503) {
     std::this_thread::sleep_for(10ms);
   }
   ADD_FAILURE() << "no room after a connection closed";
+}
+
+TEST_F(ServerTest, ASilentConnectionIsClosedAfterTheRequestTimeoutAKeptOneAfterIdle) {
+  start({.request_timeout = std::chrono::milliseconds(200),
+         .idle_timeout = std::chrono::milliseconds(60'000)});
+  // A connection that never sends a byte is closed after the request timeout, not the idle one.
+  // (The receive timeout only keeps a regression from hanging the suite for a minute.)
+  tcp::socket silent = connect();
+  const timeval limit{.tv_sec = 20, .tv_usec = 0};
+  setsockopt(silent.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  char byte = 0;
+  beast::error_code ec;
+  const std::size_t n = silent.read_some(asio::buffer(&byte, 1), ec);
+  EXPECT_EQ(n, 0U);
+  EXPECT_EQ(ec, asio::error::eof) << ec.message();
+  // One that has been served waits the idle timeout between requests.
+  tcp::socket kept = connect();
+  ASSERT_EQ(exchange(kept, get("/healthz")).result_int(), 200);
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(exchange(kept, get("/healthz")).result_int(), 200);
+}
+
+TEST_F(ServerTest, AReserveOfConnectionsStillAnswersHealthAndMetrics) {
+  start({.max_connections = 2, .reserve_connections = 2});
+  tcp::socket a = connect();
+  tcp::socket b = connect();
+  ASSERT_EQ(exchange(a, get("/healthz")).result_int(), 200);
+  ASSERT_EQ(exchange(b, get("/healthz")).result_int(), 200);
+  // Full: the next two are the reserve, served /healthz and /metrics and nothing else.
+  tcp::socket c = connect();
+  EXPECT_EQ(exchange(c, get("/healthz")).result_int(), 200);
+  auto metrics = exchange(c, get("/metrics"));
+  EXPECT_EQ(metrics.result_int(), 200);
+  EXPECT_THAT(metrics.body(), ::testing::HasSubstr("vafa_http_open_connections 3"));
+  tcp::socket d = connect();
+  auto refused = exchange(d, get("/api/v1/customers/c1"));
+  EXPECT_EQ(refused.result_int(), 503);
+  EXPECT_FALSE(refused.keep_alive());
+  EXPECT_FALSE(refused[http::field::retry_after].empty());
+  // Past the reserve too: 503 at once.
+  tcp::socket e = connect();
+  tcp::socket f = connect();
+  EXPECT_THAT(drain(f), ::testing::StartsWith("HTTP/1.1 503"));
+  // The ones within the limit are served as ever.
+  EXPECT_EQ(exchange(a, get("/api/v1/customers/c1")).result_int(), 404);
+}
+
+TEST_F(ServerTest, ASignInFloodIsLimitedAndDoesNotHoldUpHealthz) {
+  start({});
+  constexpr int kFlood = 40;
+  std::vector<tcp::socket> flood;
+  for (int i = 0; i < kFlood; ++i) {
+    flood.push_back(connect());
+    http::request<http::string_body> post{http::verb::post, "/api/v1/session", 11};
+    post.set(http::field::host, "localhost");
+    post.set(http::field::content_type, "application/json");
+    post.body() = Json{{"name", fmt::format("name{}", i)}, {"password", "wrong password"}}.dump();
+    post.prepare_payload();
+    http::write(flood.back(), post);
+  }
+  // While the passwords are checked (one at a time, tens of milliseconds each), /healthz is
+  // answered by the I/O threads.
+  tcp::socket health = connect();
+  EXPECT_EQ(exchange(health, get("/healthz")).result_int(), 200);
+  int unanswered = 0;  // sign-ins whose answer had not come when /healthz's did
+  for (tcp::socket& socket : flood) unanswered += socket.available() == 0 ? 1 : 0;
+  std::map<int, int> statuses;
+  for (tcp::socket& socket : flood) {
+    beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    http::read(socket, buffer, response);
+    ++statuses[response.result_int()];
+    if (response.result_int() == 429 || response.result_int() == 503) {
+      EXPECT_FALSE(response[http::field::retry_after].empty());
+    }
+  }
+  // One address: ten tries at once, the rest 429; of the ten, the password pool's queue takes
+  // eight (or more, as it empties) and refuses the others with 503.
+  EXPECT_EQ(statuses[401] + statuses[503], 10) << ::testing::PrintToString(statuses);
+  EXPECT_EQ(statuses[429], kFlood - 10);
+  EXPECT_GE(statuses[401], 8);
+  EXPECT_GE(unanswered, 1);  // healthz did not wait for the checks
 }
 
 TEST_F(ServerTest, StopAnswersRequestsInFlightAndRefusesNewOnes) {

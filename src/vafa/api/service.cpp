@@ -794,7 +794,9 @@ bool valid_idempotency_key(std::string_view key) {
 }  // namespace
 
 Service::Service(ServiceOptions options, const Clock& clock)
-    : options_(std::move(options)), clock_(clock) {}
+    : options_(std::move(options)),
+      clock_(clock),
+      sign_in_limiter_(options_.sign_in_overall, options_.sign_in_per_address, 10'000) {}
 
 std::span<const Route> Service::routes() { return kRoutes; }
 
@@ -850,21 +852,32 @@ Step Service::handle(Store& store, const Request& request, std::string_view* rou
   return step;
 }
 
+namespace {
+constexpr std::int64_t kSignInWindow = 15 * 60;  // failures per name counted over 15 minutes
+}  // namespace
+
 std::int64_t Service::sign_in_wait(const std::string& name, std::int64_t now) const {
-  constexpr std::int64_t kWindow = 15 * 60;
   std::lock_guard lock(failures_mutex_);
   const auto it = failures_.find(name);
   if (it == failures_.end()) return 0;
-  if (now - it->second.first >= kWindow) {
+  if (now - it->second.first >= kSignInWindow) {
     failures_.erase(it);
     return 0;
   }
-  return it->second.count >= 5 ? it->second.first + kWindow - now : 0;
+  return it->second.count >= 5 ? it->second.first + kSignInWindow - now : 0;
 }
 
 void Service::sign_in_failed(const std::string& name, std::int64_t now) const {
   std::lock_guard lock(failures_mutex_);
-  if (failures_.size() > 100'000) failures_.clear();  // a flood of names must not grow memory
+  if (failures_.size() >= kMaxSignInNames && !failures_.contains(name)) {
+    std::erase_if(failures_,
+                  [now](const auto& entry) { return now - entry.second.first >= kSignInWindow; });
+    if (failures_.size() >= kMaxSignInNames) {
+      failures_.erase(std::min_element(failures_.begin(), failures_.end(), [](auto& a, auto& b) {
+        return a.second.first < b.second.first;
+      }));
+    }
+  }
   Failures& f = failures_[name];
   if (f.count == 0) f.first = now;
   ++f.count;
@@ -873,6 +886,15 @@ void Service::sign_in_failed(const std::string& name, std::int64_t now) const {
 void Service::sign_in_succeeded(const std::string& name) const {
   std::lock_guard lock(failures_mutex_);
   failures_.erase(name);
+}
+
+std::size_t Service::sign_in_names() const {
+  std::lock_guard lock(failures_mutex_);
+  return failures_.size();
+}
+
+std::int64_t Service::sign_in_attempt(std::string_view address) const {
+  return sign_in_limiter_.take(address, static_cast<double>(unix_seconds(clock_.now())));
 }
 
 WriteJob Service::maintenance() const {
@@ -889,6 +911,14 @@ WriteJob Service::maintenance() const {
                             {"birthday_bonuses", birthdays},
                             {"sessions_ended", sessions}});
   });
+}
+
+std::variant<Reply, WriteJob> run_password_check(const PasswordCheck& check) {
+  try {
+    return check.run();
+  } catch (const std::exception& e) {
+    return problem(Error{ErrorCode::internal, fmt::format("uncaught exception: {}", e.what())});
+  }
 }
 
 Reply run_slow_read(const SlowRead& read, Store& store) {

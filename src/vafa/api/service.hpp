@@ -22,6 +22,7 @@
 #include "vafa/api/http.hpp"
 #include "vafa/api/json_mapping.hpp"
 #include "vafa/api/keys.hpp"
+#include "vafa/api/rate_limit.hpp"
 #include "vafa/core/clock.hpp"
 #include "vafa/loyalty/club.hpp"
 #include "vafa/store/store.hpp"
@@ -38,11 +39,23 @@ struct SlowRead {
   std::function<Result<Reply>(Store& store)> run;
 };
 
-// What the first step gives: an answer now, a write for the writer, or a slow read.
-using Step = std::variant<Reply, WriteJob, SlowRead>;
+// A password to verify (Argon2id: 64 MiB and tens of milliseconds of one core). The server
+// runs it on a small pool of its own with a bounded queue (503 when full), never on an I/O
+// thread, so a flood of sign-ins cannot hold up /healthz or anyone's orders. It needs no store;
+// it answers now (a wrong password) or with a write (the new session).
+struct PasswordCheck {
+  std::function<std::variant<Reply, WriteJob>()> run;
+};
+
+// What the first step gives: an answer now, a write for the writer, a slow read, or a password
+// check.
+using Step = std::variant<Reply, WriteJob, SlowRead, PasswordCheck>;
 
 // Runs a slow read on `store` (tests and tools; the server runs it on its slow-read thread).
 Reply run_slow_read(const SlowRead& read, Store& store);
+// Runs a password check (tests and tools; the server runs it on its password pool); an
+// exception from it is a 500.
+std::variant<Reply, WriteJob> run_password_check(const PasswordCheck& check);
 
 struct ServiceOptions {
   std::string calling_code;     // for phone numbers without a country prefix
@@ -53,6 +66,10 @@ struct ServiceOptions {
   // Dashboard sessions: how long one lasts, and whether its cookie is Secure (behind HTTPS).
   std::int64_t session_seconds = 8 * 3600;
   bool secure_cookies = false;
+  // Sign-in attempts (each costs an Argon2id run): per client address, 10 at once and then one
+  // every 6 s; over all clients, 20 at once and then 10 a second. Over either: 429.
+  RateLimit sign_in_per_address{.burst = 10, .per_second = 1.0 / 6};
+  RateLimit sign_in_overall{.burst = 20, .per_second = 10};
 };
 
 class Service;
@@ -96,10 +113,16 @@ class Service {
   Timestamp now() const { return clock_.now(); }
 
   // Failed sign-ins per user name: after 5 within 15 minutes, more are refused until the window
-  // ends (seconds to wait; 0: allowed). In memory: a restart forgets them.
+  // ends (seconds to wait; 0: allowed). In memory: a restart forgets them. At most
+  // kMaxSignInNames names are kept (the overall rate limit lets at most 9,000 fail in one
+  // window); past that, expired windows go first, then the oldest.
+  static constexpr std::size_t kMaxSignInNames = 20'000;
   std::int64_t sign_in_wait(const std::string& name, std::int64_t now) const;
   void sign_in_failed(const std::string& name, std::int64_t now) const;
   void sign_in_succeeded(const std::string& name) const;
+  std::size_t sign_in_names() const;
+  // One sign-in attempt from `address` now: 0 when allowed, else seconds to wait (429).
+  std::int64_t sign_in_attempt(std::string_view address) const;
 
  private:
   ServiceOptions options_;
@@ -110,6 +133,7 @@ class Service {
   };
   mutable std::mutex failures_mutex_;
   mutable std::unordered_map<std::string, Failures> failures_;
+  mutable RateLimiter sign_in_limiter_;
 };
 
 // Wraps a write in the Idempotency-Key protocol: with a key, a stored answer to the same

@@ -1,6 +1,7 @@
-// Signing in to the dashboard and out (docs/dashboard.md). The password is checked on the
-// connection's thread (Argon2id takes tens of milliseconds and must not hold up the writer);
-// only the new session's row is written by the writer.
+// Signing in to the dashboard and out (docs/dashboard.md). The caller's address and the name
+// are rate-limited first; the password is then checked on the server's password pool (Argon2id
+// takes tens of milliseconds and 64 MiB, and must hold up neither the I/O threads nor the
+// writer); only the new session's row is written by the writer.
 
 #include "vafa/api/handlers.hpp"
 #include "vafa/api/users.hpp"
@@ -37,37 +38,44 @@ Step sign_in(const Service& service, Call& call) {
   if (body->is_object() && body->size() > 2) errors.push_back({"", "give only name and password"});
   if (!errors.empty()) return invalid_fields(errors);
   const std::string name = (*body)["name"];
-  const std::string password = (*body)["password"];
+  std::string password = (*body)["password"];
   const std::int64_t now = unix_seconds(call.mapping.now);
+  if (const std::int64_t wait = service.sign_in_attempt(call.request.remote); wait > 0) {
+    Reply reply = problem(429, "too many sign-ins from here; try again later");
+    reply.headers.emplace_back("Retry-After", std::to_string(wait));
+    return reply;
+  }
   if (const std::int64_t wait = service.sign_in_wait(name, now); wait > 0) {
     Reply reply = problem(429, "too many failed sign-ins for this name; try again later");
     reply.headers.emplace_back("Retry-After", std::to_string(wait));
     return reply;
   }
-  auto user = call.store.dashboard_user(name);
-  if (!user) return from(user.error());
-  bool ok = false;
-  if (*user && !(*user)->disabled_at) {
-    ok = verify_password((*user)->password_hash, password);
-  } else {
-    verify_nobody(password);  // as slow as a wrong password
-  }
-  if (!ok) {
-    service.sign_in_failed(name, now);
-    return problem(401, "wrong name or password");
-  }
-  service.sign_in_succeeded(name);
-  const std::int64_t lifetime = service.options().session_seconds;
-  NewSession made = new_session((*user)->id, now, lifetime);
-  return WriteJob([made = std::move(made), user = **user, lifetime,
-                   secure = service.options().secure_cookies,
-                   club = service.club().config().enabled](Store& store) -> Result<Reply> {
-    VAFA_CHECK(store.put_session(made.session));
-    Reply reply = json_reply(201, session_json(user, made.session, club));
-    reply.headers.emplace_back("Set-Cookie", session_cookie(made.token, lifetime, secure));
-    reply.headers.emplace_back("Cache-Control", "no-store");
-    return reply;
-  });
+  auto found = call.store.dashboard_user(name);
+  if (!found) return from(found.error());
+  std::optional<DashboardUser> user;
+  if (*found && !(*found)->disabled_at) user = std::move(**found);
+  // The hash is checked on the password pool; what follows runs there too.
+  return PasswordCheck{[&service, name, password = std::move(password), user = std::move(user),
+                        now]() -> std::variant<Reply, WriteJob> {
+    const bool ok = user ? verify_password(user->password_hash, password)
+                         : (verify_nobody(password), false);  // as slow as a wrong password
+    if (!ok) {
+      service.sign_in_failed(name, now);
+      return problem(401, "wrong name or password");
+    }
+    service.sign_in_succeeded(name);
+    const std::int64_t lifetime = service.options().session_seconds;
+    NewSession made = new_session(user->id, now, lifetime);
+    return WriteJob([made = std::move(made), user = *user, lifetime,
+                     secure = service.options().secure_cookies,
+                     club = service.club().config().enabled](Store& store) -> Result<Reply> {
+      VAFA_CHECK(store.put_session(made.session));
+      Reply reply = json_reply(201, session_json(user, made.session, club));
+      reply.headers.emplace_back("Set-Cookie", session_cookie(made.token, lifetime, secure));
+      reply.headers.emplace_back("Cache-Control", "no-store");
+      return reply;
+    });
+  }};
 }
 
 Step get_session(const Service& service, Call& call) {

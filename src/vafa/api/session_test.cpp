@@ -50,15 +50,11 @@ class SessionTest : public ApiFixture {
                     .content_type = body.empty() ? "" : "application/json",
                     .body = std::move(body),
                     .cookie = cookie,
-                    .csrf_token = csrf};
-    Step step = service_->handle(*store_, request);
-    if (Reply* reply = std::get_if<Reply>(&step)) return std::move(*reply);
-    if (SlowRead* read = std::get_if<SlowRead>(&step)) return run_slow_read(*read, *store_);
-    std::promise<Reply> answer;
-    writer_->submit(std::move(std::get<WriteJob>(step)),
-                    [&answer](Reply r) { answer.set_value(std::move(r)); });
-    return answer.get_future().get();
+                    .csrf_token = csrf,
+                    .remote = remote_};
+    return run(service_->handle(*store_, request));
   }
+  std::string remote_ = "192.0.2.1";  // the client's address
   static std::string credentials(const std::string& name, const std::string& password) {
     return Json{{"name", name}, {"password", password}}.dump();
   }
@@ -116,6 +112,59 @@ TEST_F(SessionTest, WrongNamesAndPasswordsGetOneAnswerThenALockout) {
   EXPECT_EQ(
       as_user("POST", "/api/v1/session", {}, {}, credentials("ani", "a long passphrase")).status,
       201);
+}
+
+TEST_F(SessionTest, SignInsAreRateLimitedPerAddressAndOverall) {
+  // Per address: ten at once (distinct names, so no lockout), then one every six seconds.
+  for (int i = 0; i < 10; ++i) {
+    const Reply r = as_user("POST", "/api/v1/session", {}, {},
+                            credentials(fmt::format("name{}", i), "whatever it is"));
+    EXPECT_EQ(r.status, 401) << i;
+  }
+  const Reply limited =
+      as_user("POST", "/api/v1/session", {}, {}, credentials("ani", "a long passphrase"));
+  EXPECT_EQ(limited.status, 429);
+  EXPECT_THAT(body_of(limited)["detail"].get<std::string>(), HasSubstr("from here"));
+  EXPECT_EQ(header(limited, "Retry-After"), "6");
+  remote_ = "192.0.2.2";  // another client is not held up
+  EXPECT_EQ(
+      as_user("POST", "/api/v1/session", {}, {}, credentials("ani", "a long passphrase")).status,
+      201);
+  remote_ = "192.0.2.1";
+  clock_.advance(std::chrono::seconds(6));
+  EXPECT_EQ(
+      as_user("POST", "/api/v1/session", {}, {}, credentials("ani", "a long passphrase")).status,
+      201);
+  EXPECT_EQ(as_user("POST", "/api/v1/session", {}, {}, credentials("ani", "x")).status, 429);
+
+  // Overall: a flood from many addresses is held to the overall rate.
+  service_ = std::make_unique<Service>(
+      ServiceOptions{.sign_in_overall = {.burst = 3, .per_second = 1}}, clock_);
+  for (int i = 0; i < 3; ++i) {
+    remote_ = fmt::format("198.51.100.{}", i);
+    EXPECT_EQ(as_user("POST", "/api/v1/session", {}, {}, credentials("x", "wrong")).status, 401);
+  }
+  remote_ = "198.51.100.200";
+  const Reply flood = as_user("POST", "/api/v1/session", {}, {}, credentials("x", "wrong"));
+  EXPECT_EQ(flood.status, 429);
+  EXPECT_EQ(header(flood, "Retry-After"), "1");
+  clock_.advance(std::chrono::seconds(1));
+  EXPECT_EQ(as_user("POST", "/api/v1/session", {}, {}, credentials("x", "wrong")).status, 401);
+}
+
+TEST_F(SessionTest, TheFailuresKeptPerNameAreBoundedAndStillLockOut) {
+  const std::int64_t now = unix_seconds(clock_.now());
+  for (std::size_t i = 0; i < Service::kMaxSignInNames + 500; ++i) {
+    service_->sign_in_failed(fmt::format("flood{}", i), now);
+  }
+  EXPECT_LE(service_->sign_in_names(), Service::kMaxSignInNames);
+  for (int i = 0; i < 5; ++i) service_->sign_in_failed("ani", now + 1);
+  EXPECT_GT(service_->sign_in_wait("ani", now + 1), 0);  // the newest is kept, the oldest went
+  EXPECT_EQ(service_->sign_in_wait("flood0", now + 1), 0);
+  // Expired windows make room before anything live is dropped.
+  const std::int64_t later = now + 16 * 60;
+  service_->sign_in_failed("late", later);
+  EXPECT_EQ(service_->sign_in_names(), 1U);  // every earlier window has ended
 }
 
 TEST_F(SessionTest, SessionsEndWhenTheyExpireOrTheUserIsDisabled) {
