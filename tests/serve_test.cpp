@@ -143,9 +143,10 @@ class Serve : public ::testing::Test {
     return path;
   }
   // `vafa loyalty check` on the store: exit 0 when the ledger is sound.
-  int ledger_check() const {
+  int ledger_check() const { return ledger_check(db()); }
+  static int ledger_check(const std::string& store) {
     const std::string command =
-        fmt::format("{} --db '{}' loyalty check > /dev/null", VAFA_BIN, db());
+        fmt::format("{} --db '{}' loyalty check > /dev/null", VAFA_BIN, store);
     return std::system(command.c_str());
   }
   std::string create_key(const std::string& role) {
@@ -271,3 +272,78 @@ TEST_F(Serve, KillNineMidStreamKeepsEveryAcknowledgedWriteWhole) {
 }
 
 }  // namespace
+
+TEST_F(Serve, ABackupTakenUnderOrderLoadHoldsEveryOrderAcknowledgedBeforeIt) {
+  const std::string key = create_key("writer");
+  ASSERT_FALSE(key.empty());
+  ServerProcess server(db(), club());
+  Client setup(server.port(), key);
+  for (int c = 0; c < 10; ++c) {
+    ASSERT_EQ(
+        setup.send(http::verb::post, "/api/v1/customers", Json{{"id", fmt::format("c{}", c)}}.dump())
+            .status,
+        201);
+  }
+  std::mutex mutex;
+  std::vector<std::string> acknowledged;
+  std::atomic<bool> go{true};
+  std::vector<std::thread> clients;
+  for (int t = 0; t < 4; ++t) {
+    clients.emplace_back([&, t] {
+      Client client(server.port(), key);
+      for (int i = 0; go; ++i) {
+        const std::string id = fmt::format("o-{}-{}", t, i);
+        if (client.send(http::verb::post, "/api/v1/orders", order_body((t + i) % 10, id)).status ==
+            201) {
+          std::lock_guard lock(mutex);
+          acknowledged.push_back(id);
+        }
+      }
+    });
+  }
+  auto acknowledged_now = [&] {
+    std::lock_guard lock(mutex);
+    return acknowledged;
+  };
+  while (acknowledged_now().size() < 800) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const std::vector<std::string> before = acknowledged_now();
+  const std::string copy = (dir_ / "backup.db").string();
+  const std::string backup = fmt::format("{} --db '{}' backup '{}' > /dev/null", VAFA_BIN, db(), copy);
+  EXPECT_EQ(std::system(backup.c_str()), 0);
+  // Writes went on while it was taken.
+  const std::size_t at_backup = acknowledged_now().size();
+  while (acknowledged_now().size() < at_backup + 200) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  // A second backup to the same name is refused unless told to replace it.
+  EXPECT_EQ(WEXITSTATUS(std::system(backup.c_str())), 2);
+  go = false;
+  for (auto& c : clients) c.join();
+  server.stop(SIGTERM);
+
+  EXPECT_TRUE(fs::exists(copy));
+  EXPECT_FALSE(fs::exists(copy + "-wal") && fs::file_size(copy + "-wal") > 0);
+  for (const auto& entry : fs::directory_iterator(dir_)) {  // no temporary file is left behind
+    EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos);
+  }
+  EXPECT_EQ(ledger_check(copy), 0);
+  auto store = vafa::open_store(copy);
+  ASSERT_TRUE(store.has_value()) << store.error().message;
+  for (const std::string& id : before) {
+    auto order = (*store)->get_order(id);
+    ASSERT_TRUE(order.has_value() && order->has_value()) << id;
+    EXPECT_EQ((*order)->lines.size(), 2U) << id;
+    const auto earned = (*store)->points_txn("earn", "order:" + id).value();
+    EXPECT_TRUE(earned.has_value()) << id;
+  }
+  const vafa::StoreStats stats = (*store)->stats().value();
+  EXPECT_GE(stats.orders, static_cast<std::int64_t>(before.size()));
+  EXPECT_LT(stats.orders, static_cast<std::int64_t>(acknowledged.size()));  // a snapshot
+  EXPECT_EQ(stats.order_lines, 2 * stats.orders);
+  store->reset();
+  const std::string replace =
+      fmt::format("{} --db '{}' backup --replace '{}' > /dev/null", VAFA_BIN, db(), copy);
+  EXPECT_EQ(std::system(replace.c_str()), 0);
+  auto replaced = vafa::open_store(copy);
+  EXPECT_EQ((*replaced)->stats().value().orders, static_cast<std::int64_t>(acknowledged.size()));
+}

@@ -73,6 +73,7 @@ std::pair<CLI::App*, std::shared_ptr<Flags>> add_leaf(CLI::App& parent, const ch
 
 void add_import_command(CLI::App& app, const Context& context, Runner& runner);
 void add_stats_command(CLI::App& app, const Context& context, Runner& runner);
+void add_backup_command(CLI::App& app, const Context& context, Runner& runner);
 void add_serve_command(CLI::App& app, const Context& context, Runner& runner);
 void add_generate_command(CLI::App& app, const Context& context, Runner& runner);
 void add_clv_command(CLI::App& app, const Context& context, Runner& runner);

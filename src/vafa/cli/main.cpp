@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
   Runner runner;
   add_import_command(app, context, runner);
   add_stats_command(app, context, runner);
+  add_backup_command(app, context, runner);
   add_generate_command(app, context, runner);
   add_clv_command(app, context, runner);
   add_analytics_commands(app, context, runner);

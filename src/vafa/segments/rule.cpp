@@ -395,6 +395,7 @@ class Parser {
       next();
       out.type = ValueType::number;
       out.number = t.number;
+      out.text = t.text;  // as written, for printing numbers that need an exponent
       return out;
     }
     if (t.kind == Tok::text) {
@@ -517,7 +518,13 @@ std::string print(const Operand& o) {
   }
   if (!o.feature.empty()) return o.feature;
   switch (o.type) {
-    case ValueType::number: return fmt::format("{}", o.number);
+    case ValueType::number: {
+      // The shortest form, unless it takes an exponent, which the language does not read
+      // (4.4e+28): then the number as it was written.
+      std::string shortest = fmt::format("{}", o.number);
+      if (shortest.find_first_of("eE") == std::string::npos || o.text.empty()) return shortest;
+      return o.text;
+    }
     case ValueType::text: return quote(o.text);
     case ValueType::boolean: return o.flag ? "true" : "false";
   }

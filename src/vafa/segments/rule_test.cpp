@@ -205,7 +205,10 @@ TEST(Rule, CanonicalTextParsesToTheSameRule) {
   for (const char* text :
        {"orders >= 3 AND last_order_days <= 90 and consent.email and country in ('IR', \"AM\")",
         "not (stage = \"lapsed\") or events('review', 90) >= 1", "country = 'say \\'hi\\''",
-        "orders >= 1 or (orders >= 5 and clv > 500)"}) {
+        "orders >= 1 or (orders >= 5 and clv > 500)",
+        // Found by the fuzzer: a number whose shortest form has an exponent (4.4e+28), which
+        // the language cannot read, printed as it was written.
+        "clv > 44444444444444444444444444440 or clv < 0.0000001 and clv > 1.50"}) {
     auto rule = Rule::parse(text, shop());
     ASSERT_TRUE(rule) << text;
     auto again = Rule::parse(rule->to_string(), shop());
@@ -214,6 +217,7 @@ TEST(Rule, CanonicalTextParsesToTheSameRule) {
   }
   EXPECT_EQ(Rule::parse("orders>=3 AND country IN ('IR','AM')", shop())->to_string(),
             "orders >= 3 and country in (\"IR\", \"AM\")");
+  EXPECT_EQ(Rule::parse("clv > 1.50", shop())->to_string(), "clv > 1.5");
 }
 
 TEST(Rule, EvaluationChecksItsInputs) {

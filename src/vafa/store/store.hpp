@@ -490,6 +490,12 @@ class Store {
   // The size of the write-ahead log as this connection's last commit left it (0 when unknown).
   virtual std::int64_t log_bytes() const = 0;
 
+  // Writes a consistent copy of the whole store (one snapshot) to a new file at `destination`
+  // while other connections go on writing: to a temporary name beside it, checked, made
+  // durable, then renamed into place, so `destination` is either absent or whole. The copy is a
+  // store (open_store(destination)). conflict when it exists and !replace. Returns its size.
+  virtual Result<std::int64_t> backup(const std::string& destination, bool replace) = 0;
+
   // Import bookkeeping. start_import records a run (in its own transaction; call it outside
   // begin/commit) and clears the quarantine of earlier runs of the same source, since this run
   // re-examines every row. It also resets the occurrence counters below.

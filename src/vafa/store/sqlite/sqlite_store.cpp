@@ -1,12 +1,15 @@
 #include "vafa/store/sqlite/sqlite_store.hpp"
 
 #include <charconv>
+#include <cstring>
+#include <filesystem>
 #include <chrono>
 #include <fstream>
 #include <sstream>
 #include <thread>
 #include <utility>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "vafa/store/sqlite/migrations.hpp"
@@ -371,6 +374,83 @@ Status SqliteStore::checkpoint(Checkpoint mode) {
   }
   if (rc == SQLITE_BUSY) return fail(ErrorCode::unavailable, "readers kept the log busy");
   return fail(ErrorCode::io, "checkpoint of {} failed: {}", path_, sqlite3_errmsg(db_));
+}
+
+namespace {
+
+// fsync of a file or a directory by name.
+Status sync_path(const std::string& path, bool directory) {
+  const int fd = ::open(path.c_str(), (directory ? O_RDONLY | O_DIRECTORY : O_RDWR) | O_CLOEXEC);
+  if (fd < 0) return fail(ErrorCode::io, "cannot open {}: {}", path, std::strerror(errno));
+  const int rc = ::fsync(fd);
+  const int saved = errno;
+  ::close(fd);
+  if (rc != 0) return fail(ErrorCode::io, "cannot sync {}: {}", path, std::strerror(saved));
+  return {};
+}
+
+}  // namespace
+
+Result<std::int64_t> SqliteStore::backup(const std::string& destination, bool replace) {
+  namespace fs = std::filesystem;
+  if (in_transaction_) return fail(ErrorCode::internal, "backup inside a transaction");
+  const fs::path target = fs::absolute(fs::path(destination)).lexically_normal();
+  std::error_code ec;
+  if (fs::equivalent(target, fs::path(path_), ec)) {
+    return fail(ErrorCode::invalid_argument, "{} is the store itself", destination);
+  }
+  if (fs::exists(target, ec) && !replace) {
+    return fail(ErrorCode::conflict, "{} exists already (--replace writes over it)", destination);
+  }
+  if (!fs::is_directory(target.parent_path(), ec)) {
+    return fail(ErrorCode::invalid_argument, "{}: no such directory", target.parent_path().string());
+  }
+  // VACUUM INTO reads one snapshot (in WAL mode writers go on meanwhile) and writes a compact
+  // copy; the temporary name is beside the target, so the rename is atomic.
+  const std::string temporary = fmt::format("{}.tmp-{}", target.string(), ::getpid());
+  fs::remove(temporary, ec);
+  auto cleanup = [&temporary] {
+    std::error_code ignored;
+    fs::remove(temporary, ignored);
+  };
+  VAFA_TRY(auto vacuum, prepare("VACUUM INTO ?1"));
+  if (Status done = vacuum.bind(1, std::string_view(temporary)).run(); !done) {
+    cleanup();
+    return fail(ErrorCode::io, "backup to {} failed: {}", destination, done.error().message);
+  }
+  // The copy must open as a store and pass SQLite's own check before it takes the name.
+  {
+    sqlite3* copy = nullptr;
+    int rc = sqlite3_open_v2(temporary.c_str(), &copy, SQLITE_OPEN_READONLY, nullptr);
+    std::string verdict;
+    if (rc == SQLITE_OK) {
+      rc = sqlite3_exec(
+          copy, "PRAGMA quick_check",
+          [](void* out, int, char** values, char**) {
+            *static_cast<std::string*>(out) += values[0] != nullptr ? values[0] : "";
+            return 0;
+          },
+          &verdict, nullptr);
+    }
+    sqlite3_close(copy);
+    if (rc != SQLITE_OK || verdict != "ok") {
+      cleanup();
+      return fail(ErrorCode::io, "the copy written to {} does not check out: {}", temporary,
+                  verdict.empty() ? "cannot read it" : verdict);
+    }
+  }
+  if (Status synced = sync_path(temporary, false); !synced) {
+    cleanup();
+    return std::unexpected(synced.error());
+  }
+  fs::rename(temporary, target, ec);
+  if (ec) {
+    cleanup();
+    return fail(ErrorCode::io, "cannot rename {} to {}: {}", temporary, destination, ec.message());
+  }
+  VAFA_CHECK(sync_path(target.parent_path().string(), true));
+  const auto bytes = fs::file_size(target, ec);
+  return ec ? std::int64_t{0} : static_cast<std::int64_t>(bytes);
 }
 
 void SqliteStore::forget_caches() {

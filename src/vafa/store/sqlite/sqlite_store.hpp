@@ -43,6 +43,7 @@ class SqliteStore final : public Store {
   Status set_auto_checkpoint(bool on) override;
   Status checkpoint(Checkpoint mode) override;
   std::int64_t log_bytes() const override;
+  Result<std::int64_t> backup(const std::string& destination, bool replace) override;
   // The write-ahead log's bounds: a restart checkpoint waits at most kRestartWait for readers
   // to leave the log; a log reset cuts the file to kLogSizeLimit.
   static constexpr int kRestartWaitMs = 250;
