@@ -1,10 +1,16 @@
 -- wrk script: POST /api/v1/orders, each request a new order of one of the first 100,000
 -- generated customers (C0000001...). Order ids are unique per wrk thread and run.
 -- Usage: KEY=vafa_... wrk -t2 -c64 -d15s --latency -s bench/wrk_orders.lua http://127.0.0.1:PORT
+--
+-- thread_id is a global on purpose: setup() writes it into each thread's Lua state with
+-- thread:set, and a `local thread_id` here would shadow it (every thread would then be 0, with
+-- the same seed and the same ids, and half the requests would be replays). done() prints how
+-- many answers were replays; bench/run also counts the orders the store gained.
 local counter = 0
-local thread_id = 0
 local threads = {}
 local run = tostring(os.time())
+replays = 0
+failures = 0
 
 function setup(thread)
   thread:set("thread_id", #threads + 1)
@@ -30,10 +36,22 @@ function request()
   return wrk.format("POST", "/api/v1/orders", nil, body)
 end
 
-local failures = 0
 function response(status, headers, body)
+  if headers["Idempotent-Replayed"] or headers["idempotent-replayed"] then
+    replays = replays + 1
+  end
   if status ~= 201 then
     failures = failures + 1
     if failures <= 3 then print("unexpected " .. status .. ": " .. body) end
   end
+end
+
+function done(summary, latency, requests)
+  local replayed, failed = 0, 0
+  for _, thread in ipairs(threads) do
+    replayed = replayed + thread:get("replays")
+    failed = failed + thread:get("failures")
+  end
+  print(string.format("replayed answers: %d, failures: %d, threads: %d", replayed, failed,
+                      #threads))
 end

@@ -23,10 +23,21 @@ std::string label(std::string_view text) {
 }  // namespace
 
 void Metrics::observe(std::string_view route, std::string_view method, int status, double seconds) {
+  // Found by views (the maps compare transparently): a request allocates nothing once its
+  // route has been seen.
   std::lock_guard lock(mutex_);
-  auto key = std::make_tuple(std::string(route), std::string(method), status);
-  ++requests_[std::move(key)];
-  Histogram& h = latency_[{std::string(route), std::string(method)}];
+  auto counted = requests_.find(std::make_tuple(route, method, status));
+  if (counted == requests_.end()) {
+    counted =
+        requests_.emplace(std::make_tuple(std::string(route), std::string(method), status), 0).first;
+  }
+  ++counted->second;
+  auto timed = latency_.find(std::make_tuple(route, method));
+  if (timed == latency_.end()) {
+    timed = latency_.emplace(std::make_tuple(std::string(route), std::string(method)), Histogram{})
+                .first;
+  }
+  Histogram& h = timed->second;
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     if (seconds <= kBuckets[i]) ++h.buckets[i];
   }
@@ -63,7 +74,7 @@ std::string Metrics::render(const WriterStats& writer, std::size_t queued) const
       "# TYPE vafa_http_request_duration_seconds histogram\n");
   for (const auto& [key, h] : latency_) {
     const std::string labels =
-        fmt::format("route=\"{}\",method=\"{}\"", label(key.first), label(key.second));
+        fmt::format("route=\"{}\",method=\"{}\"", label(std::get<0>(key)), label(std::get<1>(key)));
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
       add(fmt::format("vafa_http_request_duration_seconds_bucket{{{},le=\"{}\"}} {}\n", labels,
                       kBuckets[i], h.buckets[i]));

@@ -32,7 +32,7 @@ class Metrics {
   };
   mutable std::mutex mutex_;
   std::map<std::tuple<std::string, std::string, int>, std::int64_t, std::less<>> requests_;
-  std::map<std::pair<std::string, std::string>, Histogram, std::less<>> latency_;
+  std::map<std::tuple<std::string, std::string>, Histogram, std::less<>> latency_;
   std::int64_t open_connections_ = 0;
   std::int64_t connections_ = 0;
   std::int64_t refused_ = 0;

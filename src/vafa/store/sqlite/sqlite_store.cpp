@@ -364,7 +364,20 @@ Status SqliteStore::checkpoint(Checkpoint mode) {
   }
   // Restart: waits for readers through the busy handler, so for a short while only; BUSY means
   // a reader stayed (what could be copied was) and the writer tries again after a later commit.
-  sqlite3_busy_timeout(db_, kRestartWaitMs);
+  // SQLite's own busy handler sleeps 1, 2, 5, 10, 15... ms between tries; the readers here hold
+  // the log for well under a millisecond each, so try again every 50 us instead.
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kRestartWaitMs);
+  sqlite3_busy_handler(
+      db_,
+      [](void* until, int) {
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
+        return std::chrono::steady_clock::now() <
+                       *static_cast<const std::chrono::steady_clock::time_point*>(until)
+                   ? 1
+                   : 0;
+      },
+      const_cast<std::chrono::steady_clock::time_point*>(&deadline));
   const int rc =
       sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_RESTART, &log_frames, &copied);
   sqlite3_busy_timeout(db_, 10'000);

@@ -45,9 +45,10 @@ class SqliteStore final : public Store {
   std::int64_t log_bytes() const override;
   Result<std::int64_t> backup(const std::string& destination, bool replace) override;
   // The write-ahead log's bounds: a restart checkpoint waits at most kRestartWait for readers
-  // to leave the log; a log reset cuts the file to kLogSizeLimit.
+  // to leave the log; a log reset cuts the file to kLogSizeLimit, which is above the writer's
+  // restart limit so that a reset reuses the file's blocks rather than cutting and regrowing it.
   static constexpr int kRestartWaitMs = 250;
-  static constexpr std::int64_t kLogSizeLimit = 64 << 20;
+  static constexpr std::int64_t kLogSizeLimit = 224 << 20;
 
   Result<std::int64_t> start_import(std::string_view kind, std::string_view source,
                                     Timestamp started_at) override;
