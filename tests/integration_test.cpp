@@ -761,3 +761,24 @@ TEST_F(Integration, AnalyticsCommandsEndToEnd) {
   EXPECT_EQ(daily.code, 2);
   EXPECT_THAT(daily.err, HasSubstr("per week, month, quarter or year"));
 }
+
+// Issue 19: input nested without end gets the usual error and exit 2, never a crash (before:
+// exit 139 at 4,000 parentheses or 20,000 'not's).
+TEST_F(Integration, DeeplyNestedRulesAndConfigurationsAreRefusedNotACrash) {
+  const std::string parens = std::string(4000, '(') + "orders > 1" + std::string(4000, ')');
+  Outcome deep = vafa("n.db", "segments preview '" + parens + "'");
+  EXPECT_EQ(deep.code, 2) << deep.err.substr(0, 200);
+  EXPECT_NE(deep.err.find("column 65: the rule nests"), std::string::npos)
+      << deep.err.substr(0, 200);
+  std::string nots;
+  for (int i = 0; i < 20000; ++i) nots += "not ";
+  Outcome negated = vafa("n.db", "segments create many '" + nots + "consent.email'");
+  EXPECT_EQ(negated.code, 2);
+  EXPECT_NE(negated.err.find("at most 16384"), std::string::npos) << negated.err.substr(0, 200);
+  // TOML nested 20,000 deep: toml++'s bound (256) gives a located error.
+  std::ofstream(path("deep.toml"))
+      << "a = " << std::string(20000, '[') << std::string(20000, ']') << "\n";
+  Outcome config = vafa("n.db", "serve --listen 127.0.0.1:0 --config " + path("deep.toml"));
+  EXPECT_EQ(config.code, 2);
+  EXPECT_NE(config.err.find("deep.toml:1:"), std::string::npos) << config.err;
+}

@@ -280,7 +280,8 @@ TEST_F(Serve, ABackupTakenUnderOrderLoadHoldsEveryOrderAcknowledgedBeforeIt) {
   Client setup(server.port(), key);
   for (int c = 0; c < 10; ++c) {
     ASSERT_EQ(
-        setup.send(http::verb::post, "/api/v1/customers", Json{{"id", fmt::format("c{}", c)}}.dump())
+        setup
+            .send(http::verb::post, "/api/v1/customers", Json{{"id", fmt::format("c{}", c)}}.dump())
             .status,
         201);
   }
@@ -308,7 +309,8 @@ TEST_F(Serve, ABackupTakenUnderOrderLoadHoldsEveryOrderAcknowledgedBeforeIt) {
   while (acknowledged_now().size() < 800) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   const std::vector<std::string> before = acknowledged_now();
   const std::string copy = (dir_ / "backup.db").string();
-  const std::string backup = fmt::format("{} --db '{}' backup '{}' > /dev/null", VAFA_BIN, db(), copy);
+  const std::string backup =
+      fmt::format("{} --db '{}' backup '{}' > /dev/null", VAFA_BIN, db(), copy);
   EXPECT_EQ(std::system(backup.c_str()), 0);
   // Writes went on while it was taken.
   const std::size_t at_backup = acknowledged_now().size();

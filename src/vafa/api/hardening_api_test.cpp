@@ -7,9 +7,9 @@
 namespace vafa::api {
 namespace {
 
-using testing_support::ApiFixture;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing_support::ApiFixture;
 
 class Hardening : public ApiFixture {};
 
@@ -44,8 +44,8 @@ TEST_F(Hardening, DeepRulesInThePreviewAreAnErrorWithAColumn) {
   EXPECT_THAT(body["errors"][0]["message"].get<std::string>(), HasSubstr("more than 64 deep"));
 
   // Invalid UTF-8 was answered valid: true.
-  const Reply bad = call("GET", "/api/v1/segments/preview?rule=country%20%3D%20%27I%80R%27", {},
-                         "reader");
+  const Reply bad =
+      call("GET", "/api/v1/segments/preview?rule=country%20%3D%20%27I%80R%27", {}, "reader");
   ASSERT_EQ(bad.status, 200);
   EXPECT_EQ(body_of(bad)["valid"], false);
   EXPECT_EQ(body_of(bad)["errors"][0]["column"], 13);
@@ -63,8 +63,8 @@ TEST_F(Hardening, DeeplyNestedBodiesAreRefusedWhileParsing) {
   // Arrays count too, and so do bodies of every route.
   EXPECT_EQ(call("POST", "/api/v1/orders", repeated("[", 100'000) + repeated("]", 100'000)).status,
             400);
-  EXPECT_EQ(call("POST", "/api/v1/customers", "{\"id\": \"c2\", \"x\": " + repeated("[", 65) +
-                                                  repeated("]", 65) + "}")
+  EXPECT_EQ(call("POST", "/api/v1/customers",
+                 "{\"id\": \"c2\", \"x\": " + repeated("[", 65) + repeated("]", 65) + "}")
                 .status,
             400);
   // Within the bound, properties are kept as sent.
@@ -95,12 +95,13 @@ TEST_F(Hardening, PointsOutOfRangeAreFieldErrorsWithoutOverflow) {
   ASSERT_EQ(call("POST", "/api/v1/customers", R"({"id": "c1"})").status, 201);
   ASSERT_EQ(call("POST", "/api/v1/customers", R"({"id": "c2"})").status, 201);
   int n = 0;
-  for (const char* points : {"-9223372036854775808", "9223372036854775807",
-                             "18446744073709551615", "9223372036854775808", "-100000001",
-                             "100000001", "0", "1.5", "\"7\""}) {
+  for (const char* points :
+       {"-9223372036854775808", "9223372036854775807", "18446744073709551615",
+        "9223372036854775808", "-100000001", "100000001", "0", "1.5", "\"7\""}) {
     const std::string key = fmt::format("adjust-{}", ++n);
-    const Reply r = call("POST", "/api/v1/customers/c1/points/adjustments",
-                         fmt::format(R"({{"points": {}, "reason": "test"}})", points), "admin", key);
+    const Reply r =
+        call("POST", "/api/v1/customers/c1/points/adjustments",
+             fmt::format(R"({{"points": {}, "reason": "test"}})", points), "admin", key);
     EXPECT_EQ(r.status, 422) << points << ": " << r.body;
     EXPECT_THAT(r.body, Not(HasSubstr("constraint"))) << points;
     EXPECT_THAT(r.body, Not(HasSubstr("CHECK"))) << points;
@@ -138,8 +139,8 @@ TEST_F(Hardening, AnEmptyIdempotencyKeyIsRefused) {
 }
 
 TEST(StatusTitles, EveryStatusTheApiUsesHasItsOwnTitle) {
-  for (const int status : {400, 401, 403, 404, 405, 408, 409, 411, 413, 415, 422, 429, 431, 500,
-                           503}) {
+  for (const int status :
+       {400, 401, 403, 404, 405, 408, 409, 411, 413, 415, 422, 429, 431, 500, 503}) {
     EXPECT_NE(status_title(status), "Error") << status;
     EXPECT_EQ(Json::parse(problem(status, "x").body)["title"], status_title(status));
   }

@@ -71,7 +71,8 @@ class Fields {
       return std::nullopt;
     }
     if (v->is_number_unsigned() &&
-        v->get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        v->get<std::uint64_t>() >
+            static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
       bad(name, "is too large");
       return std::nullopt;
     }

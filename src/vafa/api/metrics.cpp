@@ -28,8 +28,8 @@ void Metrics::observe(std::string_view route, std::string_view method, int statu
   std::lock_guard lock(mutex_);
   auto counted = requests_.find(std::make_tuple(route, method, status));
   if (counted == requests_.end()) {
-    counted =
-        requests_.emplace(std::make_tuple(std::string(route), std::string(method), status), 0).first;
+    counted = requests_.emplace(std::make_tuple(std::string(route), std::string(method), status), 0)
+                  .first;
   }
   ++counted->second;
   auto timed = latency_.find(std::make_tuple(route, method));

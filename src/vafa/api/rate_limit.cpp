@@ -44,8 +44,8 @@ std::int64_t RateLimiter::take(std::string_view key, double now) {
   auto found = buckets_.find(std::string(key));
   if (found == buckets_.end()) {
     if (buckets_.size() >= max_keys_) make_room(now);
-    found = buckets_.emplace(std::string(key), Bucket{.tokens = per_key_limit_.burst, .at = now})
-                .first;
+    found =
+        buckets_.emplace(std::string(key), Bucket{.tokens = per_key_limit_.burst, .at = now}).first;
   }
   Bucket& mine = found->second;
   refill(mine, per_key_limit_, now);

@@ -15,7 +15,7 @@
 namespace vafa::api {
 
 struct RateLimit {
-  double burst = 10;          // tries allowed at once
+  double burst = 10;            // tries allowed at once
   double per_second = 1.0 / 6;  // and then this many per second
 };
 

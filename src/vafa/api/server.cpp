@@ -1,13 +1,13 @@
 #include "vafa/api/server.hpp"
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <atomic>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <unordered_map>
+
+#include <sys/resource.h>
 
 #include "vafa/api/beast.hpp"
 #include "vafa/api/metrics.hpp"
@@ -150,11 +150,11 @@ class Session : public std::enable_shared_from_this<Session> {
     // A new connection must begin its request within the request timeout, as must every
     // connection while more than half of the connections are taken; a kept-alive one between
     // requests otherwise waits the idle timeout.
-    const bool short_wait = !served_ || reserved_ ||
-                            server_.open.load() > server_.options.max_connections / 2;
-    stream_.expires_after(short_wait ? std::min(server_.options.request_timeout,
-                                                server_.options.idle_timeout)
-                                     : server_.options.idle_timeout);
+    const bool short_wait =
+        !served_ || reserved_ || server_.open.load() > server_.options.max_connections / 2;
+    stream_.expires_after(
+        short_wait ? std::min(server_.options.request_timeout, server_.options.idle_timeout)
+                   : server_.options.idle_timeout);
     stream_.async_read_some(buffer_.prepare(4096),
                             [self = shared_from_this()](beast::error_code ec, std::size_t n) {
                               self->idle_ = false;
@@ -245,27 +245,30 @@ class Session : public std::enable_shared_from_this<Session> {
   // running until the answer is posted back, even while stopping.
   void proceed(Step step, std::string route, std::string method, SteadyClock::time_point started) {
     if (Reply* reply = std::get_if<Reply>(&step)) {
-      return asio::dispatch(stream_.get_executor(),
-                            [self = shared_from_this(), reply = std::move(*reply),
-                             route = std::move(route), method = std::move(method),
-                             started]() mutable { self->send(std::move(reply), route, method, started); });
+      return asio::dispatch(
+          stream_.get_executor(),
+          [self = shared_from_this(), reply = std::move(*reply), route = std::move(route),
+           method = std::move(method),
+           started]() mutable { self->send(std::move(reply), route, method, started); });
     }
     if (SlowRead* read = std::get_if<SlowRead>(&step)) {
-      return offload(server_.slow_pool, server_.slow_pending, Server::Impl::kSlowQueue,
-                     "too many long counts are running; try again in a moment",
-                     [read = std::move(*read), &store = *server_.slow_store]() -> Step {
-                       return run_slow_read(read, store);
-                     },
-                     std::move(route), std::move(method), started);
+      return offload(
+          server_.slow_pool, server_.slow_pending, Server::Impl::kSlowQueue,
+          "too many long counts are running; try again in a moment",
+          [read = std::move(*read), &store = *server_.slow_store]() -> Step {
+            return run_slow_read(read, store);
+          },
+          std::move(route), std::move(method), started);
     }
     if (PasswordCheck* check = std::get_if<PasswordCheck>(&step)) {
-      return offload(server_.password_pool, server_.password_pending,
-                     Server::Impl::kPasswordQueue, "too many sign-ins are being checked; try again",
-                     [check = std::move(*check)]() -> Step {
-                       return std::visit([](auto&& then) -> Step { return std::move(then); },
-                                         run_password_check(check));
-                     },
-                     std::move(route), std::move(method), started);
+      return offload(
+          server_.password_pool, server_.password_pending, Server::Impl::kPasswordQueue,
+          "too many sign-ins are being checked; try again",
+          [check = std::move(*check)]() -> Step {
+            return std::visit([](auto&& then) -> Step { return std::move(then); },
+                              run_password_check(check));
+          },
+          std::move(route), std::move(method), started);
     }
     auto work = asio::make_work_guard(stream_.get_executor());
     server_.writer->submit(
@@ -292,14 +295,14 @@ class Session : public std::enable_shared_from_this<Session> {
       return send(std::move(busy), route, method, started);
     }
     auto work = asio::make_work_guard(stream_.get_executor());
-    asio::post(pool, [self = shared_from_this(), work = std::move(work), &pending,
-                      task = std::move(task), route = std::move(route),
-                      method = std::move(method), started]() mutable {
-      Step next = task();
-      pending.fetch_sub(1);
-      self->proceed(std::move(next), std::move(route), std::move(method), started);
-      work.reset();
-    });
+    asio::post(pool,
+               [self = shared_from_this(), work = std::move(work), &pending, task = std::move(task),
+                route = std::move(route), method = std::move(method), started]() mutable {
+                 Step next = task();
+                 pending.fetch_sub(1);
+                 self->proceed(std::move(next), std::move(route), std::move(method), started);
+                 work.reset();
+               });
   }
 
   void send(Reply reply, std::string_view route, std::string_view method,

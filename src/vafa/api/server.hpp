@@ -2,9 +2,9 @@
 // own read connection to the store, answer reads in place; writes go to the one Writer (group
 // commit). Keep-alive with an idle timeout, a deadline for reading each request (and for a new
 // connection's first byte), a body limit (413), a connection limit (503 to the ones over it,
-// with a reserve that still answers /healthz and /metrics), and a graceful stop: no new connections,
-// idle ones closed, requests in flight finished and answered, the writer drained, the store
-// closed.
+// with a reserve that still answers /healthz and /metrics), and a graceful stop: no new
+// connections, idle ones closed, requests in flight finished and answered, the writer drained, the
+// store closed.
 #pragma once
 
 #include <chrono>

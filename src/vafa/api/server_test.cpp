@@ -2,13 +2,13 @@
 // connection limits, /healthz and /metrics, and a graceful stop that answers requests in flight.
 #include "vafa/api/server.hpp"
 
-#include <sys/socket.h>
-#include <sys/time.h>
-
 #include <latch>
 #include <map>
 #include <thread>
 #include <utility>
+
+#include <sys/socket.h>
+#include <sys/time.h>
 
 #include <gmock/gmock.h>
 

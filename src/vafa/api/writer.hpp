@@ -21,12 +21,12 @@ struct WriterStats {
   std::int64_t batches = 0;
   std::int64_t jobs = 0;
   std::int64_t failed_commits = 0;
-  double commit_seconds = 0;  // total time in commit()
-  double batch_seconds = 0;   // total time from begin() to the end of commit()
-  std::int64_t log_restarts = 0;        // restart checkpoints that let the log begin again
-  std::int64_t log_restarts_busy = 0;   // ... that readers kept from finishing (tried again)
-  double log_restart_seconds = 0;       // total time the writer spent in them
-  std::int64_t log_bytes = 0;           // the log's size after the last commit
+  double commit_seconds = 0;           // total time in commit()
+  double batch_seconds = 0;            // total time from begin() to the end of commit()
+  std::int64_t log_restarts = 0;       // restart checkpoints that let the log begin again
+  std::int64_t log_restarts_busy = 0;  // ... that readers kept from finishing (tried again)
+  double log_restart_seconds = 0;      // total time the writer spent in them
+  std::int64_t log_bytes = 0;          // the log's size after the last commit
 };
 
 class Writer {

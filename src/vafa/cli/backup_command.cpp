@@ -34,9 +34,10 @@ int run_backup(const BackupFlags& flags, const Context& context) {
   }
   fmt::print("backed up {} to {} ({} bytes)\n", (*store)->describe(), flags.destination,
              grouped(*bytes));
-  fmt::print("to restore: stop vafa serve, then either run vafa --db {} ..., or move it over the "
-             "store's file and delete the store's -wal and -shm files\n",
-             flags.destination);
+  fmt::print(
+      "to restore: stop vafa serve, then either run vafa --db {} ..., or move it over the "
+      "store's file and delete the store's -wal and -shm files\n",
+      flags.destination);
   return kOk;
 }
 

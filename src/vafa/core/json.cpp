@@ -102,16 +102,16 @@ std::expected<Json, JsonError> parse_json(std::string_view text, const JsonLimit
     if (const std::size_t at = what.find("syntax error"); at != std::string::npos) {
       what = what.substr(at);
     }
-    return std::unexpected(JsonError{
-        JsonError::Kind::syntax, byte, line, column,
-        fmt::format("malformed JSON at line {}, column {} (byte {}): {}", line, column, byte,
-                    what)});
+    return std::unexpected(
+        JsonError{JsonError::Kind::syntax, byte, line, column,
+                  fmt::format("malformed JSON at line {}, column {} (byte {}): {}", line, column,
+                              byte, what)});
   } catch (const Json::exception& e) {
     // Well-formed but unrepresentable, e.g. a number beyond a double (1e400).
     std::string what = e.what();
     if (const std::size_t at = what.find("] "); at != std::string::npos) what = what.substr(at + 2);
-    return std::unexpected(
-        JsonError{JsonError::Kind::unrepresentable, 0, 0, 0, fmt::format("unusable JSON: {}", what)});
+    return std::unexpected(JsonError{JsonError::Kind::unrepresentable, 0, 0, 0,
+                                     fmt::format("unusable JSON: {}", what)});
   }
 }
 

@@ -93,10 +93,12 @@ std::size_t first_invalid_utf8(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     const auto c = static_cast<unsigned char>(text[i]);
-    const std::size_t length = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3
-                                                 : (c >> 3) == 0x1E ? 4 : 0;
-    if (length == 0 || i + length > text.size() ||
-        !is_valid_utf8(text.substr(i, length))) {
+    const std::size_t length = c < 0x80           ? 1
+                               : (c >> 5) == 0x6  ? 2
+                               : (c >> 4) == 0xE  ? 3
+                               : (c >> 3) == 0x1E ? 4
+                                                  : 0;
+    if (length == 0 || i + length > text.size() || !is_valid_utf8(text.substr(i, length))) {
       return i;
     }
     i += length;

@@ -177,8 +177,8 @@ TEST(Rule, LengthAndEncodingAreChecked) {
   EXPECT_TRUE(Rule::parse(wide, shop()));
 
   // Invalid UTF-8 (a lone continuation byte, a truncated sequence) is refused where it starts.
-  for (const std::string& bad : {std::string("country = 'I\x80R'"),
-                                std::string("country = 'ایران' or country = '\xD8'")}) {
+  for (const std::string& bad :
+       {std::string("country = 'I\x80R'"), std::string("country = 'ایران' or country = '\xD8'")}) {
     rule = Rule::parse(bad, shop());
     ASSERT_FALSE(rule) << bad;
     EXPECT_NE(rule.error().message.find("not valid UTF-8"), std::string::npos);

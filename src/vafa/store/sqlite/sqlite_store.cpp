@@ -1,9 +1,9 @@
 #include "vafa/store/sqlite/sqlite_store.hpp"
 
 #include <charconv>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -416,7 +416,8 @@ Result<std::int64_t> SqliteStore::backup(const std::string& destination, bool re
     return fail(ErrorCode::conflict, "{} exists already (--replace writes over it)", destination);
   }
   if (!fs::is_directory(target.parent_path(), ec)) {
-    return fail(ErrorCode::invalid_argument, "{}: no such directory", target.parent_path().string());
+    return fail(ErrorCode::invalid_argument, "{}: no such directory",
+                target.parent_path().string());
   }
   // VACUUM INTO reads one snapshot (in WAL mode writers go on meanwhile) and writes a compact
   // copy; the temporary name is beside the target, so the rename is atomic.
@@ -521,8 +522,9 @@ bool owner_is_gone(std::string_view owner) {
 }  // namespace
 
 Status SqliteStore::interrupt_dead_imports() {
-  VAFA_TRY(Statement running,
-           prepare("SELECT id, owner FROM import_runs WHERE status = 'running' AND owner IS NOT NULL"));
+  VAFA_TRY(
+      Statement running,
+      prepare("SELECT id, owner FROM import_runs WHERE status = 'running' AND owner IS NOT NULL"));
   std::vector<std::int64_t> gone;
   while (true) {
     VAFA_TRY(const bool row, running.step());

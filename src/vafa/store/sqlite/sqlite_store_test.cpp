@@ -5,9 +5,10 @@
 #include <thread>
 #include <vector>
 
-#include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
+
+#include <gtest/gtest.h>
 
 #include "vafa/store/sqlite/migrations.hpp"
 
@@ -75,7 +76,7 @@ TEST(SqliteStore, RunsOfKilledImportsAreMarkedInterrupted) {
     const std::string sql = fmt::format(
         "INSERT INTO import_runs(id, kind, source, started_at, status, owner) VALUES"
         " (100, 'orders', 'b.csv', 0, 'running', '{0}:2147483646:1'),"  // no such process
-        " (101, 'orders', 'c.csv', 0, 'running', '{0}:{1}:1'),"  // this pid, another start
+        " (101, 'orders', 'c.csv', 0, 'running', '{0}:{1}:1'),"         // this pid, another start
         " (102, 'orders', 'd.csv', 0, 'running', 'elsewhere.example:1:1'),"
         " (103, 'orders', 'e.csv', 0, 'completed', '{0}:2147483646:1')",
         host, ::getpid());

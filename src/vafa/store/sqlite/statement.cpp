@@ -16,9 +16,11 @@ Error sqlite_error(sqlite3* db, int rc, std::string_view what) {
   // (tables and columns) stays out of the message, which may reach an API client. Any other
   // constraint (CHECK, NOT NULL, a foreign key) is a value that validation should have refused:
   // a bug, reported as internal so that the API logs it and answers a plain 500.
-  const int extended = db != nullptr && primary == SQLITE_CONSTRAINT ? sqlite3_extended_errcode(db) : rc;
+  const int extended =
+      db != nullptr && primary == SQLITE_CONSTRAINT ? sqlite3_extended_errcode(db) : rc;
   if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY) {
-    return Error{ErrorCode::conflict, fmt::format("{}: a record with this key exists already", what)};
+    return Error{ErrorCode::conflict,
+                 fmt::format("{}: a record with this key exists already", what)};
   }
   if (primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR || primary == SQLITE_FULL ||
       primary == SQLITE_READONLY) {
