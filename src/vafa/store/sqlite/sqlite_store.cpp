@@ -366,8 +366,7 @@ Status SqliteStore::checkpoint(Checkpoint mode) {
   // a reader stayed (what could be copied was) and the writer tries again after a later commit.
   // SQLite's own busy handler sleeps 1, 2, 5, 10, 15... ms between tries; the readers here hold
   // the log for well under a millisecond each, so try again every 50 us instead.
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::milliseconds(kRestartWaitMs);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kRestartWaitMs);
   sqlite3_busy_handler(
       db_,
       [](void* until, int) {
@@ -377,7 +376,7 @@ Status SqliteStore::checkpoint(Checkpoint mode) {
                    ? 1
                    : 0;
       },
-      const_cast<std::chrono::steady_clock::time_point*>(&deadline));
+      &deadline);
   const int rc =
       sqlite3_wal_checkpoint_v2(db_, nullptr, SQLITE_CHECKPOINT_RESTART, &log_frames, &copied);
   sqlite3_busy_timeout(db_, 10'000);
