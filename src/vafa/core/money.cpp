@@ -128,6 +128,44 @@ Result<Money> Money::parse(std::string_view text, Currency currency) {
   return Money(minor, currency);
 }
 
+Result<std::int64_t> parse_unit_price_micros(std::string_view text) {
+  return parse_minor_units(text, kUnitPriceDecimals);
+}
+
+namespace {
+
+__extension__ using Int128 = __int128;
+
+// Half to even of numerator / denominator (denominator > 0).
+std::int64_t divide_half_even(Int128 numerator, std::int64_t denominator) {
+  Int128 quotient = numerator / denominator;
+  Int128 remainder = numerator % denominator;
+  if (remainder < 0) {  // floor division, so the remainder is in [0, denominator)
+    quotient -= 1;
+    remainder += denominator;
+  }
+  const Int128 twice = remainder * 2;
+  if (twice > denominator || (twice == denominator && (quotient & 1) != 0)) quotient += 1;
+  return static_cast<std::int64_t>(quotient);
+}
+
+}  // namespace
+
+Result<std::int64_t> line_amount_minor(std::int64_t quantity, std::int64_t unit_price_micros,
+                                       int exponent) {
+  if (exponent < 0 || exponent > kUnitPriceDecimals) {
+    return fail(ErrorCode::invalid_argument, "a currency with {} decimals", exponent);
+  }
+  std::int64_t scale = 1;
+  for (int i = exponent; i < kUnitPriceDecimals; ++i) scale *= 10;
+  const Int128 exact = static_cast<Int128>(quantity) * unit_price_micros;
+  const Int128 limit = static_cast<Int128>(INT64_MAX) * scale;
+  if (exact > limit || exact < -limit) {
+    return fail(ErrorCode::invalid_argument, "line amount overflows");
+  }
+  return divide_half_even(exact, scale);
+}
+
 std::string Money::to_decimal() const { return format_minor_units(minor_, currency_.exponent()); }
 
 Result<Money> Money::plus(const Money& other) const {

@@ -56,6 +56,15 @@ class Money {
 
 // Parses decimal text into minor units for the given exponent (shared by Money::parse).
 Result<std::int64_t> parse_minor_units(std::string_view text, int exponent);
+// A price per unit may be finer than the currency (0.001 GBP a unit exists in real catalogues):
+// it is parsed exactly, as millionths of the major unit (up to 6 decimal places).
+constexpr int kUnitPriceDecimals = 6;
+Result<std::int64_t> parse_unit_price_micros(std::string_view text);
+// quantity x unit price in the minor units of `exponent` (0..6): computed exactly, rounded half
+// to even once. 3 x 0.001 GBP is 0 pence, 5 x 0.001 is 0 (0.5 to even), 15 x 0.001 is 2.
+Result<std::int64_t> line_amount_minor(std::int64_t quantity, std::int64_t unit_price_micros,
+                                       int exponent);
+
 // Formats minor units with the given exponent.
 std::string format_minor_units(std::int64_t minor_units, int exponent);
 

@@ -57,6 +57,25 @@ TEST(Money, ExtremesRoundTrip) {
   EXPECT_EQ(Money(INT64_MIN, usd()).to_decimal(), "-92233720368547758.08");
 }
 
+TEST(Money, UnitPricesFinerThanTheCurrency) {
+  EXPECT_EQ(parse_unit_price_micros("0.001").value(), 1'000);
+  EXPECT_EQ(parse_unit_price_micros("2.55").value(), 2'550'000);
+  EXPECT_EQ(parse_unit_price_micros("0.123456").value(), 123'456);
+  EXPECT_FALSE(parse_unit_price_micros("0.1234567"));
+  // GBP (2 decimals): exact product, one rounding, half to even.
+  EXPECT_EQ(line_amount_minor(6, 2'550'000, 2).value(), 1530);
+  EXPECT_EQ(line_amount_minor(3, 1'000, 2).value(), 0);     // 0.3 p
+  EXPECT_EQ(line_amount_minor(5, 1'000, 2).value(), 0);     // 0.5 p to even
+  EXPECT_EQ(line_amount_minor(15, 1'000, 2).value(), 2);    // 1.5 p to even
+  EXPECT_EQ(line_amount_minor(25, 1'000, 2).value(), 2);    // 2.5 p to even
+  EXPECT_EQ(line_amount_minor(-15, 1'000, 2).value(), -2);  // a return rounds the same way
+  EXPECT_EQ(line_amount_minor(-5, 3'000, 2).value(), -2);   // -1.5 p to even
+  EXPECT_EQ(line_amount_minor(1000, 1'000, 2).value(), 100);
+  EXPECT_EQ(line_amount_minor(7, 1'500'000, 0).value(), 10);    // 10.5 IRR to even
+  EXPECT_EQ(line_amount_minor(2, 1'234'567, 3).value(), 2469);  // 2.469134 KWD
+  EXPECT_FALSE(line_amount_minor(INT64_MAX, INT64_MAX, 2));
+}
+
 TEST(Money, FormatsWithExponent) {
   EXPECT_EQ(Money(1234, usd()).to_decimal(), "12.34");
   EXPECT_EQ(Money(-5, usd()).to_decimal(), "-0.05");

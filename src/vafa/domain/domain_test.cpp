@@ -34,6 +34,16 @@ TEST(Identity, PhoneIsE164) {
   EXPECT_FALSE(make_phone_identity("+12"));
   EXPECT_FALSE(make_phone_identity("+1 555 CALL NOW"));
   EXPECT_FALSE(make_phone_identity("+1234567890123456"));
+  // National numbers with the customer's country, as shops store them.
+  EXPECT_EQ(make_phone_identity("09121234567", "", "IR")->value, "+989121234567");
+  EXPECT_EQ(make_phone_identity("091 123456", "", "am")->value, "+37491123456");
+  EXPECT_EQ(make_phone_identity("020 7946 0018", "", "GB")->value, "+442079460018");
+  EXPECT_EQ(make_phone_identity("(415) 555-0132", "", "US")->value, "+14155550132");
+  // The country wins over the calling code; an international number ignores both.
+  EXPECT_EQ(make_phone_identity("09121234567", "374", "IR")->value, "+989121234567");
+  EXPECT_EQ(make_phone_identity("+37491123456", "98", "IR")->value, "+37491123456");
+  EXPECT_FALSE(make_phone_identity("0912", "", "IR"));        // too short for Iran
+  EXPECT_FALSE(make_phone_identity("0912 123 4567", "999"));  // no such calling code
 }
 
 TEST(Identity, CardAndExternal) {

@@ -1,6 +1,9 @@
 #include "vafa/domain/identity.hpp"
 
+#include <charconv>
+
 #include <fmt/format.h>
+#include <phonenumbers/phonenumberutil.h>
 
 #include "vafa/core/text.hpp"
 
@@ -47,37 +50,67 @@ Result<Identity> make_email_identity(std::string_view raw) {
   return Identity{IdentityKind::email, email, {}};
 }
 
-Result<Identity> make_phone_identity(std::string_view raw, std::string_view default_calling_code) {
-  std::string digits;
-  bool international = false;
-  std::string_view text = trim(raw);
-  if (!text.empty() && text.front() == '+') {
-    international = true;
-    text.remove_prefix(1);
-  }
-  for (const char c : text) {
+Result<Identity> make_phone_identity(std::string_view raw, std::string_view default_calling_code,
+                                     std::string_view region) {
+  using ::i18n::phonenumbers::PhoneNumber;
+  using ::i18n::phonenumbers::PhoneNumberUtil;
+  std::string text(trim(raw));
+  bool international = !text.empty() && text.front() == '+';
+  std::size_t digits = 0;
+  for (std::size_t i = international ? 1 : 0; i < text.size(); ++i) {
+    const char c = text[i];
     if (c >= '0' && c <= '9') {
-      digits += c;
+      ++digits;
     } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')') {
       return fail(ErrorCode::invalid_argument, "'{}' is not a phone number", raw);
     }
   }
-  if (!international && digits.starts_with("00")) {
-    international = true;
-    digits.erase(0, 2);
-  }
-  if (!international) {
-    if (default_calling_code.empty()) {
-      return fail(ErrorCode::invalid_argument,
-                  "phone '{}' has no country code (write it as +<code><number>)", raw);
-    }
-    if (digits.starts_with('0')) digits.erase(0, 1);
-    digits = std::string(default_calling_code) + digits;
-  }
-  if (digits.size() < 8 || digits.size() > 15 || digits.front() == '0') {
+  if (digits < 4 || digits > 17) {
     return fail(ErrorCode::invalid_argument, "'{}' is not a valid E.164 phone number", raw);
   }
-  return Identity{IdentityKind::phone, "+" + digits, {}};
+  if (!international && text.starts_with("00")) {
+    international = true;
+    text.replace(0, 2, "+");
+  }
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  std::string country;
+  if (international) {
+    country = "ZZ";  // the number carries its own calling code
+  } else if (!region.empty()) {
+    country = to_upper_ascii(region);
+  } else if (!default_calling_code.empty()) {
+    int code = 0;
+    const auto [ptr, ec] =
+        std::from_chars(default_calling_code.data(),
+                        default_calling_code.data() + default_calling_code.size(), code);
+    if (ec == std::errc{} && ptr == default_calling_code.data() + default_calling_code.size()) {
+      util.GetRegionCodeForCountryCode(code, &country);
+    }
+    if (country.empty() || country == "ZZ") {
+      return fail(ErrorCode::invalid_argument, "'{}' is not a country calling code",
+                  default_calling_code);
+    }
+  } else {
+    return fail(ErrorCode::invalid_argument,
+                "phone '{}' has no country code (write it as +<code><number>, or give the row a "
+                "country)",
+                raw);
+  }
+  PhoneNumber number;
+  if (util.Parse(text, country, &number) != PhoneNumberUtil::NO_PARSING_ERROR) {
+    return fail(ErrorCode::invalid_argument, "'{}' is not a valid E.164 phone number", raw);
+  }
+  if (util.IsPossibleNumberWithReason(number) != PhoneNumberUtil::IS_POSSIBLE) {
+    return fail(ErrorCode::invalid_argument, "'{}' has the wrong length for a phone number{}", raw,
+                international ? std::string() : fmt::format(" in {}", country));
+  }
+  std::string e164;
+  util.Format(number, PhoneNumberUtil::E164, &e164);
+  // Numbers shorter than 8 digits in all are short codes and extensions, not a person's line.
+  if (e164.size() < 9) {
+    return fail(ErrorCode::invalid_argument, "'{}' is too short for a phone number", raw);
+  }
+  return Identity{IdentityKind::phone, std::move(e164), {}};
 }
 
 Result<Identity> make_card_identity(std::string_view raw) {

@@ -33,11 +33,14 @@ std::string person_key(const Identity& identity);
 // Lower-cases and checks the shape local@domain.tld (no spaces, one @, a dot in the domain).
 Result<Identity> make_email_identity(std::string_view raw);
 
-// Normalises to E.164 (+ then 8..15 digits). Spaces, dots, dashes and parentheses are dropped;
-// a leading "00" becomes "+". A number without a country prefix takes `default_calling_code`
-// ("98" for Iran, "374" for Armenia) after dropping one trunk "0"; without one it is an error.
+// Normalises to E.164 with libphonenumber: spaces, dots, dashes and parentheses are dropped, a
+// leading "00" is "+", and the number must have a possible length for its country. A number
+// without a country prefix is read as a national number (trunk "0" and all) of `region`, the
+// ISO 3166 code of the customer's country ("09121234567" in IR is +989121234567), or else of
+// the country of `default_calling_code` ("98", "374"); without either it is an error.
 Result<Identity> make_phone_identity(std::string_view raw,
-                                     std::string_view default_calling_code = {});
+                                     std::string_view default_calling_code = {},
+                                     std::string_view region = {});
 
 // A loyalty card number: letters, digits and dashes, kept as given (upper-cased).
 Result<Identity> make_card_identity(std::string_view raw);
