@@ -145,7 +145,7 @@ TEST_F(Integration, MalformedFileQuarantinesExactlyTheBadLines) {
   std::ifstream errors(path("errors.csv"));
   std::string header;
   std::getline(errors, header);
-  EXPECT_EQ(header, "file,line,column,reason,raw");
+  EXPECT_EQ(header, "file,line,kind,column,reason,raw");
   std::vector<int> reported;
   std::string row;
   while (std::getline(errors, row)) {

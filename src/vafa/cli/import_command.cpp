@@ -51,6 +51,7 @@ struct ImportArgs {
   std::size_t max_record_bytes = std::size_t{1} << 20;
   std::int64_t batch_rows = 50'000;
   bool no_update = false;
+  bool strict = false;
 };
 
 // Writes rejected rows to --errors and keeps the first few for the summary; draws the progress
@@ -61,18 +62,13 @@ class CliObserver final : public ingest::ImportObserver {
       : errors_(errors), file_size_(file_size), tty_(tty) {}
 
   void on_rejected(const RejectedRow& row) override {
-    if (errors_ != nullptr) {
-      std::string line;
-      append_csv_field(line, row.source);
-      line += fmt::format(",{},", row.line);
-      append_csv_field(line, row.column);
-      line.push_back(',');
-      append_csv_field(line, row.reason);
-      line.push_back(',');
-      append_csv_field(line, row.raw);
-      *errors_ << line << '\n';
-    }
+    write_row(row, "rejected");
     if (shown_.size() < 10) shown_.push_back(row);
+  }
+
+  void on_warning(const RejectedRow& row) override {
+    write_row(row, "warning");
+    if (warned_.size() < 5) warned_.push_back(row);
   }
 
   void on_progress(std::int64_t bytes, std::int64_t records) override {
@@ -92,14 +88,30 @@ class CliObserver final : public ingest::ImportObserver {
   }
 
   const std::vector<RejectedRow>& shown() const { return shown_; }
+  const std::vector<RejectedRow>& warned() const { return warned_; }
 
  private:
+  // --errors: one CSV line per rejected row or dropped value.
+  void write_row(const RejectedRow& row, std::string_view kind) {
+    if (errors_ == nullptr) return;
+    std::string line;
+    append_csv_field(line, row.source);
+    line += fmt::format(",{},{},", row.line, kind);
+    append_csv_field(line, row.column);
+    line.push_back(',');
+    append_csv_field(line, row.reason);
+    line.push_back(',');
+    append_csv_field(line, row.raw);
+    *errors_ << line << '\n';
+  }
+
   std::ofstream* errors_;
   std::int64_t file_size_;
   bool tty_;
   bool drawn_ = false;
   std::chrono::steady_clock::time_point last_{};
   std::vector<RejectedRow> shown_;
+  std::vector<RejectedRow> warned_;
 };
 
 // After an import, keeps what is derived current: once a refresh has run, the changed customers'
@@ -145,6 +157,8 @@ int run_import(const ImportArgs& args, const Context& context) {
   auto format = ingest::parse_format(args.format, args.path);
   if (!format) return report(format.error());
   options.source.format = *format;
+  if (const auto preset = ingest::parse_preset(args.format)) options.source.preset = *preset;
+  options.strict = args.strict;
   auto dialect = ingest::parse_delimiter(args.delimiter);
   if (!dialect) return report(dialect.error());
   options.source.dialect = *dialect;
@@ -173,7 +187,7 @@ int run_import(const ImportArgs& args, const Context& context) {
     if (!errors) {
       return report(Error{ErrorCode::io, fmt::format("cannot write '{}'", args.errors_path)});
     }
-    errors << "file,line,column,reason,raw\n";
+    errors << "file,line,kind,column,reason,raw\n";
   }
   auto store = context.open_store();
   if (!store) return report(store.error());
@@ -185,6 +199,7 @@ int run_import(const ImportArgs& args, const Context& context) {
   if (!summary) return report(summary.error());
 
   const ImportCounts& c = summary->counts;
+  for (const std::string& note : summary->notes) fmt::print("{}\n", note);
   if (summary->interrupted) {
     fmt::print(stderr,
                "vafa: interrupted; {} records of '{}' were committed (the batch in progress was "
@@ -204,7 +219,17 @@ int run_import(const ImportArgs& args, const Context& context) {
       fmt::print(" ({} orders, {} guest, {} returns/cancellations)", summary->orders,
                  summary->guest_orders, summary->returns);
     }
+    if (c.warnings > 0) fmt::print(", {} values dropped with a warning", c.warnings);
     fmt::print("\n");
+  }
+  for (const RejectedRow& row : observer.warned()) {
+    fmt::print(stderr, "  warning: line {}{}: {}\n", row.line,
+               row.column.empty() ? "" : fmt::format(" [{}]", row.column), row.reason);
+  }
+  if (c.warnings > static_cast<std::int64_t>(observer.warned().size())) {
+    fmt::print(stderr, "  ... and {} more warnings; {}\n", c.warnings - observer.warned().size(),
+               args.errors_path.empty() ? "use --errors FILE to list them all"
+                                        : fmt::format("all are in {}", args.errors_path));
   }
   for (const RejectedRow& row : observer.shown()) {
     fmt::print(stderr, "  line {}{}: {}\n", row.line,
@@ -231,8 +256,12 @@ void add_import_command(CLI::App& app, const Context& context, Runner& runner) {
       ->required()
       ->check(CLI::IsMember({"orders", "customers", "products", "events", "spend"}));
   cmd->add_option("file", args->path, "The file to import")->required();
-  cmd->add_option("--format", args->format, "csv, ndjson or auto (by extension)")
-      ->capture_default_str();
+  cmd->add_option("--format", args->format,
+                  "csv, ndjson, auto (by extension), or a shop's export read without --map: "
+                  "shopify, woocommerce, online-retail")
+      ->capture_default_str()
+      ->check(CLI::IsMember(
+          {"auto", "csv", "ndjson", "jsonl", "shopify", "woocommerce", "online-retail"}));
   cmd->add_option("--delimiter", args->delimiter,
                   "CSV field delimiter: one character, 'tab' or 'whitespace'")
       ->capture_default_str();
@@ -240,7 +269,8 @@ void add_import_command(CLI::App& app, const Context& context, Runner& runner) {
   cmd->add_option("--map", args->mapping,
                   "field=column[,field=column...]: column by header name or 1-based index");
   cmd->add_option("--date-format", args->date_format,
-                  "auto, iso8601, yyyymmdd or a strptime format such as '%d/%m/%Y %H:%M'")
+                  "auto (ISO 8601, yyyymmdd, and m/d/Y or d/m/Y found over the file), iso8601, "
+                  "yyyymmdd, mdy, dmy or a strptime format such as '%d/%m/%Y %H:%M'")
       ->capture_default_str();
   cmd->add_option("--currency", args->currency,
                   "ISO 4217 currency for rows without a currency column (e.g. IRR, AMD, USD)");
@@ -248,7 +278,11 @@ void add_import_command(CLI::App& app, const Context& context, Runner& runner) {
                   "Order ids starting with this are cancellations (e.g. C)");
   cmd->add_option("--calling-code", args->calling_code,
                   "Country calling code for phone numbers without one (e.g. 98, 374)");
-  cmd->add_option("--errors", args->errors_path, "Write rejected rows to this CSV file");
+  cmd->add_option("--errors", args->errors_path,
+                  "Write rejected rows and dropped values (warnings) to this CSV file");
+  cmd->add_flag("--strict", args->strict,
+                "Reject a row for a bad optional value (country, channel, phone, birthday ...) "
+                "instead of dropping the value with a warning");
   cmd->add_option("--max-errors", args->max_errors,
                   "Roll back the whole file if more than N rows are rejected")
       ->check(CLI::NonNegativeNumber);

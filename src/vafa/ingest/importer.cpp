@@ -13,6 +13,7 @@
 #include "vafa/core/json.hpp"
 #include "vafa/core/money.hpp"
 #include "vafa/core/text.hpp"
+#include "vafa/i18n/country.hpp"
 
 namespace vafa::ingest {
 
@@ -40,7 +41,12 @@ enum Order : std::size_t {
   channel,
   country,
   currency,
-  status
+  status,
+  o_email,
+  o_phone,
+  customer_name,
+  consent_email,
+  cancelled_at
 };
 enum Customer : std::size_t {
   c_customer,
@@ -147,10 +153,16 @@ struct CustomerCommand {
   Customer customer;
   std::int64_t line = 0;
   std::string raw;
+  bool from_order = false;  // an order's customer fields: a conflict is a warning, not a rejection
 };
 
-using Command =
-    std::variant<OrderCommand, CustomerCommand, Product, Event, SpendRecord, RejectedRow>;
+// A value dropped from an accepted row.
+struct WarningRow {
+  RejectedRow row;
+};
+
+using Command = std::variant<OrderCommand, CustomerCommand, Product, Event, SpendRecord,
+                             RejectedRow, WarningRow>;
 
 struct Batch {
   std::vector<Command> commands;
@@ -165,6 +177,7 @@ using BatchQueue = HandoffQueue<Batch>;
 // One order being assembled from consecutive rows.
 struct PendingOrder {
   OrderCommand command{.order = Order{.currency = *Currency::parse("USD")}};
+  std::optional<CustomerCommand> customer;  // the customer fields its first row gave
   bool active = false;
   bool explicit_status = false;
 };
@@ -242,6 +255,41 @@ class RowReader {
                                              .raw = shown_raw(raw)});
   }
 
+  // A bad value in an optional column: the value is dropped with a warning and the row kept; with
+  // --strict the row is rejected. Returns whether the row goes on.
+  bool drop_value(const Row& row, std::size_t field, std::string reason) {
+    if (options_.strict) {
+      reject(row.line, row.raw, {label(field), std::move(reason)});
+      return false;
+    }
+    batch_.commands.emplace_back(WarningRow{RejectedRow{.source = source_name_,
+                                                        .line = row.line,
+                                                        .column = label(field),
+                                                        .reason = std::move(reason),
+                                                        .raw = shown_raw(row.raw)}});
+    return true;
+  }
+
+  // The row's country as an ISO code: empty when absent or a placeholder ("Unspecified"); an
+  // unknown name is dropped with a warning. False when --strict rejected the row.
+  bool country_of(const Row& row, std::size_t field, std::string& out) {
+    out.clear();
+    const std::string_view text = row.values[field];
+    if (text.empty()) return true;
+    if (text == last_country_text_) {
+      out = last_country_;
+      return true;
+    }
+    i18n::CountryLookup found = i18n::find_country(text);
+    if (found.match == i18n::CountryMatch::unknown) {
+      return drop_value(row, field, i18n::parse_country_name(text).error().message);
+    }
+    last_country_text_.assign(text);
+    last_country_ = found.code;
+    out = std::move(found.code);
+    return true;
+  }
+
   const std::string& label(std::size_t field) const { return source_.labels()[field]; }
   Rejection bad(std::size_t field, const Error& error) const {
     return {label(field), error.message};
@@ -267,27 +315,52 @@ class RowReader {
   void order_row(const Row& row) {
     auto rejection = [&](Rejection r) { reject(row.line, row.raw, std::move(r)); };
     const auto& v = row.values;
-    const std::string_view customer = v[of::customer];
-    if (v[of::time].empty()) return rejection(missing(of::time));
-    auto placed_at = time_.parse(v[of::time]);
-    if (!placed_at) return rejection(bad(of::time, placed_at.error()));
-    auto currency = row_currency(row, of::currency);
-    if (!currency) return rejection(bad(of::currency, currency.error()));
+    std::string id(v[of::order]);
+    if (source_.bound(of::order) && id.empty()) return rejection(missing(of::order));
+    // Later rows of one order (Shopify's layout) may leave the order's own fields empty: they
+    // take them from its first row.
+    const bool continuation = !id.empty() && pending_.active && pending_.command.order.id == id;
+    const Order* first = continuation ? &pending_.command.order : nullptr;
+
+    // ---- required: time, currency, quantity, price or amount
+    Timestamp placed_at{};
+    if (!v[of::time].empty()) {
+      auto parsed = time_.parse(v[of::time]);
+      if (!parsed) return rejection(bad(of::time, parsed.error()));
+      placed_at = *parsed;
+    } else if (first != nullptr) {
+      placed_at = first->placed_at;
+    } else {
+      return rejection(missing(of::time));
+    }
+    std::optional<Currency> currency;
+    if (v[of::currency].empty() && first != nullptr) {
+      currency = first->currency;
+    } else {
+      auto parsed = row_currency(row, of::currency);
+      if (!parsed) return rejection(bad(of::currency, parsed.error()));
+      currency = *parsed;
+    }
     const int exponent = currency->exponent();
 
     OrderLine line;
     line.product_sku = std::string(v[of::product]);
+    if (line.product_sku.empty() && options_.source.preset != Preset::none) {
+      line.product_sku = std::string(v[of::product_name]);  // shops without SKUs: the name
+    }
     if (!v[of::quantity].empty()) {
       auto quantity = parse_integer(v[of::quantity]);
       if (!quantity) return rejection(bad(of::quantity, quantity.error()));
       if (*quantity == 0) return rejection({label(of::quantity), "quantity is zero"});
       line.quantity = *quantity;
     }
+    std::optional<std::int64_t> unit_micros;
     if (!v[of::unit_price].empty()) {
-      auto price = parse_minor_units(v[of::unit_price], exponent);
+      auto price = parse_unit_price_micros(v[of::unit_price]);
       if (!price) return rejection(bad(of::unit_price, price.error()));
       if (*price < 0) return rejection({label(of::unit_price), "unit price is negative"});
-      line.unit_price_minor = *price;
+      unit_micros = *price;
+      line.unit_price_minor = line_amount_minor(1, *price, exponent).value_or(0);
     }
     if (!v[of::discount].empty()) {
       auto discount = parse_minor_units(v[of::discount], exponent);
@@ -299,27 +372,14 @@ class RowReader {
       if (!amount) return rejection(bad(of::amount, amount.error()));
       // A returned line is money going back, whatever sign the file gave its amount.
       line.amount_minor = line.quantity < 0 && *amount > 0 ? -*amount : *amount;
-    } else if (line.unit_price_minor) {
-      std::int64_t gross = 0;
-      if (__builtin_mul_overflow(*line.unit_price_minor, line.quantity, &gross) ||
-          __builtin_sub_overflow(gross, line.discount_minor, &line.amount_minor)) {
+    } else if (unit_micros) {
+      // quantity x price exactly (a price may have up to 6 decimals), rounded once.
+      auto gross = line_amount_minor(line.quantity, *unit_micros, exponent);
+      if (!gross || __builtin_sub_overflow(*gross, line.discount_minor, &line.amount_minor)) {
         return rejection({label(of::unit_price), "line amount overflows"});
       }
     } else {
       return rejection({label(of::amount), "amount is missing (and there is no unit price)"});
-    }
-
-    Channel channel = Channel::other;
-    if (!v[of::channel].empty()) {
-      auto parsed = parse_channel(v[of::channel]);
-      if (!parsed) return rejection(bad(of::channel, parsed.error()));
-      channel = *parsed;
-    }
-    std::string country;
-    if (!v[of::country].empty()) {
-      auto parsed = parse_country(v[of::country]);
-      if (!parsed) return rejection(bad(of::country, parsed.error()));
-      country = std::move(*parsed);
     }
     std::optional<OrderStatus> status;
     if (!v[of::status].empty()) {
@@ -327,26 +387,56 @@ class RowReader {
       if (!parsed) return rejection(bad(of::status, parsed.error()));
       status = *parsed;
     }
+    if (!v[of::cancelled_at].empty()) status = OrderStatus::cancelled;
 
-    std::string id(v[of::order]);
-    if (source_.bound(of::order) && id.empty()) return rejection(missing(of::order));
+    // ---- the customer: a customer column, else the email
+    std::string customer(v[of::customer]);
+    std::optional<Identity> email;
+    if (!v[of::o_email].empty() && !continuation) {
+      auto parsed = make_email_identity(v[of::o_email]);
+      if (parsed) {
+        email = std::move(*parsed);
+      } else if (!drop_value(row, of::o_email, parsed.error().message)) {
+        return;
+      }
+    }
+    if (customer.empty() && !source_.bound(of::customer) && email) customer = email->value;
+    if (continuation && customer.empty()) customer = first->customer_id;
+    if (continuation && customer != first->customer_id) {
+      return rejection(
+          {label(of::customer), fmt::format("order '{}' belongs to customer '{}' on line {}", id,
+                                            first->customer_id, pending_.command.first_line)});
+    }
+    if (continuation && *currency != first->currency) {
+      return rejection(
+          {label(of::currency), fmt::format("order '{}' is in {} on line {}", id,
+                                            first->currency.code(), pending_.command.first_line)});
+    }
+
+    // ---- optional: a bad value is dropped with a warning
+    Channel channel = Channel::other;
+    if (!v[of::channel].empty()) {
+      auto parsed = parse_channel(v[of::channel]);
+      if (parsed) {
+        channel = *parsed;
+      } else if (!drop_value(row, of::channel, parsed.error().message)) {
+        return;
+      }
+    }
+    std::string country;
+    if (!country_of(row, of::country, country)) return;
+
     if (!status && !options_.cancel_prefix.empty() && id.starts_with(options_.cancel_prefix)) {
       status = OrderStatus::cancelled;
     }
     if (!line.product_sku.empty())
       note_product(line.product_sku, v[of::product_name], v[of::category]);
 
-    if (!id.empty() && pending_.active && pending_.command.order.id == id) {
+    if (continuation) {
       OrderCommand& pending = pending_.command;
-      if (pending.order.customer_id != customer) {
-        return rejection(
-            {label(of::customer), fmt::format("order '{}' belongs to customer '{}' on line {}", id,
-                                              pending.order.customer_id, pending.first_line)});
-      }
-      if (pending.order.currency != *currency) {
-        return rejection(
-            {label(of::currency), fmt::format("order '{}' is in {} on line {}", id,
-                                              pending.order.currency.code(), pending.first_line)});
+      if (status && !pending_.explicit_status) {
+        pending.order.status = *status;
+        pending_.explicit_status = true;
       }
       pending.order.lines.push_back(std::move(line));
       ++pending.rows;
@@ -357,23 +447,54 @@ class RowReader {
     }
     flush_order();
 
+    std::optional<CustomerCommand> customer_update;
+    if (!customer.empty()) {
+      Customer c;
+      c.id = customer;
+      c.created_at = placed_at;
+      c.name = std::string(v[of::customer_name]);
+      c.country = country;
+      if (email) c.identities.push_back(*email);
+      if (!v[of::o_phone].empty()) {
+        auto phone = make_phone_identity(v[of::o_phone], options_.calling_code, country);
+        if (phone) {
+          c.identities.push_back(std::move(*phone));
+        } else if (!drop_value(row, of::o_phone, phone.error().message)) {
+          return;
+        }
+      }
+      if (!v[of::consent_email].empty()) {
+        auto consent = parse_consent(v[of::consent_email]);
+        if (consent) {
+          c.consent[Channel::email] = *consent;
+        } else if (!drop_value(row, of::consent_email, consent.error().message)) {
+          return;
+        }
+      }
+      if (!c.name.empty() || !c.identities.empty() || !c.consent.empty()) {
+        customer_update = CustomerCommand{
+            .customer = std::move(c), .line = row.line, .raw = {}, .from_order = true};
+      }
+    }
+
     std::optional<std::uint64_t> occurrence_key;
     if (id.empty()) {
       // A row-per-order file: the id is the row's content, and identical rows (two equal
       // purchases on one day) are told apart by their occurrence in the file (see the writer).
       const std::string key =
           fmt::format("{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}\x1f{}", customer,
-                      placed_at->time_since_epoch().count(), currency->code(), line.amount_minor,
+                      placed_at.time_since_epoch().count(), currency->code(), line.amount_minor,
                       line.quantity, line.unit_price_minor.value_or(-1), line.discount_minor,
                       line.product_sku, to_string(channel));
       occurrence_key = hash64(key);
     }
     pending_.active = true;
     pending_.explicit_status = status.has_value();
+    pending_.customer = std::move(customer_update);
     pending_.command = OrderCommand{.order = Order{.id = std::move(id),
-                                                   .customer_id = std::string(customer),
+                                                   .customer_id = std::move(customer),
                                                    .channel = channel,
-                                                   .placed_at = *placed_at,
+                                                   .placed_at = placed_at,
                                                    .currency = *currency,
                                                    .status = status.value_or(OrderStatus::placed),
                                                    .country = std::move(country),
@@ -393,6 +514,11 @@ class RowReader {
         std::all_of(order.lines.begin(), order.lines.end(),
                     [](const OrderLine& l) { return l.quantity < 0; })) {
       order.status = OrderStatus::returned;
+    }
+    if (pending_.customer) {
+      pending_.customer->raw = pending_.command.first_raw;
+      batch_.commands.emplace_back(std::move(*pending_.customer));
+      pending_.customer.reset();
     }
     batch_.commands.emplace_back(std::move(pending_.command));
   }
@@ -425,27 +551,30 @@ class RowReader {
       customer.created_at = *t;
     }
     customer.name = std::string(v[of::name]);
-    if (!v[of::birthday].empty()) {
-      auto d = parse_date(v[of::birthday]);
-      if (!d) return rejection(bad(of::birthday, d.error()));
-      customer.birthday = *d;
-    }
     customer.locale = std::string(v[of::locale]);
-    if (!v[of::c_country].empty()) {
-      auto c = parse_country(v[of::c_country]);
-      if (!c) return rejection(bad(of::c_country, c.error()));
-      customer.country = std::move(*c);
-    }
     customer.time_zone = std::string(v[of::time_zone]);
     if (!v[of::email].empty()) {
       auto id = make_email_identity(v[of::email]);
       if (!id) return rejection(bad(of::email, id.error()));
       customer.identities.push_back(std::move(*id));
     }
+    // Optional attributes: a bad value is dropped with a warning.
+    if (!v[of::birthday].empty()) {
+      auto d = parse_date(v[of::birthday]);
+      if (d) {
+        customer.birthday = *d;
+      } else if (!drop_value(row, of::birthday, d.error().message)) {
+        return;
+      }
+    }
+    if (!country_of(row, of::c_country, customer.country)) return;
     if (!v[of::phone].empty()) {
-      auto id = make_phone_identity(v[of::phone], options_.calling_code);
-      if (!id) return rejection(bad(of::phone, id.error()));
-      customer.identities.push_back(std::move(*id));
+      auto id = make_phone_identity(v[of::phone], options_.calling_code, customer.country);
+      if (id) {
+        customer.identities.push_back(std::move(*id));
+      } else if (!drop_value(row, of::phone, id.error().message)) {
+        return;
+      }
     }
     if (!v[of::card].empty()) {
       auto id = make_card_identity(v[of::card]);
@@ -523,8 +652,11 @@ class RowReader {
     event.occurred_at = *t;
     if (!v[of::e_channel].empty()) {
       auto channel = parse_channel(v[of::e_channel]);
-      if (!channel) return rejection(bad(of::e_channel, channel.error()));
-      event.channel = *channel;
+      if (channel) {
+        event.channel = *channel;
+      } else if (!drop_value(row, of::e_channel, channel.error().message)) {
+        return;
+      }
     }
     if (!v[of::properties].empty()) {
       simdjson::padded_string json(v[of::properties]);
@@ -580,7 +712,8 @@ class RowReader {
   TableSource& source_;
   TimeParser time_;
   std::optional<Currency> default_currency_;
-  std::optional<Currency> last_currency_;  // the last code parsed: files repeat one or two
+  std::optional<Currency> last_currency_;         // the last code parsed: files repeat one or two
+  std::string last_country_text_, last_country_;  // likewise the last country
   std::string source_name_;
   BatchQueue& queue_;
   Batch batch_;
@@ -661,6 +794,9 @@ class Importer {
 
   Status write(OrderCommand& c) {
     Order& order = c.order;
+    if (auto it = email_customers_.find(order.customer_id); it != email_customers_.end()) {
+      order.customer_id = it->second;
+    }
     if (c.occurrence_key) {
       VAFA_TRY(const std::int64_t seen, store_.next_occurrence(*c.occurrence_key));
       order.id = seen == 0 ? fmt::format("h{:016x}", *c.occurrence_key)
@@ -684,13 +820,35 @@ class Importer {
   }
 
   Status write(CustomerCommand& c) {
+    if (c.from_order) {
+      // An order names its customer by email: the customer who already holds that email is
+      // the one (an earlier customers import may have given them their own id).
+      for (const Identity& identity : c.customer.identities) {
+        if (identity.kind != IdentityKind::email || identity.value != c.customer.id) continue;
+        VAFA_TRY(auto holder, store_.customer_with_identity(identity));
+        if (holder && *holder != c.customer.id) {
+          email_customers_[c.customer.id] = *holder;
+          c.customer.id = *holder;
+        }
+      }
+    }
     Status written = store_.upsert_customer(c.customer);
     if (written || written.error().code != ErrorCode::conflict) return written;
-    return reject(RejectedRow{.source = source_name_,
-                              .line = c.line,
-                              .column = {},
-                              .reason = written.error().message,
-                              .raw = std::move(c.raw)});
+    RejectedRow row{.source = source_name_,
+                    .line = c.line,
+                    .column = {},
+                    .reason = written.error().message,
+                    .raw = std::move(c.raw)};
+    if (c.from_order) return warn(std::move(row));  // the order itself is fine
+    return reject(std::move(row));
+  }
+
+  Status write(WarningRow& w) { return warn(std::move(w.row)); }
+
+  Status warn(RejectedRow row) {
+    ++summary_.counts.warnings;
+    if (observer_ != nullptr) observer_->on_warning(row);
+    return {};
   }
 
   Status write(Product& product) { return store_.upsert_product(product); }
@@ -718,12 +876,71 @@ class Importer {
   std::int64_t committed_at_ = 0;
   ImportCounts committed_counts_;
   bool aborted_ = false;
+  // Emails that orders name as their customer, held by a customer with another id.
+  std::unordered_map<std::string, std::string> email_customers_;
 };
 
 }  // namespace
 
-Result<ImportSummary> import_file(Store& store, const ImportOptions& options, const Clock& clock,
+namespace {
+
+// The column that holds each kind's time; nullopt for products.
+std::optional<std::size_t> time_field(ImportKind kind) {
+  switch (kind) {
+    case ImportKind::orders: return of::time;
+    case ImportKind::customers: return of::created_at;
+    case ImportKind::events: return of::e_time;
+    case ImportKind::spend: return of::s_time;
+    case ImportKind::products: break;
+  }
+  return std::nullopt;
+}
+
+// Numeric dates ("12/1/2010 8:26") do not say whether the month or the day comes first: the
+// file's time column is read ahead until a value tells (a field above 12), and the parser set
+// to that order. Files whose first thousand times are not numeric dates are not read further.
+// Returns a note saying what was chosen and why, or an error when nothing tells.
+Result<std::optional<std::string>> find_date_order(const ImportOptions& options, TimeParser& parser,
+                                                   std::string_view source_name) {
+  const auto field = time_field(options.kind);
+  if (!field || !parser.automatic() || parser.date_order()) return std::nullopt;
+  VAFA_TRY(auto source, TableSource::open(options.path, options.kind, options.source));
+  if (!source->bound(*field)) return std::nullopt;
+  DateOrderScan scan;
+  Row row;
+  std::int64_t values = 0;
+  constexpr std::int64_t kLookAhead = 1'000;
+  while (true) {
+    VAFA_TRY(const bool more, source->next(row));
+    if (!more) break;
+    if (!row.error.empty() || row.values[*field].empty()) continue;
+    ++values;
+    scan.add(row.values[*field], row.line);
+    if (scan.decided() || (!scan.numeric() && values >= kLookAhead)) break;
+  }
+  VAFA_TRY(const auto order, scan.result(source_name));
+  if (!order) return std::nullopt;
+  parser.set_date_order(*order);
+  return fmt::format("times read as {} ({})", to_string(*order), scan.reason());
+}
+
+}  // namespace
+
+Result<ImportSummary> import_file(Store& store, const ImportOptions& requested, const Clock& clock,
                                   ImportObserver* observer) {
+  ImportOptions options = requested;
+  const Preset preset = options.source.preset;
+  if (preset != Preset::none && options.kind != ImportKind::orders) {
+    return fail(ErrorCode::invalid_argument,
+                "--format {} is an orders export: use `vafa import "
+                "orders`",
+                to_string(preset));
+  }
+  if (preset == Preset::online_retail) {
+    // The UCI data set is a UK retailer's, in pounds; invoices starting with C are cancellations.
+    if (options.currency.empty()) options.currency = "GBP";
+    if (options.cancel_prefix.empty()) options.cancel_prefix = "C";
+  }
   VAFA_TRY(TimeParser time_parser, TimeParser::create(options.date_format));
   std::optional<Currency> currency;
   if (!options.currency.empty()) {
@@ -754,8 +971,11 @@ Result<ImportSummary> import_file(Store& store, const ImportOptions& options, co
   std::error_code ec;
   auto canonical = std::filesystem::weakly_canonical(options.path, ec);
   std::string source_name = ec ? options.path : canonical.string();
+  VAFA_TRY(const auto date_note, find_date_order(options, time_parser, options.path));
   Importer importer(store, options, clock, observer, std::move(source_name));
-  return importer.run(*source, std::move(time_parser), currency);
+  auto summary = importer.run(*source, std::move(time_parser), currency);
+  if (summary && date_note) summary->notes.insert(summary->notes.begin(), *date_note);
+  return summary;
 }
 
 }  // namespace vafa::ingest

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "vafa/core/clock.hpp"
 #include "vafa/core/error.hpp"
@@ -29,6 +30,9 @@ struct ImportOptions {
   std::string currency;              // used when a row has no currency of its own
   std::string cancel_prefix;         // order ids starting with it are cancellations
   std::string calling_code;          // for phone numbers without a country prefix ("98")
+  // Reject a row for a bad optional value (country, channel, phone, birthday ...) instead of
+  // dropping the value with a warning.
+  bool strict = false;
   // Past this many rejected rows the whole file is rolled back. The file is then imported in
   // one transaction. Unset: no limit, committed in batches.
   std::optional<std::int64_t> max_errors;
@@ -46,12 +50,16 @@ struct ImportSummary {
   std::int64_t guest_orders = 0;
   std::int64_t returns = 0;  // orders written as returned or cancelled
   bool interrupted = false;  // stopped by `cancel`; counts are what was committed
+  // What the import decided on its own, for the user: "times read as month/day/year: ...".
+  std::vector<std::string> notes;
 };
 
 class ImportObserver {
  public:
   virtual ~ImportObserver() = default;
   virtual void on_rejected(const RejectedRow& /*row*/) {}
+  // A value dropped from an accepted row: `column` and `reason` say which and why.
+  virtual void on_warning(const RejectedRow& /*row*/) {}
   virtual void on_progress(std::int64_t /*bytes*/, std::int64_t /*records*/) {}
 };
 

@@ -50,8 +50,73 @@ const std::vector<FieldDef>& order_fields() {
       {"country", {"country_code"}},
       {"currency", {"currency_code"}},
       {"status", {"order_status"}},
+      // The customer as the order names them: an email (the customer's id when no customer
+      // column is mapped), a phone, a name and email consent update the customer's record.
+      {"email", {"customer_email", "billing_email", "email_address"}},
+      {"phone", {"customer_phone", "billing_phone"}},
+      {"customer_name", {"billing_name"}},
+      {"consent_email", {"accepts_marketing", "accepts_email_marketing"}},
+      {"cancelled_at", {"canceled_at", "cancelled_date"}},
   };
   return fields;
+}
+
+struct PresetColumns {
+  std::string_view field;
+  std::vector<std::string_view> columns;  // the first present in the header is used
+};
+
+const std::vector<PresetColumns>& preset_columns(Preset preset) {
+  static const std::vector<PresetColumns> shopify = {
+      {"order", {"Name"}},
+      {"time", {"Created at"}},
+      {"quantity", {"Lineitem quantity"}},
+      {"unit_price", {"Lineitem price"}},
+      {"discount", {"Lineitem discount"}},
+      {"product", {"Lineitem sku"}},
+      {"product_name", {"Lineitem name"}},
+      {"channel", {"Source"}},
+      {"country", {"Billing Country", "Shipping Country"}},
+      {"currency", {"Currency"}},
+      {"status", {"Financial Status"}},
+      {"email", {"Email"}},
+      {"phone", {"Phone", "Billing Phone"}},
+      {"customer_name", {"Billing Name"}},
+      {"consent_email", {"Accepts Marketing", "Accepts Email Marketing"}},
+      {"cancelled_at", {"Cancelled at"}},
+  };
+  static const std::vector<PresetColumns> woocommerce = {
+      {"order", {"order_id", "order_number"}},
+      {"time", {"order_date", "date_created"}},
+      {"quantity", {"item_quantity", "quantity"}},
+      {"amount", {"item_total", "line_total"}},
+      {"product", {"item_sku", "sku"}},
+      {"product_name", {"item_name", "product_name"}},
+      {"country", {"billing_country", "shipping_country"}},
+      {"currency", {"order_currency", "currency"}},
+      {"status", {"status", "order_status"}},
+      {"email", {"billing_email", "customer_email"}},
+      {"phone", {"billing_phone"}},
+      {"customer_name", {"billing_full_name", "billing_name"}},
+  };
+  static const std::vector<PresetColumns> online_retail = {
+      {"order", {"InvoiceNo", "Invoice"}},
+      {"customer", {"CustomerID", "Customer ID"}},
+      {"time", {"InvoiceDate"}},
+      {"quantity", {"Quantity"}},
+      {"unit_price", {"UnitPrice", "Price"}},
+      {"product", {"StockCode"}},
+      {"product_name", {"Description"}},
+      {"country", {"Country"}},
+  };
+  static const std::vector<PresetColumns> none;
+  switch (preset) {
+    case Preset::shopify: return shopify;
+    case Preset::woocommerce: return woocommerce;
+    case Preset::online_retail: return online_retail;
+    case Preset::none: break;
+  }
+  return none;
 }
 
 const std::vector<FieldDef>& customer_fields() {
@@ -281,20 +346,54 @@ class CsvSource final : public ReaderSource<CsvReader, CsvRecord> {
       columns_[entry.field] = static_cast<std::size_t>(it - header.begin());
       labels_[entry.field] = *it;
     }
+    if (options.preset != Preset::none && !options.header) {
+      return fail(ErrorCode::invalid_argument, "--format {} needs the file's header line",
+                  to_string(options.preset));
+    }
     if (options.header) {  // defaults by name for the fields the mapping did not give
       for (std::size_t i = 0; i < fields.size(); ++i) {
         if (columns_[i] != kUnbound) continue;
-        std::vector<std::string> names = {normalise_name(fields[i].name)};
-        for (const auto s : fields[i].synonyms) names.push_back(normalise_name(s));
+        std::vector<std::string> names;
+        if (options.preset == Preset::none) {
+          names.push_back(normalise_name(fields[i].name));
+          for (const auto s : fields[i].synonyms) names.push_back(normalise_name(s));
+        } else {  // a preset knows its columns: nothing else is taken by name
+          for (const PresetColumns& p : preset_columns(options.preset)) {
+            if (p.field != fields[i].name) continue;
+            for (const auto c : p.columns) names.push_back(normalise_name(c));
+          }
+        }
         for (const auto& name : names) {
           const auto it = std::find_if(header.begin(), header.end(), [&](const std::string& h) {
             return normalise_name(h) == name;
           });
-          if (it != header.end()) {
-            columns_[i] = static_cast<std::size_t>(it - header.begin());
+          if (it == header.end()) continue;
+          const auto index = static_cast<std::size_t>(it - header.begin());
+          if (columns_[i] == kUnbound) {
+            columns_[i] = index;
             labels_[i] = *it;
-            break;
+            if (options.preset == Preset::none) break;
+          } else if (index != columns_[i]) {
+            // A preset's later columns stand in when the first is empty ("Billing Phone"
+            // when "Phone" is).
+            fallbacks_.push_back({i, index});
           }
+        }
+      }
+    }
+    if (options.preset != Preset::none) {
+      // The file must be the export the preset names: its order id and time columns are there.
+      for (const std::string_view field : {"order", "time"}) {
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+          if (fields[i].name != field || columns_[i] != kUnbound) continue;
+          std::vector<std::string_view> wanted;
+          for (const PresetColumns& p : preset_columns(options.preset)) {
+            if (p.field == field) wanted = p.columns;
+          }
+          return fail(ErrorCode::invalid_argument,
+                      "'{}' is not a {} export: it has no column {} (its columns are: {}); "
+                      "check --format, or give --map {}=COLUMN",
+                      path, to_string(options.preset), fmt::join(wanted, " or "), columns, field);
         }
       }
     }
@@ -328,11 +427,15 @@ class CsvSource final : public ReaderSource<CsvReader, CsvRecord> {
     for (std::size_t i = 0; i < columns_.size(); ++i) {
       if (columns_[i] != kUnbound) row.values[i] = trim(record_.fields[columns_[i]]);
     }
+    for (const auto& [field, column] : fallbacks_) {
+      if (row.values[field].empty()) row.values[field] = trim(record_.fields[column]);
+    }
   }
 
   static constexpr std::size_t kUnbound = static_cast<std::size_t>(-1);
   std::size_t width_ = 0;
   std::vector<std::size_t> columns_;
+  std::vector<std::pair<std::size_t, std::size_t>> fallbacks_;  // field, column
 };
 
 class NdjsonSource final : public ReaderSource<NdjsonReader, NdjsonRecord> {
@@ -397,6 +500,23 @@ class NdjsonSource final : public ReaderSource<NdjsonReader, NdjsonRecord> {
 
 }  // namespace
 
+std::optional<Preset> parse_preset(std::string_view text) {
+  if (text == "shopify") return Preset::shopify;
+  if (text == "woocommerce") return Preset::woocommerce;
+  if (text == "online-retail") return Preset::online_retail;
+  return std::nullopt;
+}
+
+std::string_view to_string(Preset preset) {
+  switch (preset) {
+    case Preset::shopify: return "shopify";
+    case Preset::woocommerce: return "woocommerce";
+    case Preset::online_retail: return "online-retail";
+    case Preset::none: break;
+  }
+  return "none";
+}
+
 Result<ImportKind> parse_import_kind(std::string_view text) {
   if (text == "orders") return ImportKind::orders;
   if (text == "customers") return ImportKind::customers;
@@ -433,13 +553,16 @@ std::span<const FieldDef> fields_of(ImportKind kind) {
 Result<Format> parse_format(std::string_view text, std::string_view path) {
   if (text == "csv") return Format::csv;
   if (text == "ndjson" || text == "jsonl") return Format::ndjson;
+  if (parse_preset(text)) return Format::csv;  // the exports are CSV
   if (text.empty() || text == "auto") {
     for (const std::string_view ext : {".ndjson", ".jsonl", ".json"}) {
       if (path.ends_with(ext)) return Format::ndjson;
     }
     return Format::csv;
   }
-  return fail(ErrorCode::invalid_argument, "unknown format '{}' (expected csv or ndjson)", text);
+  return fail(ErrorCode::invalid_argument,
+              "unknown format '{}' (expected csv, ndjson, shopify, woocommerce or online-retail)",
+              text);
 }
 
 Result<std::unique_ptr<TableSource>> TableSource::open(const std::string& path, ImportKind kind,

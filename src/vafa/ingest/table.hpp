@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -35,8 +36,19 @@ enum class Format { csv, ndjson };
 // "csv", "ndjson" (or "jsonl"); "auto" picks ndjson for .ndjson/.jsonl/.json files.
 Result<Format> parse_format(std::string_view text, std::string_view path);
 
+// The exports shops have, read without a mapping: Shopify's admin "Export orders" CSV (one row
+// per line item, rows of an order sharing Name), WooCommerce's order export (one row per line
+// item: Customer/Order/Coupon Export's columns, or the Import Export Suite's names for the order
+// fields), and the UCI "Online Retail" layout (I and II). A preset names the columns of each
+// field; --map still overrides any of them.
+enum class Preset { none, shopify, woocommerce, online_retail };
+// "shopify", "woocommerce", "online-retail"; nullopt for anything else.
+std::optional<Preset> parse_preset(std::string_view text);
+std::string_view to_string(Preset preset);
+
 struct SourceOptions {
   Format format = Format::csv;
+  Preset preset = Preset::none;
   CsvDialect dialect;
   bool header = true;
   // "field=column" entries; a column is a header name (or NDJSON key) or a 1-based index.

@@ -437,6 +437,7 @@ struct ImportCounts {
   std::int64_t records = 0;   // data records read (header excluded)
   std::int64_t accepted = 0;  // records written
   std::int64_t rejected = 0;  // records quarantined
+  std::int64_t warnings = 0;  // optional values dropped from accepted records
 };
 
 // interrupted: the process running it was killed (found by the next import or open).

@@ -573,13 +573,14 @@ Status SqliteStore::finish_import(std::int64_t run, const ImportCounts& counts, 
                                   Timestamp finished_at) {
   VAFA_TRY(Statement update,
            prepare("UPDATE import_runs SET finished_at = ?2, status = ?3, records = ?4,"
-                   " accepted = ?5, rejected = ?6 WHERE id = ?1"));
+                   " accepted = ?5, rejected = ?6, warnings = ?7 WHERE id = ?1"));
   return update.bind(1, run)
       .bind(2, seconds_of(finished_at))
       .bind(3, to_string(status))
       .bind(4, counts.records)
       .bind(5, counts.accepted)
       .bind(6, counts.rejected)
+      .bind(7, counts.warnings)
       .run();
 }
 
