@@ -5,6 +5,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -153,6 +154,47 @@ TEST_F(Integration, MalformedFileQuarantinesExactlyTheBadLines) {
     reported.push_back(std::stoi(row.substr(first + 1, row.find(',', first + 1) - first - 1)));
   }
   EXPECT_EQ(reported, bad_lines);
+}
+
+// docs/import.md shows the three shop exports being imported: each `$ vafa ...` command there
+// runs from the project's root against a fresh store and prints what the page says it prints
+// ("(...)" stands for the rest of a line).
+TEST_F(Integration, TheShopExportExamplesOfTheImportGuideRunAsShown) {
+  std::ifstream doc(std::string(VAFA_SOURCE_DIR) + "/docs/import.md");
+  ASSERT_TRUE(doc);
+  std::string line;
+  bool in_section = false;
+  int commands = 0;
+  std::optional<Outcome> last;
+  while (std::getline(doc, line)) {
+    if (line.starts_with("## ")) in_section = line == "## A shop's own export";
+    if (!in_section) continue;
+    if (line.starts_with("$ vafa --db shop.db ")) {
+      std::string args = line.substr(std::string("$ vafa --db shop.db ").size());
+      if (const auto at = args.find("--errors errors.csv"); at != std::string::npos) {
+        args.replace(at, std::string("--errors errors.csv").size(),
+                     "--errors '" + path("errors.csv") + "'");
+      }
+      // vafa() runs from the test's directory: give the files' paths from the root.
+      const std::string rooted = std::regex_replace(
+          args, std::regex("data/exports/"), std::string(VAFA_SOURCE_DIR) + "/data/exports/");
+      last = vafa("shop.db", rooted);
+      EXPECT_TRUE(last->code == 0 || last->code == 3) << line << "\n" << last->err;
+      ++commands;
+      continue;
+    }
+    if (!last || line.empty() || line.starts_with("```")) {
+      if (line.starts_with("```")) last.reset();
+      continue;
+    }
+    std::string expected = std::regex_replace(line, std::regex("data/exports/"),
+                                              std::string(VAFA_SOURCE_DIR) + "/data/exports/");
+    if (const auto cut = expected.find("(...)"); cut != std::string::npos) expected.resize(cut);
+    EXPECT_THAT(last->out + last->err, HasSubstr(expected)) << "after: " << line;
+  }
+  EXPECT_EQ(commands, 3);
+  const auto s = stats("shop.db");
+  EXPECT_EQ(s["orders"], 6 + 21 + 6);
 }
 
 TEST_F(Integration, UsageErrorsWriteNothingAndSayWhy) {

@@ -219,7 +219,10 @@ int run_import(const ImportArgs& args, const Context& context) {
       fmt::print(" ({} orders, {} guest, {} returns/cancellations)", summary->orders,
                  summary->guest_orders, summary->returns);
     }
-    if (c.warnings > 0) fmt::print(", {} values dropped with a warning", c.warnings);
+    if (c.warnings > 0) {
+      fmt::print(", {} {} dropped with a warning", c.warnings,
+                 c.warnings == 1 ? "value" : "values");
+    }
     fmt::print("\n");
   }
   for (const RejectedRow& row : observer.warned()) {
