@@ -108,6 +108,7 @@ int run_refresh(const RefreshFlags& flags, const Context& context) {
     done = segments::refresh_all(**store, options);
   }
   if (!done) return report(done.error());
+  if (done->as_of_note) fmt::print("{}\n", *done->as_of_note);
   for (const std::string& warning : done->warnings)
     fmt::print(stderr, "vafa: warning: {}\n", warning);
   const analytics::Population& p = done->population;
@@ -129,6 +130,8 @@ int run_refresh(const RefreshFlags& flags, const Context& context) {
                         {"as_of", format_iso8601(Timestamp{std::chrono::seconds{p.as_of}})},
                         {"currency", p.currency},
                         {"cycle_days", p.cycle_days},
+                        {"as_of_note", done->as_of_note ? ordered_json(*done->as_of_note)
+                                                        : ordered_json(nullptr)},
                         {"segments", ordered_json::array()},
                         {"views", views}};
     for (const auto& s : done->segments) {

@@ -403,7 +403,33 @@ const Schema& customer_schema() {
   return schema;
 }
 
-Result<RefreshReport> refresh_all(Store& store, const RefreshOptions& options) {
+Result<std::optional<std::int64_t>> last_activity(Store& store) {
+  VAFA_TRY(const StoreStats stats, store.stats());
+  VAFA_TRY(const std::optional<Timestamp> event, store.last_event_time());
+  std::optional<std::int64_t> last;
+  if (stats.last_order) last = unix_seconds(*stats.last_order);
+  if (event && (!last || unix_seconds(*event) > *last)) last = unix_seconds(*event);
+  return last;
+}
+
+Result<RefreshReport> refresh_all(Store& store, const RefreshOptions& requested) {
+  RefreshOptions options = requested;
+  std::optional<std::string> as_of_note;
+  if (!options.as_of_fixed && !options.keep_population) {
+    // A history imported from an old export (CDNOW's 1997-98) described as of today would be
+    // months of nothing: its figures are as of the day after its last order or event instead,
+    // and stay there (as a given --as-of does) until the next full refresh.
+    VAFA_TRY(const auto last, last_activity(store));
+    if (last && *last < options.as_of - kStaleDataSeconds) {
+      const std::int64_t day = 86'400;
+      options.as_of = (*last / day + 1) * day;
+      options.as_of_fixed = true;
+      as_of_note = fmt::format(
+          "the store's data end on {}, long before today: figures are as of {} (give --as-of "
+          "for another time)",
+          format_date(from_unix_seconds(*last)), format_date(from_unix_seconds(options.as_of)));
+    }
+  }
   VAFA_TRY(Rules rules, load_rules(store));
   analytics::Config config;
   if (options.config) {
@@ -431,6 +457,7 @@ Result<RefreshReport> refresh_all(Store& store, const RefreshOptions& options) {
   VAFA_CHECK(load(store, std::nullopt, context, rules.event_features, loaded));
 
   RefreshReport report;
+  report.as_of_note = std::move(as_of_note);
   report.warnings = std::move(rules.warnings);
   report.population =
       kept ? *kept

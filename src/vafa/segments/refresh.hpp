@@ -25,8 +25,14 @@ namespace vafa::segments {
 // CLV predictions and consent per channel.
 const Schema& customer_schema();
 
+// A store whose last order or event is older than this (a month, the views' period) is described
+// as of the day after its last activity when no as-of is given.
+constexpr std::int64_t kStaleDataSeconds = 31 * 86'400;
+
 struct RefreshOptions {
-  std::int64_t as_of = 0;    // the time the figures describe (Unix seconds)
+  // The time the figures describe (Unix seconds). Unless fixed, the day after the store's last
+  // order or event when that lies more than kStaleDataSeconds before it.
+  std::int64_t as_of = 0;
   bool as_of_fixed = false;  // given by the user; updates then keep it instead of the clock's
   std::int64_t now = 0;      // when entries and exits are recorded
   std::optional<std::string> currency;      // default: the store's main currency
@@ -45,7 +51,12 @@ struct RefreshReport {
   analytics::Population population;
   std::vector<SegmentCount> segments;
   std::vector<std::string> warnings;  // e.g. a stored rule that no longer checks
+  // Set when the as-of was taken from the data's end, not the clock: says so.
+  std::optional<std::string> as_of_note;
 };
+
+// The time of the store's last order or event; nullopt for an empty store.
+Result<std::optional<std::int64_t>> last_activity(Store& store);
 
 Result<RefreshReport> refresh_all(Store& store, const RefreshOptions& options);
 

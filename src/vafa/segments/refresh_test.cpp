@@ -113,6 +113,34 @@ TEST_F(RefreshTest, UpdateNeedsARefreshFirst) {
   EXPECT_THAT(updated.error().message, testing::HasSubstr("run `vafa refresh`"));
 }
 
+TEST_F(RefreshTest, AnOldHistoryIsDescribedAsOfItsLastActivity) {
+  order("a", 19'000, 500);
+  order("b", 19'010, 700);
+  event("a", 19'020, "email_open");
+  // Today is years later: the figures describe the day after the last event.
+  auto old = refresh_all(*store_, {.as_of = kAsOf, .now = kAsOf});
+  ASSERT_TRUE(old) << old.error().message;
+  EXPECT_EQ(old->population.as_of, 19'021 * kDay);
+  ASSERT_TRUE(old->as_of_note);
+  EXPECT_THAT(*old->as_of_note, testing::HasSubstr(format_date(at_day(19'020))));
+  // An update keeps that as-of, as it keeps a given one.
+  order("a", 19'015, 100);
+  auto updated = update_changed(*store_, kAsOf + 10);
+  ASSERT_TRUE(updated) << updated.error().message;
+  EXPECT_EQ(updated->population.as_of, 19'021 * kDay);
+
+  // Data up to a few days ago: today it is.
+  order("c", 20'000 - 3, 100);
+  auto recent = refresh_all(*store_, {.as_of = kAsOf, .now = kAsOf});
+  ASSERT_TRUE(recent);
+  EXPECT_EQ(recent->population.as_of, kAsOf);
+  EXPECT_FALSE(recent->as_of_note);
+  // A given as-of is kept whatever the data.
+  auto given = refresh_all(*store_, {.as_of = 19'005 * kDay, .as_of_fixed = true, .now = kAsOf});
+  ASSERT_TRUE(given);
+  EXPECT_EQ(given->population.as_of, 19'005 * kDay);
+}
+
 TEST_F(RefreshTest, EntriesAndExitsAreRecordedWithTheirTime) {
   profile("A", "AM", true);
   order("A", 19'900, 1'000);

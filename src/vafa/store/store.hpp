@@ -678,6 +678,9 @@ class Store {
           visit) = 0;
 
   // ---- API writes (docs/api.md).
+  // The time of the latest event, if any (a scan: for a refresh, not for every request).
+  virtual Result<std::optional<Timestamp>> last_event_time() = 0;
+
   // The customer (external id) that holds `identity`, if any.
   virtual Result<std::optional<std::string>> customer_with_identity(const Identity& identity) = 0;
   // Sets a stored order's status (cancelled, returned, placed again); not_found for an unknown

@@ -949,6 +949,13 @@ Status SqliteStore::flush_totals() {
   return {};
 }
 
+Result<std::optional<Timestamp>> SqliteStore::last_event_time() {
+  VAFA_TRY(Statement q, prepare("SELECT MAX(occurred_at) FROM events"));
+  VAFA_TRY(const bool row, q.step());
+  if (!row || q.column_is_null(0)) return std::optional<Timestamp>{};
+  return std::optional<Timestamp>{timestamp_of(q.column_int(0))};
+}
+
 Result<StoreStats> SqliteStore::stats() {
   StoreStats stats;
   bool stale = false;

@@ -147,6 +147,7 @@ class SqliteStore final : public Store {
   Result<std::vector<CustomerListRow>> customer_page(const CustomerPageQuery& query) override;
   Status scan_shop_points(const std::function<Status(PointsAccount account, std::int64_t points,
                                                      std::int64_t at)>& visit) override;
+  Result<std::optional<Timestamp>> last_event_time() override;
   Result<std::optional<std::string>> customer_with_identity(const Identity& identity) override;
   Status set_order_status(std::string_view id, OrderStatus status) override;
   Result<std::optional<StoredReply>> stored_reply(std::string_view caller,
