@@ -128,6 +128,7 @@ Result<MetricsReport> compute_metrics(Store& store, const MetricsQuery& q) {
 
   std::vector<std::int64_t> count(n, 0), spent(n, 0);  // this customer's, reset per customer
   std::vector<std::size_t> touched;
+  std::vector<std::int64_t> lifetime_revenue;  // per buyer over the range
   VAFA_CHECK(each_customer(store, q, members, [&](std::int64_t, const std::vector<Fact>& facts) {
     // New: the first purchase ever (any channel) falls in the period, through the channel.
     const auto first = std::ranges::find_if(facts, [](const Fact& f) { return f.purchase; });
@@ -158,8 +159,25 @@ Result<MetricsReport> compute_metrics(Store& store, const MetricsQuery& q) {
       if (i > 0 && count[i - 1] > 0) ++m[i].retained;
       customer_revenue[i].push_back(spent[i]);
     }
+    std::int64_t lifetime = 0;
+    for (const std::size_t i : touched) lifetime += spent[i];
+    if (!touched.empty()) lifetime_revenue.push_back(lifetime);
     for (const std::size_t i : touched) count[i] = spent[i] = 0;
   }));
+  {
+    Concentration& c = report.all_time;
+    std::ranges::sort(lifetime_revenue, std::greater<>{});
+    c.buyers = static_cast<std::int64_t>(lifetime_revenue.size());
+    for (const std::int64_t r : lifetime_revenue) c.revenue_minor += r;
+    if (c.buyers > 0 && c.revenue_minor > 0) {
+      c.top1_share = share_of_top(lifetime_revenue, 0.01, c.revenue_minor);
+      c.top10_share = share_of_top(lifetime_revenue, 0.10, c.revenue_minor);
+      c.top20_share = share_of_top(lifetime_revenue, 0.20, c.revenue_minor);
+      for (int k = 0; k <= 20; ++k) {
+        c.curve.push_back(share_of_top(lifetime_revenue, k / 20.0, c.revenue_minor));
+      }
+    }
+  }
 
   // NPS answers in scope.
   VAFA_CHECK(store.scan_events(std::nullopt, [&](const EventRecord& e) -> Status {

@@ -45,9 +45,20 @@ struct PeriodMetrics {
   std::optional<double> nps;  // 100 * (promoters - detractors) / answers
 };
 
+// Revenue over the whole range by customer, largest first: the Pareto view of who the most
+// profitable customers are.
+struct Concentration {
+  std::int64_t buyers = 0;         // customers with a purchase in the range
+  std::int64_t revenue_minor = 0;  // their purchases
+  std::optional<double> top1_share, top10_share, top20_share;
+  // curve[k]: the share of revenue of the top 5k% of buyers (k = 0..20; curve[20] is 1).
+  std::vector<double> curve;
+};
+
 struct MetricsReport {
   std::string currency;
   std::vector<PeriodMetrics> periods;
+  Concentration all_time;
   std::int64_t customers = 0;               // in scope (segment / all)
   std::optional<double> average_clv_minor;  // over customers with a stored CLV
   std::int64_t clv_customers = 0;

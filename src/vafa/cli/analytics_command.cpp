@@ -125,15 +125,15 @@ int run_refresh(const RefreshFlags& flags, const Context& context) {
     views = std::move(*written);
   }
   if (flags.format == Format::json) {
-    ordered_json out = {{"customers", done->customers},
-                        {"buyers", done->buyers},
-                        {"as_of", format_iso8601(Timestamp{std::chrono::seconds{p.as_of}})},
-                        {"currency", p.currency},
-                        {"cycle_days", p.cycle_days},
-                        {"as_of_note", done->as_of_note ? ordered_json(*done->as_of_note)
-                                                        : ordered_json(nullptr)},
-                        {"segments", ordered_json::array()},
-                        {"views", views}};
+    ordered_json out = {
+        {"customers", done->customers},
+        {"buyers", done->buyers},
+        {"as_of", format_iso8601(Timestamp{std::chrono::seconds{p.as_of}})},
+        {"currency", p.currency},
+        {"cycle_days", p.cycle_days},
+        {"as_of_note", done->as_of_note ? ordered_json(*done->as_of_note) : ordered_json(nullptr)},
+        {"segments", ordered_json::array()},
+        {"views", views}};
     for (const auto& s : done->segments) {
       out["segments"].push_back(
           {{"name", s.name}, {"members", s.members}, {"entered", s.entered}, {"exited", s.exited}});
@@ -587,6 +587,15 @@ int run_metrics(const MetricsFlags& f, const Context& context) {
     row["nps"] = number_or_null(p.nps);
     rows.push_back(std::move(row));
   }
+  const analytics::Concentration& a = m->all_time;
+  ordered_json curve = ordered_json::array();
+  for (const double share : a.curve) curve.push_back(number_or_null(share));
+  const ordered_json all_time = {{"buyers", a.buyers},
+                                 {"revenue", decimal(c, a.revenue_minor)},
+                                 {"top1_share", number_or_null(a.top1_share)},
+                                 {"top10_share", number_or_null(a.top10_share)},
+                                 {"top20_share", number_or_null(a.top20_share)},
+                                 {"curve", curve}};
   if (f.format == Format::json) {
     ordered_json out = {
         {"currency", c},
@@ -595,6 +604,7 @@ int run_metrics(const MetricsFlags& f, const Context& context) {
                             ? ordered_json(decimal(c, std::llround(*m->average_clv_minor)))
                             : ordered_json()},
         {"clv_customers", m->clv_customers},
+        {"all_time", all_time},
         {"periods", rows}};
     fmt::print("{}\n", out.dump(2));
     return kOk;
@@ -606,6 +616,12 @@ int run_metrics(const MetricsFlags& f, const Context& context) {
                  decimal(c, std::llround(*m->average_clv_minor)), grouped(m->clv_customers));
     }
     fmt::print("\n");
+    if (a.top20_share) {
+      fmt::print(
+          "all time: the top 1% of {} buyers hold {:.1f}% of revenue, the top 10% {:.1f}%, the "
+          "top 20% {:.1f}%\n",
+          grouped(a.buyers), 100 * *a.top1_share, 100 * *a.top10_share, 100 * *a.top20_share);
+    }
   }
   print_rows(rows, f.format);
   return kOk;
