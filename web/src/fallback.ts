@@ -32,9 +32,13 @@ export const ARMENIAN: LocaleData = {
   monthYear: (month, year) => `${month} ${year}`,
 };
 
-// Whether Intl knows `lang` (its answer is not a fallback to another language).
-export function intlKnows(lang: string): boolean {
-  return new Intl.NumberFormat(lang).resolvedOptions().locale.split("-")[0] === lang;
+// Whether Intl writes Armenian. Asking which locale it resolved is not enough: in a browser
+// whose own language is Armenian, Chromium resolves "hy" to "hy" yet has no data for it and
+// writes "2026 M01 1" and "1,234.5". So a month's name is formatted and looked at.
+export function intlWritesArmenian(): boolean {
+  const month = new Intl.DateTimeFormat("hy", { month: "long", timeZone: "UTC" }).format(new Date(Date.UTC(2025, 0, 15)));
+  const number = new Intl.NumberFormat("hy").format(1234.5);
+  return /[\u0531-\u0587]/.test(month) && !number.includes(".");
 }
 
 // "1234.5" written with the locale's separators (digits stay Latin: Armenian uses them).

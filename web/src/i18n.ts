@@ -4,7 +4,7 @@
 import en from "./locales/en.json";
 import fa from "./locales/fa.json";
 import hy from "./locales/hy.json";
-import { ARMENIAN, intlKnows, localNumber, type LocaleData } from "./fallback";
+import { ARMENIAN, intlWritesArmenian, localNumber, type LocaleData } from "./fallback";
 
 export type Lang = "en" | "fa" | "hy";
 export type Calendar = "gregorian" | "persian";
@@ -40,7 +40,7 @@ export class I18n {
   ) {
     this.dir = lang === "fa" ? "rtl" : "ltr";
     const base = lang === "fa" ? "fa-IR" : lang === "hy" ? "hy-AM" : "en-GB";
-    this.fallback = lang === "hy" && !intlKnows("hy") ? ARMENIAN : null;
+    this.fallback = lang === "hy" && !intlWritesArmenian() ? ARMENIAN : null;
     const tag = this.fallback ? "en-US" : base;
     this.locale = `${tag}-u-ca-${calendar === "persian" ? "persian" : "gregory"}`;
     this.numbers = new Intl.NumberFormat(this.locale, { maximumFractionDigits: 1 });

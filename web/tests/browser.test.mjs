@@ -77,9 +77,13 @@ function startServer() {
   });
 }
 
+// The browser's own language for each of ours: pages are tried in a browser set to the
+// language the reader speaks (Chromium's locale, navigator.language and Accept-Language).
+const BROWSER_LOCALE = { en: "en-US", fa: "fa-IR", hy: "hy-AM" };
+
 // A signed-in page that records console errors and failed requests.
 async function signedIn(lang, options = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: BROWSER_LOCALE[lang], ...options });
   const page = await context.newPage();
   const problems = [];
   page.on("console", (m) => {
@@ -205,6 +209,43 @@ for (const lang of LANGS) {
         assert.equal(await page.getAttribute("html", "lang"), lang);
         assert.equal(await page.getAttribute("html", "dir"), lang === "fa" ? "rtl" : "ltr");
         if (lang !== "en") assert.deepEqual(await latinWords(page), []);
+        assert.doesNotMatch(await page.textContent("main"), /NaN|undefined|null/);
+      });
+    }
+
+    test("the overview says the data end long before today and shows who holds the revenue", async () => {
+      const { page } = session;
+      await open(page, "overview");
+      // The generated shop's data end in 2025-12; today is later.
+      assert.ok(await page.locator("main .notice").count(), "a 'data until' notice");
+      const panels = await page.locator("main section.panel h2").allTextContents();
+      assert.equal(panels.length, 3, `revenue, active customers and concentration: ${panels}`);
+      const twenty = { en: /top 20% of [\d,]+ buyers hold \d+(\.\d)?%/, fa: /۲۰٪ بالای [۰-۹٬]+ خریدار [۰-۹٫]+٪/, hy: /20%-ին/ };
+      assert.match(await page.textContent("main"), twenty[lang]);
+    });
+
+    test("a customer's score breakdown shows each part's value and points", async () => {
+      const { page } = session;
+      await open(page, "customers");
+      await page.click("tbody tr td a");
+      await page.waitForFunction(() => location.hash.startsWith("#/customer/") && document.querySelector("ol.timeline, main .panel"));
+      await page.waitForTimeout(300);
+      const main = await page.textContent("main");
+      assert.doesNotMatch(main, /NaN/);
+      const scoreTable = page.locator("main table", { has: page.locator("caption") }).filter({ hasText: lang === "en" ? "What the score is made of" : /./ });
+      assert.ok(await scoreTable.count());
+      await page.evaluate(() => window.history.back());
+    });
+
+    if (lang === "hy") {
+      test("hy in an Armenian browser writes Armenian dates and separators", async () => {
+        const { page } = session;
+        assert.equal(await page.evaluate(() => navigator.language), "hy-AM");
+        await open(page, "overview");
+        const text = await page.textContent("main");
+        assert.doesNotMatch(text, /\bM\d\d\b/, "no 'M01' months of a locale without data");
+        assert.match(text, /հունվար|փետրվար|մարտ|ապրիլ|մայիս|հունիս|հուլիս|օգոստոս|սեպտեմբեր|հոկտեմբեր|նոյեմբեր|դեկտեմբեր|հնվ|փտվ|մրտ|ապր|մյս|հնս|հլս|օգս|սեպ|հոկ|նոյ|դեկ/);
+        assert.doesNotMatch(await page.textContent("main .cards"), /\d,\d{3}/, "no English thousands separators");
       });
     }
 

@@ -265,7 +265,7 @@ TEST_F(ServiceTest, InsightsShowWhatTheEnginesComputed) {
   m.rfm_group = "champions";
   m.recency_score = 5;
   m.stage = "active";
-  m.components_json = R"({"recency": 0.9})";
+  m.components_json = R"({"recency": {"value": 0.9, "points": 27.0}})";
   ASSERT_TRUE(store_->put_customer_metrics(m));
   ASSERT_TRUE(store_->put_clv_predictions(
       ClvRun{
@@ -287,7 +287,8 @@ TEST_F(ServiceTest, InsightsShowWhatTheEnginesComputed) {
   const Json full = body_of(call("GET", "/api/v1/customers/c1/insights", {}, "reader"));
   EXPECT_EQ(full["metrics"]["orders"], 3);
   EXPECT_EQ(full["metrics"]["rfm"]["group"], "champions");
-  EXPECT_EQ(full["metrics"]["score_components"]["recency"], 0.9);
+  EXPECT_EQ(full["metrics"]["score_components"]["recency"]["value"], 0.9);
+  EXPECT_EQ(full["metrics"]["score_components"]["recency"]["points"], 27.0);
   EXPECT_EQ(full["clv"]["model"], "bgnbd");
   EXPECT_EQ(full["clv"]["clv_minor"], 120000);
   EXPECT_EQ(full["segments"], Json::array({"loyal"}));

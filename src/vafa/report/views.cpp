@@ -88,11 +88,21 @@ Result<Json> overview(Store& store, const ViewsOptions& o, CalendarKind calendar
     p["clv_to_cac"] = row != nullptr ? nullable(row->clv_to_cac) : Json(nullptr);
     periods.push_back(std::move(p));
   }
+  // The store's last order or event: the page says "data until" when it is long before today.
+  VAFA_TRY(const auto last, segments::last_activity(store));
+  const analytics::Concentration& c = metrics.all_time;
   return Json{{"currency", metrics.currency},
               {"exponent", exponent_of(metrics.currency)},
               {"customers", metrics.customers},
               {"average_clv_minor", nullable(metrics.average_clv_minor)},
               {"clv_customers", metrics.clv_customers},
+              {"last_activity", last ? Json(iso(*last)) : Json(nullptr)},
+              {"concentration",
+               {{"buyers", c.buyers},
+                {"top1_share", nullable(c.top1_share)},
+                {"top10_share", nullable(c.top10_share)},
+                {"top20_share", nullable(c.top20_share)},
+                {"curve", c.curve}}},
               {"periods", std::move(periods)}};
 }
 

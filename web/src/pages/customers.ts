@@ -8,6 +8,10 @@ import type { Key } from "../i18n";
 import { customerLink, type CustomerRow } from "./clv";
 import { heading, type PageContext } from "./index";
 
+interface ScorePart {
+  value: number;
+  points: number;
+}
 type Sort = "net_revenue" | "orders" | "score" | "churn_risk" | "clv";
 interface Page {
   items: CustomerRow[];
@@ -90,7 +94,8 @@ interface Insights {
     net_revenue_minor: number;
     stage: string;
     score: number;
-    score_components: Record<string, number>;
+    // Each part of the score: its value (0..1) and the points it adds (of 100).
+    score_components: Record<string, ScorePart>;
     churn_risk: number;
   };
   clv?: { clv_minor: number | null; p_alive: number; currency: string };
@@ -154,8 +159,9 @@ export async function customerPage(ctx: PageContext): Promise<void> {
       panel(i18n.t("customer.score"),
         h("p", { class: "value" }, m ? i18n.number(m.score) : "–"),
         m ? table(i18n.t("customer.components"), [
-          { title: i18n.t("customer.components"), cell: ([k]: [string, number]) => i18n.t(`component.${k}` as Key) },
-          { title: "", cell: ([, v]) => i18n.percent(v), numeric: true },
+          { title: i18n.t("customer.component"), cell: ([k]: [string, ScorePart]) => i18n.t(`component.${k}` as Key) },
+          { title: i18n.t("customer.component_value"), cell: ([, v]) => i18n.percent(v.value), numeric: true },
+          { title: i18n.t("customer.component_points"), cell: ([, v]) => i18n.number(v.points), numeric: true },
         ], Object.entries(m.score_components)) : null),
       panel(i18n.t("customer.points"), points
         ? facts([

@@ -23,8 +23,20 @@ export interface Overview {
   currency: string;
   exponent: number;
   customers: number;
+  last_activity?: string | null;
+  // Revenue by customer over all the data, largest first: curve[k] is the share of the top 5k%.
+  concentration?: {
+    buyers: number;
+    top1_share: number | null;
+    top10_share: number | null;
+    top20_share: number | null;
+    curve: number[];
+  };
   periods: OverviewPeriod[];
 }
+
+// Data that end more than a month before today describe that time: the page says so.
+const kStaleMs = 31 * 86_400_000;
 
 interface Card {
   key: Key;
@@ -61,15 +73,20 @@ export async function overviewPage(ctx: PageContext): Promise<void> {
   ];
   const labels = shown.map((p) => i18n.month(p.start));
   const grid = h("div", { class: "cards" });
+  if (o.last_activity && Date.now() - Date.parse(o.last_activity) > kStaleMs) {
+    ctx.el.append(h("p", { class: "notice", role: "note" }, i18n.t("data_until", { date: i18n.date(o.last_activity) })));
+  }
   ctx.el.append(
     h("p", { class: "note" }, i18n.month(shown[shown.length - 1].start)),
     grid,
   );
   for (const card of cards) {
-    // The latest value there is, and the one of the month before it.
-    const at = card.series.findLastIndex((v) => v !== null);
-    const last = at >= 0 ? card.series[at] : null;
+    // The value of the month in the heading, and of the month before it: never an older
+    // month's figure under this month's name (it is named when it is the only one there is).
+    const at = card.series.length - 1;
+    const last = card.series[at];
     const before = at >= 1 ? card.series[at - 1] : null;
+    const older = last === null ? card.series.findLastIndex((v) => v !== null) : -1;
     let change = i18n.t("no_change");
     let direction = "";
     if (last !== null && before !== null) {
@@ -94,7 +111,8 @@ export async function overviewPage(ctx: PageContext): Promise<void> {
         { class: "card" },
         h("h2", {}, i18n.t(card.key)),
         h("p", { class: "value" }, card.show(last)),
-        h("p", { class: `change ${direction}` }, change),
+        h("p", { class: `change ${direction}` },
+          older >= 0 ? i18n.t("overview.latest_other", { month: labels[older], value: card.show(card.series[older]) }) : change),
         spark,
       ),
     );
@@ -119,7 +137,12 @@ export async function overviewPage(ctx: PageContext): Promise<void> {
     tooltip: { trigger: "axis", valueFormatter: (v: number) => money(v) },
     xAxis: ctx.charts.categories(all),
     yAxis: ctx.charts.values((v) => i18n.money(v, o.currency, o.exponent, true)),
-    series: [{ type: "bar", name: i18n.t("overview.revenue"), data: periods.map((p) => p.net_revenue_minor) }],
+    // The month still filling is drawn faint, and its label says so: not a fall.
+    series: [{
+      type: "bar",
+      name: i18n.t("overview.revenue"),
+      data: periods.map((p) => (p.partial ? { value: p.net_revenue_minor, itemStyle: { opacity: 0.4 } } : p.net_revenue_minor)),
+    }],
   });
   ctx.charts.draw(active, i18n.t("overview.active_chart"), {
     grid: ctx.charts.grid(),
@@ -131,5 +154,33 @@ export async function overviewPage(ctx: PageContext): Promise<void> {
       { type: "bar", stack: "a", name: i18n.t("overview.new"), data: periods.map((p) => p.new_customers) },
       { type: "bar", stack: "a", name: i18n.t("overview.returning"), data: periods.map((p) => p.returning) },
     ],
+  });
+  concentrationPanel(ctx, o);
+}
+
+// The Pareto view: how much of all revenue the largest customers hold.
+function concentrationPanel(ctx: PageContext, o: Overview): void {
+  const c = o.concentration;
+  const { i18n } = ctx;
+  if (!c || c.curve.length === 0 || c.top20_share === null) return;
+  const box = chartBox();
+  ctx.el.append(
+    h("section", { class: "panel" },
+      h("h2", {}, i18n.t("overview.concentration")),
+      h("p", { class: "note" }, i18n.t("overview.concentration_note", {
+        buyers: i18n.number(c.buyers),
+        share: i18n.percent(c.top20_share),
+        top1: i18n.percent(c.top1_share),
+        top10: i18n.percent(c.top10_share),
+      })),
+      box),
+  );
+  const steps = c.curve.map((_, k) => i18n.percent(k / 20));
+  ctx.charts.draw(box, i18n.t("overview.concentration"), {
+    grid: ctx.charts.grid(),
+    tooltip: { trigger: "axis", valueFormatter: (v: number) => i18n.percent(v) },
+    xAxis: ctx.charts.categories(steps, i18n.t("overview.share_of_buyers")),
+    yAxis: { ...ctx.charts.values((v) => i18n.percent(v)), max: 1 },
+    series: [{ type: "line", name: i18n.t("overview.share_of_revenue"), data: c.curve, areaStyle: { opacity: 0.15 } }],
   });
 }
