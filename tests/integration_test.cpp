@@ -325,6 +325,27 @@ void expect_near_truth(const nlohmann::json& fit, const std::map<std::string, do
 
 }  // namespace
 
+// The generated shop's advocacy pyramid looks like a typical brand's (the lurkers-likers-lovers
+// pyramid the product's sources describe as about 90 / 9 / 1): most buyers lurk, about one in
+// ten likes, a few percent love. It was 36% lovers before the generator was tuned.
+TEST_F(Integration, TheGeneratedPyramidHasAFewPercentLovers) {
+  ASSERT_EQ(vafa("pyr.db", "generate --customers 6000 --seed 11").code, 0);
+  ASSERT_EQ(vafa("pyr.db", "refresh --as-of 2026-01-01").code, 0);
+  const Outcome pyramid = vafa("pyr.db", "pyramid --period quarter --json");
+  ASSERT_EQ(pyramid.code, 0) << pyramid.err;
+  const auto last = nlohmann::json::parse(pyramid.out).back();
+  const double in_pyramid = last["in_pyramid"].get<double>();
+  ASSERT_GT(in_pyramid, 3000);
+  const double lovers = last["lovers"].get<double>() / in_pyramid;
+  const double likers = last["likers"].get<double>() / in_pyramid;
+  const double lurkers = last["lurkers"].get<double>() / in_pyramid;
+  EXPECT_GT(lovers, 0.01) << lovers;
+  EXPECT_LT(lovers, 0.06) << lovers;
+  EXPECT_GT(likers, 0.05) << likers;
+  EXPECT_LT(likers, 0.20) << likers;
+  EXPECT_GT(lurkers, 0.75) << lurkers;
+}
+
 TEST_F(Integration, ClvModelsRecoverTheGeneratorsParametersFromTheStore) {
   ASSERT_EQ(vafa("gen.db", "generate --customers 30000 --seed 4").code, 0);
   const std::string from_store = " --calibration-end 2025-12-31 --unit day --json";
