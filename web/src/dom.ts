@@ -54,7 +54,8 @@ export function table<T>(caption: string, columns: Column<T>[], rows: T[]): HTML
         h(
           "tr",
           {},
-          columns.map((c) => h("td", { class: c.numeric ? "num" : undefined }, c.cell(r))),
+          // data-label: on a phone each row is a card whose cells name their column.
+          columns.map((c) => h("td", { class: c.numeric ? "num" : undefined, "data-label": c.title || undefined }, c.cell(r))),
         ),
       ),
     ),

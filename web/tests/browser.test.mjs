@@ -273,6 +273,35 @@ for (const lang of LANGS) {
   });
 }
 
+// At a phone's width (390 px) every page fits: nothing wider than the screen, every chart drawn,
+// every cell of a table on screen.
+describe("at phone width", () => {
+  for (const lang of LANGS) {
+    test(`every page fits a 390 px screen in ${lang}`, async () => {
+      const { context, page, problems } = await signedIn(lang, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+      const wide = [];
+      for (const name of PAGES) {
+        await open(page, name);
+        await page.screenshot({ path: join(SHOTS, `${lang}-phone-${name}.png`), fullPage: true });
+        const width = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (width > 391) wide.push(`${name}: ${width} px wide`);
+        const canvases = await drawnCanvases(page);
+        if (canvases.drawn !== canvases.all) wide.push(`${name}: ${canvases.all - canvases.drawn} empty charts`);
+        const off = await page.evaluate(() =>
+          [...document.querySelectorAll("main td")].filter((td) => {
+            const r = td.getBoundingClientRect();
+            return r.width > 0 && (r.left < -1 || r.right > window.innerWidth + 1);
+          }).length,
+        );
+        if (off > 0) wide.push(`${name}: ${off} table cells off screen`);
+      }
+      assert.deepEqual(wide, []);
+      assert.deepEqual(problems, []);
+      await context.close();
+    });
+  }
+});
+
 describe("keyboard and accessibility", () => {
   test("the skip link, the navigation and the sort buttons work from the keyboard", async () => {
     const { context, page } = await signedIn("en");
