@@ -5,6 +5,7 @@ import en from "./locales/en.json";
 import fa from "./locales/fa.json";
 import hy from "./locales/hy.json";
 import { ARMENIAN, intlWritesArmenian, localNumber, type LocaleData } from "./fallback";
+import armenianNames from "./locales/hy-names.json";
 
 export type Lang = "en" | "fa" | "hy";
 export type Calendar = "gregorian" | "persian";
@@ -174,6 +175,35 @@ export class I18n {
     const year = this.fallback
       ? this.partsOf(iso).year
       : new Intl.DateTimeFormat(this.locale, { year: "numeric", timeZone: "UTC" }).format(new Date(iso));
-    return q ? `${year} Q${this.number(Number(q[1]))}` : this.month(iso);
+    return q ? this.t("quarter", { n: Number(q[1]), year }) : this.month(iso);
+  }
+
+  // A country's name from its ISO code ("IR" -> "Iran", "ایران", "Իրան"); the code when unknown.
+  country(code: string | null | undefined): string {
+    if (!code) return "–";
+    return this.displayName("region", code.toUpperCase(), armenianNames.regions as Record<string, string>);
+  }
+
+  // A locale's language ("fa-IR" -> "Persian (Iran)" ...); the tag when unknown.
+  language(tag: string | null | undefined): string {
+    if (!tag) return "–";
+    const base = tag.split(/[-_]/)[0].toLowerCase();
+    return this.displayName("language", tag, armenianNames.languages as Record<string, string>, base);
+  }
+
+  private displayName(type: "region" | "language", code: string, armenian: Record<string, string>, armenianKey = code): string {
+    if (this.fallback) return armenian[armenianKey] ?? code;
+    try {
+      return new Intl.DisplayNames(this.locale.split("-u-")[0], { type, fallback: "code" }).of(code) ?? code;
+    } catch {
+      return code; // not a well-formed code
+    }
+  }
+
+  // Words the server sends as identifiers, in the reader's language: a channel, an event type,
+  // an identity kind. An identifier without a translation is shown as it is.
+  word(kind: "channel" | "event" | "identity", id: string): string {
+    const key = `${kind}.${id}` as Key;
+    return key in en ? this.t(key) : id;
   }
 }

@@ -142,7 +142,7 @@ function latinWords(page) {
       if (n.parentElement?.closest(skip)) continue;
       for (const w of n.textContent.match(/[A-Za-z]{3,}/g) ?? []) words.push(w);
     }
-    return words.filter((w) => !/^(vafa|refresh|bgnbd|mbgnbd|pareto|nbd|VIP|USD|EUR|AMD|IRR|store|predict|validate|evaluate|recommend|segments|create)$/i.test(w));
+    return words.filter((w) => !/^(vafa|refresh|bgnbd|mbgnbd|mbg|pareto|nbd|gamma|NPS|SMS|VIP|USD|EUR|AMD|IRR|store|predict|validate|evaluate|recommend|segments|create)$/i.test(w));
   });
 }
 
@@ -232,6 +232,10 @@ for (const lang of LANGS) {
       await page.waitForTimeout(300);
       const main = await page.textContent("main");
       assert.doesNotMatch(main, /NaN/);
+      // Names, not codes: the country and language by name, events and identities in words.
+      const facts = await page.locator("main dl.facts dd").allTextContents();
+      assert.deepEqual(facts.filter((t) => /^[A-Z]{2}$|^[a-z]{2}-[A-Z]{2}$/.test(t.trim())), []);
+      assert.doesNotMatch(main, /email_open|sign_up|placed ·/);
       const scoreTable = page.locator("main table", { has: page.locator("caption") }).filter({ hasText: lang === "en" ? "What the score is made of" : /./ });
       assert.ok(await scoreTable.count());
       await page.evaluate(() => window.history.back());

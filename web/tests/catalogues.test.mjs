@@ -8,7 +8,7 @@ const load = (lang) =>
 const en = load("en");
 
 // Words that stay Latin in every language: commands to type, the product's name, model names.
-const KEEP = /vafa|refresh|predict|store|validate|evaluate|recommend|segments|create|clv|orders|last_order_days|and|VIP/g;
+const KEEP = /vafa|refresh|predict|store|validate|evaluate|recommend|segments|create|clv|orders|last_order_days|and|VIP|NPS|SMS/g;
 
 for (const lang of ["fa", "hy"]) {
   const catalogue = load(lang);

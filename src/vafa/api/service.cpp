@@ -641,10 +641,17 @@ Result<Json> insights_of(Store& store, const std::string& id) {
       VAFA_TRY(const auto cause, store.product_sku(*r.because));
       if (cause) because = *cause;
     }
-    list.push_back({{"sku", sku.value_or("")},
-                    {"score", r.score},
-                    {"reason", r.reason},
-                    {"because", std::move(because)}});
+    // The product's name, for people; the SKU stays for systems.
+    std::optional<Product> product;
+    if (sku) {
+      VAFA_TRY(product, store.get_product(*sku));
+    }
+    list.push_back(
+        {{"sku", sku.value_or("")},
+         {"name", product && !product->name.empty() ? Json(product->name) : Json(nullptr)},
+         {"score", r.score},
+         {"reason", r.reason},
+         {"because", std::move(because)}});
   }
   out["recommendations"] = std::move(list);
   return out;

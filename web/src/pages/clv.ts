@@ -56,7 +56,7 @@ export async function clvPage(ctx: PageContext): Promise<void> {
     const money = (v: number | null, compact = false) => i18n.money(v, run.currency, run.exponent, compact);
     const unit = unitName(i18n, run.unit);
     ctx.el.append(
-      h("p", { class: "note" }, i18n.t("clv.run", { model: run.model, date: i18n.date(run.calibration_end), horizon: run.horizon, unit })),
+      h("p", { class: "note" }, i18n.t("clv.run", { model: modelName(run.model), date: i18n.date(run.calibration_end), horizon: run.horizon, unit })),
       h("div", { class: "cards" },
         h("section", { class: "card" }, h("h2", {}, i18n.t("clv.total")), h("p", { class: "value" }, money(c.total_clv_minor))),
         h("section", { class: "card" }, h("h2", {}, i18n.t("clv.customers")), h("p", { class: "value" }, i18n.number(c.with_clv)))),
@@ -112,7 +112,7 @@ export async function clvPage(ctx: PageContext): Promise<void> {
   ctx.el.append(
     h("section", { class: "panel" },
       table(i18n.t("clv.models"), [
-        { title: i18n.t("clv.model"), cell: (m: Validation["models"][number]) => (m.model === v.best ? `${m.model} (${i18n.t("clv.best")})` : m.model) },
+        { title: i18n.t("clv.model"), cell: (m: Validation["models"][number]) => (m.model === v.best ? `${modelName(m.model)} (${i18n.t("clv.best")})` : modelName(m.model)) },
         { title: i18n.t("clv.mae"), cell: (m) => i18n.number(m.mae, 3), numeric: true },
         { title: i18n.t("clv.rmse"), cell: (m) => i18n.number(m.rmse, 3), numeric: true },
         { title: i18n.t("clv.predicted"), cell: (m) => i18n.number(m.predicted_total, 0), numeric: true },
@@ -128,7 +128,19 @@ export async function clvPage(ctx: PageContext): Promise<void> {
     yAxis: ctx.charts.values(),
     series: [
       { type: "line", name: i18n.t("clv.actual"), data: v.actual_cumulative, lineStyle: { width: 3 }, symbol: "none" },
-      ...v.models.filter((m) => m.converged).map((m) => ({ type: "line", name: m.model, data: m.cumulative, symbol: "none", lineStyle: { type: "dashed" } })),
+      ...v.models.filter((m) => m.converged).map((m) => ({ type: "line", name: modelName(m.model), data: m.cumulative, symbol: "none", lineStyle: { type: "dashed" } })),
     ],
   });
+}
+
+// The models by the names the literature gives them (the same in every language).
+const MODEL_NAMES: Record<string, string> = {
+  bgnbd: "BG/NBD",
+  mbgnbd: "MBG/NBD",
+  "pareto-nbd": "Pareto/NBD",
+  bgbb: "BG/BB",
+  "gamma-gamma": "Gamma-Gamma",
+};
+export function modelName(id: string): string {
+  return MODEL_NAMES[id] ?? id;
 }

@@ -61,7 +61,7 @@ export async function customersPage(ctx: PageContext): Promise<void> {
     const money = (v: number | null) => i18n.money(v, currency, exponent);
     const columns: Column<CustomerRow>[] = [
       { title: i18n.t("customers.id"), cell: customerLink },
-      { title: i18n.t("customers.country"), cell: (r) => r.country },
+      { title: i18n.t("customers.country"), cell: (r) => i18n.country(r.country) },
       { title: i18n.t("customers.stage"), cell: (r) => (r.stage ? i18n.t(`stage.${r.stage}` as Key) : "") },
       { ...sortButton("orders", i18n.t("customers.orders")), cell: (r) => i18n.number(r.orders) },
       { ...sortButton("net_revenue", i18n.t("customers.net_revenue")), cell: (r) => money(r.net_revenue_minor) },
@@ -100,7 +100,7 @@ interface Insights {
   };
   clv?: { clv_minor: number | null; p_alive: number; currency: string };
   segments: string[];
-  recommendations: { sku: string; score: number; because: string }[];
+  recommendations: { sku: string; name?: string; score: number; because: string }[];
 }
 interface Timeline {
   total: number;
@@ -143,8 +143,8 @@ export async function customerPage(ctx: PageContext): Promise<void> {
     h("div", { class: "grid-2" },
       panel(i18n.t("customer.profile"), facts([
         [i18n.t("customers.name"), customer.name || "–"],
-        [i18n.t("customer.country"), customer.country || "–"],
-        [i18n.t("customer.locale"), customer.locale || "–"],
+        [i18n.t("customer.country"), i18n.country(customer.country)],
+        [i18n.t("customer.locale"), i18n.language(customer.locale)],
         [i18n.t("customer.since"), i18n.date(customer.created_at)],
         [i18n.t("customers.stage"), m?.stage ? i18n.t(`stage.${m.stage}` as Key) : "–"],
         [i18n.t("customers.orders"), i18n.number(m?.orders ?? 0)],
@@ -154,7 +154,7 @@ export async function customerPage(ctx: PageContext): Promise<void> {
       ])),
       panel(i18n.t("customer.identities"), customer.identities.length === 0
         ? h("p", {}, i18n.t("customer.none"))
-        : h("ul", {}, customer.identities.map((x) => h("li", {}, `${x.kind}: `, h("span", { class: "ltr" }, x.value)))))),
+        : h("ul", {}, customer.identities.map((x) => h("li", {}, `${i18n.word("identity", x.kind)}: `, h("span", { class: "ltr" }, x.system ? `${x.system}:${x.value}` : x.value)))))),
     h("div", { class: "grid-2" },
       panel(i18n.t("customer.score"),
         h("p", { class: "value" }, m ? i18n.number(m.score) : "–"),
@@ -176,13 +176,13 @@ export async function customerPage(ctx: PageContext): Promise<void> {
         : h("ul", {}, insights.segments.map((s) => h("li", {}, s)))),
       panel(i18n.t("customer.recommendations"), insights.recommendations.length === 0
         ? h("p", {}, i18n.t("customer.none"))
-        : h("ol", {}, insights.recommendations.map((r) => h("li", {}, h("span", { class: "ltr" }, r.sku)))))),
+        : h("ol", {}, insights.recommendations.map((r) => h("li", {}, r.name ? `${r.name} ` : "", h("span", { class: "ltr note" }, r.sku)))))),
     panel(i18n.t("customer.timeline"), timeline.items.length === 0
       ? h("p", {}, i18n.t("customer.no_events"))
       : h("ol", { class: "timeline" }, timeline.items.map((item) =>
           h("li", {},
             h("time", { datetime: item.at }, i18n.dateTime(item.at)),
-            h("span", { class: "ltr" }, `${item.channel} · ${item.type}`),
+            h("span", {}, `${i18n.word("event", item.type)} · ${i18n.word("channel", item.channel)}`),
             item.kind === "order" ? ` · ${amount(item.amount_minor, item.currency)}` : "")))),
   );
 }
