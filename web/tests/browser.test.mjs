@@ -236,6 +236,10 @@ for (const lang of LANGS) {
       const facts = await page.locator("main dl.facts dd").allTextContents();
       assert.deepEqual(facts.filter((t) => /^[A-Z]{2}$|^[a-z]{2}-[A-Z]{2}$/.test(t.trim())), []);
       assert.doesNotMatch(main, /email_open|sign_up|placed ·/);
+      // Where the stage and the CLV come from, and that they describe different times here (the
+      // test's store predicts CLV to 2025-06-30 and refreshes to 2026-01-01).
+      assert.equal(await page.locator("main .sources p.note").count(), 2);
+      assert.equal(await page.locator("main .sources .notice").count(), 1);
       const scoreTable = page.locator("main table", { has: page.locator("caption") }).filter({ hasText: lang === "en" ? "What the score is made of" : /./ });
       assert.ok(await scoreTable.count());
       await page.evaluate(() => window.history.back());

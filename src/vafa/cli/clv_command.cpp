@@ -23,6 +23,7 @@
 #include "vafa/core/time.hpp"
 #include "vafa/ingest/csv_reader.hpp"
 #include "vafa/report/views.hpp"
+#include "vafa/segments/refresh.hpp"
 
 namespace vafa::cli {
 namespace {
@@ -166,10 +167,35 @@ Result<Inputs> read_summary_csv(const std::string& path, bool need_money, bool d
   return in;
 }
 
-Result<Inputs> read_store(const Options& o, const Context& context, bool discrete) {
+// Without --calibration-end the prediction describes the same time as the stages and churn
+// risks beside it: the as-of of the last refresh, or the day after the store's last activity.
+Result<std::string> default_calibration_end(const Context& context) {
+  VAFA_TRY(auto store, context.open_store());
+  VAFA_TRY(const auto population, segments::stored_population(*store));
+  std::int64_t at = 0;
+  std::string why;
+  if (population) {
+    at = population->as_of;
+    why = "the as-of of the last refresh";
+  } else {
+    VAFA_TRY(const auto last, segments::last_activity(*store));
+    if (!last) return fail(ErrorCode::invalid_argument, "the store has no orders");
+    at = (*last / 86'400 + 1) * 86'400;
+    why = "the day after the store's last order or event";
+  }
+  const std::string date = format_date(from_unix_seconds(at));
+  fmt::print(stderr, "vafa: calibration end {} ({}; give --calibration-end for another)\n", date,
+             why);
+  return date;
+}
+
+Result<Inputs> read_store(const Options& given, const Context& context, bool discrete) {
+  Options o = given;
   if (o.calibration_end.empty()) {
-    return fail(ErrorCode::invalid_argument,
-                "give --summary FILE, or --calibration-end DATE to use the store's orders");
+    if (!o.holdout_end.empty()) {
+      return fail(ErrorCode::invalid_argument, "--holdout-end needs --calibration-end DATE");
+    }
+    VAFA_TRY(o.calibration_end, default_calibration_end(context));
   }
   VAFA_TRY(const clv::TimeUnit unit, clv::parse_time_unit(o.unit));
   if (o.merge != "day" && o.merge != "unit") {
@@ -629,7 +655,8 @@ void add_input_options(CLI::App* cmd, Options& o) {
                   "CSV with frequency (or x), recency (or t_x), T (bgbb: periods) [, "
                   "monetary_value (or zbar), weights, id]");
   cmd->add_option("--calibration-end", o.calibration_end,
-                  "Use the store's orders up to this date (YYYY-MM-DD)");
+                  "Use the store's orders up to this date (YYYY-MM-DD); default: the as-of of the "
+                  "last refresh");
   cmd->add_option("--unit", o.unit, "Time unit with the store: day, week, month, year")
       ->capture_default_str();
   cmd->add_option("--merge", o.merge,

@@ -5,7 +5,7 @@ import type { Overview } from "./overview";
 import { HttpError } from "../data";
 import { h, panel, table, type Column } from "../dom";
 import type { Key } from "../i18n";
-import { customerLink, type CustomerRow } from "./clv";
+import { customerLink, modelName, type CustomerRow } from "./clv";
 import { heading, type PageContext } from "./index";
 
 interface ScorePart {
@@ -97,8 +97,9 @@ interface Insights {
     // Each part of the score: its value (0..1) and the points it adds (of 100).
     score_components: Record<string, ScorePart>;
     churn_risk: number;
+    as_of: string;
   };
-  clv?: { clv_minor: number | null; p_alive: number; currency: string };
+  clv?: { clv_minor: number | null; p_alive: number; currency: string; model: string; calibration_end: string };
   segments: string[];
   recommendations: { sku: string; name?: string; score: number; because: string }[];
 }
@@ -151,7 +152,7 @@ export async function customerPage(ctx: PageContext): Promise<void> {
         [i18n.t("customers.net_revenue"), amount(m?.net_revenue_minor ?? 0)],
         [i18n.t("customers.clv"), insights.clv ? amount(insights.clv.clv_minor) : "–"],
         [i18n.t("customers.p_alive"), insights.clv ? i18n.percent(insights.clv.p_alive) : "–"],
-      ])),
+      ]), sourcesPanel(i18n, m ?? null, insights.clv ?? null)),
       panel(i18n.t("customer.identities"), customer.identities.length === 0
         ? h("p", {}, i18n.t("customer.none"))
         : h("ul", {}, customer.identities.map((x) => h("li", {}, `${i18n.word("identity", x.kind)}: `, h("span", { class: "ltr" }, x.system ? `${x.system}:${x.value}` : x.value)))))),
@@ -185,4 +186,22 @@ export async function customerPage(ctx: PageContext): Promise<void> {
             h("span", {}, `${i18n.word("event", item.type)} · ${i18n.word("channel", item.channel)}`),
             item.kind === "order" ? ` · ${amount(item.amount_minor, item.currency)}` : "")))),
   );
+}
+
+// Where each figure comes from and for which time: the stage and churn risk from the purchase
+// cycle at the refresh's as-of, the CLV and probability alive from a model fitted up to its
+// calibration end. When those times differ the figures can disagree, and the page says so.
+function sourcesPanel(
+  i18n: PageContext["i18n"],
+  m: { as_of: string } | null,
+  clv: { model: string; calibration_end: string } | null,
+): HTMLElement | null {
+  if (!m && !clv) return null;
+  const lines: string[] = [];
+  if (m) lines.push(i18n.t("customer.source_stage", { date: i18n.date(m.as_of) }));
+  if (clv) lines.push(i18n.t("customer.source_clv", { model: modelName(clv.model), date: i18n.date(clv.calibration_end) }));
+  const apart = m && clv ? Math.abs(Date.parse(m.as_of) - Date.parse(clv.calibration_end)) > 31 * 86_400_000 : false;
+  return h("div", { class: "sources" },
+    ...lines.map((line) => h("p", { class: "note" }, line)),
+    apart ? h("p", { class: "notice", role: "note" }, i18n.t("customer.stale_clv")) : "");
 }
