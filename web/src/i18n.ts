@@ -68,6 +68,11 @@ export class I18n {
     return this.calendar === "persian" ? f.persianMonths[month - 1] : (long ? f.months.long : f.months.short)[month - 1];
   }
 
+  // Whether the catalogue has `key` (for keys made from what the server sends).
+  has(key: string): boolean {
+    return key in en;
+  }
+
   // The catalogue's text with {name} replaced by vars.name (numbers formatted for the language).
   t(key: Key, vars: Record<string, string | number> = {}): string {
     const text = CATALOGUES[this.lang][key] ?? en[key] ?? key;

@@ -245,6 +245,27 @@ for (const lang of LANGS) {
       await page.evaluate(() => window.history.back());
     });
 
+    test("the rule editor takes Persian digits, lists the names and says what is wrong in the reader's language", async () => {
+      const { page } = session;
+      await open(page, "segments");
+      await page.fill("#rule", "orders >= ۲");
+      await page.waitForFunction(() => document.querySelector("#rule").getAttribute("aria-invalid") !== "true" && /[0-9۰-۹]/.test(document.querySelector("#rule-result").textContent) && !/…/.test(document.querySelector("#rule-result").textContent));
+      await page.fill("#rule", 'stage = "gold"');
+      await page.waitForFunction(() => document.querySelector("#rule").getAttribute("aria-invalid") === "true");
+      const said = await page.textContent("#rule-result");
+      assert.match(said, { en: /Its values are/, fa: /مقدارهای آن/, hy: /արժեքներն են/ }[lang]);
+      assert.match(said, /vip/);
+      // As the table shows it, a stage matches.
+      await page.fill("#rule", 'stage = "VIP"');
+      await page.waitForFunction(() => document.querySelector("#rule").getAttribute("aria-invalid") !== "true" && /[0-9۰-۹]/.test(document.querySelector("#rule-result").textContent) && !/…/.test(document.querySelector("#rule-result").textContent));
+      // The list of names: a click adds one to the rule.
+      await page.fill("#rule", "");
+      await page.click("details.fields summary");
+      await page.locator("details.fields button", { hasText: "orders" }).first().click();
+      assert.match(await page.inputValue("#rule"), /orders/);
+      await page.fill("#rule", "");
+    });
+
     if (lang === "hy") {
       test("hy in an Armenian browser writes Armenian dates and separators", async () => {
         const { page } = session;

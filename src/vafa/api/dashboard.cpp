@@ -145,9 +145,15 @@ Step segment_preview(const Service&, Call& call) {
   // A rule that does not check is an answer, not a failure: the editor marks where it is wrong.
   auto parsed = segments::Rule::parse(*rule, segments::customer_schema());
   if (!parsed) {
-    return json_reply(200, {{"valid", false},
-                            {"errors", Json::array({{{"column", parsed.error().column},
-                                                     {"message", parsed.error().message}}})}});
+    const segments::RuleError& e = parsed.error();
+    Json args = Json::object();
+    for (const auto& [name, value] : e.args) args[name] = value;
+    return json_reply(
+        200, {{"valid", false},
+              {"errors", Json::array({{{"column", e.column},
+                                       {"message", e.message},
+                                       {"code", e.code.empty() ? Json(nullptr) : Json(e.code)},
+                                       {"args", std::move(args)}}})}});
   }
   // Counting reads every customer's stored figures: seconds on a large store, so not here.
   return SlowRead{[rule = *rule](Store& store) -> Result<Reply> {

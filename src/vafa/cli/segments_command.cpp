@@ -202,8 +202,8 @@ int run_delete(const Flags& f, const Context& context) {
 }  // namespace
 
 void add_segments_command(CLI::App& app, const Context& context, Runner& runner) {
-  CLI::App* cmd =
-      app.add_subcommand("segments", "Customer segments defined by rules (docs/segments.md)");
+  CLI::App* cmd = app.add_subcommand(
+      "segments", "Customer segments defined by rules (docs/analytics.md, Segments)");
   cmd->require_subcommand(1);
   auto add = [&](const char* name, const char* about, int (*run)(const Flags&, const Context&)) {
     return add_leaf(*cmd, name, about, run, context, runner);

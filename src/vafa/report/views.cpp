@@ -252,7 +252,17 @@ Result<Json> segments_view(Store& store) {
                    {"evaluated_at", s.evaluated_at ? Json(iso(*s.evaluated_at)) : Json(nullptr)},
                    {"sizes", std::move(history)}});
   }
-  return Json{{"segments", std::move(out)}};
+  // The names a rule may use, for the editor's list to pick from.
+  const segments::Schema& schema = segments::customer_schema();
+  Json fields = Json::array();
+  for (const auto& [name, type] : schema.attributes) {
+    Json field = {{"name", name}, {"type", segments::type_id(type)}};
+    if (const auto values = schema.values.find(name); values != schema.values.end()) {
+      field["values"] = values->second;
+    }
+    fields.push_back(std::move(field));
+  }
+  return Json{{"segments", std::move(out)}, {"fields", std::move(fields)}};
 }
 
 // ---- loyalty: points issued, redeemed and expired per month; what is owed; tiers; rewards ----

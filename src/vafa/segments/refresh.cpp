@@ -398,6 +398,19 @@ const Schema& customer_schema() {
     for (const Channel c : kAllChannels) {
       s.attributes.emplace(fmt::format("consent.{}", to_string(c)), ValueType::boolean);
     }
+    s.values["stage"] = {"prospect", "new", "active", "vip", "won_back", "at_risk", "lapsed"};
+    s.values["advocacy"] = {"none", "lurker", "liker", "lover"};
+    s.values["rfm_group"] = {"champions",
+                             "loyal",
+                             "potential_loyalist",
+                             "new",
+                             "promising",
+                             "need_attention",
+                             "about_to_sleep",
+                             "at_risk",
+                             "cant_lose_them",
+                             "hibernating",
+                             "lost"};
     return s;
   }();
   return schema;

@@ -21,8 +21,8 @@
 
 namespace vafa::segments {
 
-// The names a segment rule may use (docs/segments.md): profile attributes, computed metrics,
-// CLV predictions and consent per channel.
+// The names a segment rule may use (docs/analytics.md, Segments): profile attributes, computed
+// metrics, CLV predictions and consent per channel.
 const Schema& customer_schema();
 
 // A store whose last order or event is older than this (a month, the views' period) is described

@@ -12,6 +12,10 @@
 
 namespace vafa::segments {
 
+std::string_view type_id(ValueType type) {
+  return type == ValueType::boolean ? "boolean" : to_string(type);
+}
+
 std::string_view to_string(ValueType type) {
   switch (type) {
     case ValueType::number: return "number";
@@ -106,12 +110,59 @@ std::size_t first_invalid_utf8(std::string_view text) {
   return i;
 }
 
-std::expected<std::vector<Token>, RuleError> tokenize(std::string_view s) {
+// Persian (۰-۹) and Arabic-Indic (٠-٩) digits, and the Arabic decimal separator (٫), written
+// as ASCII outside strings: "orders >= ۳" is "orders >= 3". One character each way, so columns
+// stay where they were.
+std::string ascii_digits(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  char quote = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (quote == 0 && (c == '"' || c == '\'')) {
+      quote = c;
+    } else if (quote != 0 && c == '\\' && i + 1 < s.size()) {
+      out += c;
+      out += s[++i];
+      continue;
+    } else if (quote != 0 && c == quote) {
+      quote = 0;
+    }
+    if (quote == 0 && i + 1 < s.size()) {
+      const auto b0 = static_cast<unsigned char>(c);
+      const auto b1 = static_cast<unsigned char>(s[i + 1]);
+      // U+06F0..U+06F9 is DB B0..DB B9; U+0660..U+0669 is D9 A0..D9 A9; U+066B is D9 AB.
+      if (b0 == 0xDB && b1 >= 0xB0 && b1 <= 0xB9) {
+        out += static_cast<char>('0' + (b1 - 0xB0));
+        ++i;
+        continue;
+      }
+      if (b0 == 0xD9 && b1 >= 0xA0 && b1 <= 0xA9) {
+        out += static_cast<char>('0' + (b1 - 0xA0));
+        ++i;
+        continue;
+      }
+      if (b0 == 0xD9 && b1 == 0xAB) {
+        out += '.';
+        ++i;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return out;
+}
+
+std::expected<std::vector<Token>, RuleError> tokenize(std::string_view original) {
+  const std::string normalised = ascii_digits(original);
+  const std::string_view s = normalised;
   std::vector<Token> out;
   std::size_t i = 0;
   Columns columns(s);
-  auto error = [&](std::size_t at, std::string message) {
-    return std::unexpected(RuleError{columns.of(at), std::move(message)});
+  auto error = [&](std::size_t at, std::string message, std::string code = {},
+                   std::vector<std::pair<std::string, std::string>> args = {}) {
+    return std::unexpected(
+        RuleError{columns.of(at), std::move(message), std::move(code), std::move(args)});
   };
   if (s.size() > kMaxRuleBytes) {
     return error(0, fmt::format("the rule is {} bytes long; a rule may have at most {}", s.size(),
@@ -141,7 +192,7 @@ std::expected<std::vector<Token>, RuleError> tokenize(std::string_view s) {
       t.kind = Tok::text;
       ++i;
       while (true) {
-        if (i >= s.size()) return error(start, "this string is not closed");
+        if (i >= s.size()) return error(start, "this string is not closed", "unclosed_string");
         if (s[i] == '\\' && i + 1 < s.size() &&
             (s[i + 1] == static_cast<char>(c) || s[i + 1] == '\\')) {
           t.text += s[i + 1];
@@ -180,7 +231,8 @@ std::expected<std::vector<Token>, RuleError> tokenize(std::string_view s) {
       if (t.text == "!") return error(i, "'!' alone is not an operator: use != or not");
       i += two ? 2 : 1;
     } else {
-      return error(i, fmt::format("unexpected character '{}'", s.substr(i, 1)));
+      return error(i, fmt::format("unexpected character '{}'", s.substr(i, 1)), "unexpected_char",
+                   {{"char", std::string(s.substr(i, 1))}});
     }
     out.push_back(std::move(t));
   }
@@ -222,12 +274,14 @@ class Parser {
       : t_(std::move(tokens)), schema_(schema), features_(features) {}
 
   std::expected<NodePtr, RuleError> rule() {
-    if (peek().kind == Tok::end) return fail_at(peek(), "the rule is empty");
+    if (peek().kind == Tok::end) return fail_at(peek(), "the rule is empty", "empty", {});
     auto node = any();
     if (!node) return node;
     if (peek().kind != Tok::end) {
-      return fail_at(peek(), fmt::format("expected 'and', 'or' or the end of the rule, found {}",
-                                         describe(peek())));
+      return fail_at(
+          peek(),
+          fmt::format("expected 'and', 'or' or the end of the rule, found {}", describe(peek())),
+          "expected_operator", {{"found", found(peek())}});
     }
     return node;
   }
@@ -246,6 +300,13 @@ class Parser {
   static std::unexpected<RuleError> fail_at(const Token& t, std::string message) {
     return std::unexpected(RuleError{t.column, std::move(message)});
   }
+  static std::unexpected<RuleError> fail_at(const Token& t, std::string message, std::string code,
+                                            std::vector<std::pair<std::string, std::string>> args) {
+    return std::unexpected(
+        RuleError{t.column, std::move(message), std::move(code), std::move(args)});
+  }
+  // The token as the "found" value of a coded error: empty for the end of the rule.
+  static std::string found(const Token& t) { return t.kind == Tok::end ? "" : t.text; }
 
   std::expected<NodePtr, RuleError> list(Node::Kind kind, std::string_view keyword) {
     auto first = kind == Node::Kind::any ? list(Node::Kind::all, "and") : unary();
@@ -301,8 +362,11 @@ class Parser {
       auto inner = any();
       if (!inner) return inner;
       if (peek().kind != Tok::rparen) {
-        return fail_at(peek(), fmt::format("expected ')' to close the '(' at column {}, found {}",
-                                           open.column, describe(peek())));
+        return fail_at(peek(),
+                       fmt::format("expected ')' to close the '(' at column {}, found {}",
+                                   open.column, describe(peek())),
+                       "unclosed_paren",
+                       {{"open", std::to_string(open.column)}, {"found", found(peek())}});
       }
       next();
       auto copy = std::make_shared<Node>(**inner);
@@ -334,8 +398,11 @@ class Parser {
     auto rhs = operand();
     if (!rhs) return std::unexpected(rhs.error());
     if (lhs->type != rhs->type) {
-      return fail_at(op, fmt::format("cannot compare a {} with a {}", to_string(lhs->type),
-                                     to_string(rhs->type)));
+      return fail_at(
+          op,
+          fmt::format("cannot compare a {} with a {}", to_string(lhs->type), to_string(rhs->type)),
+          "cannot_compare",
+          {{"left", std::string(type_id(lhs->type))}, {"right", std::string(type_id(rhs->type))}});
     }
     auto node = std::make_shared<Node>(Node{Node::Kind::compare});
     static constexpr std::pair<std::string_view, Op> kOps[] = {
@@ -349,9 +416,44 @@ class Parser {
                                      "or !=",
                                      op.text, to_string(lhs->type)));
     }
+    if (auto known = closed_value(*lhs, *rhs); !known) return std::unexpected(known.error());
     node->lhs = *lhs;
     node->rhs = *rhs;
     return node;
+  }
+
+  // A text attribute with a closed set of values compared with a literal: the literal becomes
+  // the stored value it names ("VIP" -> "vip", "at risk" -> "at_risk"), or the rule is refused
+  // with the values there are.
+  std::expected<void, RuleError> closed_value(const Operand& attribute, Operand& value) const {
+    if (attribute.feature.empty() || !value.feature.empty() || value.type != ValueType::text) {
+      return {};
+    }
+    const auto values = schema_.values.find(attribute.feature);
+    if (values == schema_.values.end()) return {};
+    auto key = [](std::string_view text) {
+      std::string k;
+      for (const char c : text) {
+        k += c == ' ' || c == '-' ? '_'
+                                  : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      return k;
+    };
+    const std::string wanted = key(value.text);
+    for (const std::string& v : values->second) {
+      if (key(v) == wanted) {
+        value.text = v;
+        return {};
+      }
+    }
+    std::string list;
+    for (const std::string& v : values->second) list += (list.empty() ? "" : ", ") + v;
+    return std::unexpected(
+        RuleError{value.column,
+                  fmt::format("'{}' is not a value of {}; its values are: {}", value.text,
+                              attribute.feature, list),
+                  "unknown_value",
+                  {{"value", value.text}, {"name", attribute.feature}, {"values", list}}});
   }
 
   std::expected<NodePtr, RuleError> in_list(const Operand& lhs, bool negated) {
@@ -375,6 +477,7 @@ class Parser {
             value->column, fmt::format("this list is compared with a {}, but this value is a {}",
                                        to_string(lhs.type), to_string(value->type))});
       }
+      if (auto known = closed_value(lhs, *value); !known) return std::unexpected(known.error());
       node->list.push_back(*value);
       if (peek().kind == Tok::comma) {
         next();
@@ -408,7 +511,10 @@ class Parser {
     }
     if (t.kind != Tok::name) {
       return std::unexpected(
-          RuleError{t.column, fmt::format("expected a name or a value, found {}", describe(t))});
+          RuleError{t.column,
+                    fmt::format("expected a name or a value, found {}", describe(t)),
+                    "expected_value",
+                    {{"found", found(t)}}});
     }
     if (is_keyword(t, "true") || is_keyword(t, "false")) {
       next();
@@ -418,8 +524,11 @@ class Parser {
     }
     for (std::string_view reserved : {"and", "or", "not", "in"}) {
       if (is_keyword(t, reserved)) {
-        return std::unexpected(RuleError{
-            t.column, fmt::format("expected a name or a value, found the keyword '{}'", reserved)});
+        return std::unexpected(
+            RuleError{t.column,
+                      fmt::format("expected a name or a value, found the keyword '{}'", reserved),
+                      "expected_value",
+                      {{"found", std::string(reserved)}}});
       }
     }
     if (is_keyword(t, "events") && t_[pos_ + 1].kind == Tok::lparen) return events();
@@ -444,9 +553,11 @@ class Parser {
         }
       }
       return std::unexpected(RuleError{
-          t.column, best.empty()
-                        ? fmt::format("unknown name '{}'", name)
-                        : fmt::format("unknown name '{}' (did you mean '{}'?)", name, best)});
+          t.column,
+          best.empty() ? fmt::format("unknown name '{}'", name)
+                       : fmt::format("unknown name '{}' (did you mean '{}'?)", name, best),
+          "unknown_name",
+          {{"name", name}, {"suggestion", best}}});
     }
     out.type = found->second;
     out.feature = name;

@@ -38,12 +38,17 @@
 namespace vafa::segments {
 
 enum class ValueType { number, text, boolean };
-std::string_view to_string(ValueType type);
+std::string_view to_string(ValueType type);  // for messages: "number", "text", "true/false"
+std::string_view type_id(ValueType type);    // for programs: "number", "text", "boolean"
 
 // The names a rule may use and their types ("orders": number, "consent.email": boolean, ...).
 // Event counts need no entry: events("type", days) is always a number.
 struct Schema {
   std::map<std::string, ValueType, std::less<>> attributes;
+  // The values a text attribute can have, when they are a closed set (stage, advocacy ...): a
+  // rule's value is matched to one of them whatever its case and with spaces or dashes for
+  // underscores ("VIP", "at risk"), or refused with the list.
+  std::map<std::string, std::vector<std::string>, std::less<>> values;
 };
 
 // The bounds of a rule: its length, and how deep parentheses and "not" may nest (the parser
@@ -55,6 +60,11 @@ inline constexpr std::size_t kMaxRuleDepth = 64;
 struct RuleError {
   std::size_t column = 0;
   std::string message;
+  // What went wrong as a word and its values, for a page that says it in the reader's language
+  // ("unknown_name" with name and suggestion ...); empty for the rarer errors, whose message
+  // is all there is. docs/analytics.md (Segments) lists the codes.
+  std::string code;
+  std::vector<std::pair<std::string, std::string>> args;
   Error to_error() const;  // invalid_argument, "column N: message"
 };
 

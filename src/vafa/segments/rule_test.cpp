@@ -13,6 +13,7 @@ Schema shop() {
                   {"clv", ValueType::number},         {"country", ValueType::text},
                   {"stage", ValueType::text},         {"consent.email", ValueType::boolean},
                   {"consent.sms", ValueType::boolean}};
+  s.values["stage"] = {"prospect", "new", "active", "vip", "at_risk", "lapsed"};
   return s;
 }
 
@@ -80,6 +81,34 @@ TEST(Rule, ValidRulesSelectTheRightCustomers) {
   for (const auto& c : cases) {
     EXPECT_EQ(members(c.rule), c.expected) << c.rule;
   }
+}
+
+TEST(Rule, PersianAndArabicDigitsAreNumbers) {
+  EXPECT_EQ(members("orders >= ۳"), (Flags{1, 0, 1, 0, 1}));
+  EXPECT_EQ(members("orders >= ٣"), (Flags{1, 0, 1, 0, 1}));
+  EXPECT_EQ(members("clv > ۱۰۰٫۵"), (Flags{1, 0, 0, 0, 1}));
+  EXPECT_EQ(members("orders >= ۱۲"), (Flags{0, 0, 0, 0, 1}));
+  // Inside a string they stay what they are.
+  EXPECT_EQ(members("country = \"۱\""), (Flags{0, 0, 0, 0, 0}));
+  // Columns count characters, so an error after Persian digits points at the right place.
+  auto bad = Rule::parse("orders >= ۳ and", shop());
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().column, 16u);
+}
+
+TEST(Rule, ClosedValuesMatchAsTheTableShowsThemOrListWhatThereIs) {
+  EXPECT_EQ(members("stage = \"VIP\""), (Flags{0, 0, 0, 0, 1}));
+  EXPECT_EQ(members("stage in (\"Active\", \"LAPSED\")"), (Flags{1, 1, 1, 0, 0}));
+  EXPECT_EQ(members("stage != \"at risk\""), (Flags{1, 1, 1, 1, 1}));
+  auto unknown = Rule::parse("stage = \"gold\"", shop());
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().column, 9u);
+  EXPECT_NE(unknown.error().message.find("prospect, new, active, vip, at_risk, lapsed"),
+            std::string::npos)
+      << unknown.error().message;
+  EXPECT_FALSE(Rule::parse("stage in (\"vip\", \"platinum\")", shop()));
+  // Open attributes take any text.
+  EXPECT_EQ(members("country = \"XX\""), (Flags{0, 0, 0, 0, 0}));
 }
 
 TEST(Rule, KeywordsAreCaseInsensitive) {
