@@ -117,6 +117,13 @@ struct Population {
 Population derive_population(std::span<const CustomerSummary> summaries, const Config& config,
                              std::int64_t as_of, std::string currency);
 
+// Every lifecycle stage and RFM group a customer can be in, in the order tables show them.
+inline constexpr std::array<std::string_view, 7> kStages = {"prospect", "new",     "active", "vip",
+                                                            "won_back", "at_risk", "lapsed"};
+inline constexpr std::array<std::string_view, 11> kRfmGroups = {
+    "champions",      "loyal",   "potential_loyalist", "new",         "promising", "need_attention",
+    "about_to_sleep", "at_risk", "cant_lose_them",     "hibernating", "lost"};
+
 // Named RFM groups from the recency score and the mean of frequency and monetary scores.
 std::string_view rfm_group(int recency, int frequency, int monetary);
 

@@ -187,21 +187,9 @@ int run_breakdown(bool rfm, Format format, const Context& context) {
     return {};
   });
   if (!scanned) return report(scanned.error());
-  static constexpr std::string_view kGroups[] = {"champions",
-                                                 "loyal",
-                                                 "potential_loyalist",
-                                                 "new",
-                                                 "promising",
-                                                 "need_attention",
-                                                 "about_to_sleep",
-                                                 "at_risk",
-                                                 "cant_lose_them",
-                                                 "hibernating",
-                                                 "lost"};
-  static constexpr std::string_view kStages[] = {"prospect", "new",     "active", "vip",
-                                                 "won_back", "at_risk", "lapsed"};
   const std::span<const std::string_view> order =
-      rfm ? std::span<const std::string_view>(kGroups) : std::span<const std::string_view>(kStages);
+      rfm ? std::span<const std::string_view>(analytics::kRfmGroups)
+          : std::span<const std::string_view>(analytics::kStages);
   std::vector<ordered_json> rows;
   for (const std::string_view name : order) {
     const Group g = groups[std::string(name)];

@@ -447,6 +447,15 @@ std::string fixture(std::string_view name) {
   return fmt::format("{}/data/exports/{}", VAFA_SOURCE_DIR, name);
 }
 
+// Imports one of the export fixtures with its preset.
+ImportOptions preset_import(std::string_view file, Preset preset) {
+  ImportOptions options;
+  options.kind = ImportKind::orders;
+  options.path = fixture(file);
+  options.source.preset = preset;
+  return options;
+}
+
 std::vector<std::string> identity_keys(const Customer& c) {
   std::vector<std::string> keys;
   for (const auto& id : c.identities) keys.push_back(id.key());
@@ -455,10 +464,7 @@ std::vector<std::string> identity_keys(const Customer& c) {
 }
 
 TEST_F(ImporterTest, OnlineRetailPresetReadsTheUciLayout) {
-  ImportOptions options;
-  options.kind = ImportKind::orders;
-  options.path = fixture("online_retail_sample.csv");
-  options.source.preset = Preset::online_retail;
+  ImportOptions options = preset_import("online_retail_sample.csv", Preset::online_retail);
   Warnings warnings;
   auto summary = import_file(*store_, options, clock_, &warnings);
   ASSERT_TRUE(summary) << summary.error().message;
@@ -505,10 +511,7 @@ TEST_F(ImporterTest, OnlineRetailPresetReadsTheUciLayout) {
 }
 
 TEST_F(ImporterTest, ShopifyPresetGroupsLineRowsAndKnowsTheCustomerByEmail) {
-  ImportOptions options;
-  options.kind = ImportKind::orders;
-  options.path = fixture("shopify_orders_export.csv");
-  options.source.preset = Preset::shopify;
+  ImportOptions options = preset_import("shopify_orders_export.csv", Preset::shopify);
   Warnings warnings;
   auto summary = import_file(*store_, options, clock_, &warnings);
   ASSERT_TRUE(summary) << summary.error().message;
@@ -558,10 +561,7 @@ TEST_F(ImporterTest, ShopifyPresetGroupsLineRowsAndKnowsTheCustomerByEmail) {
 TEST_F(ImporterTest, ShopifyOrdersJoinACustomerImportedWithTheSameEmail) {
   const auto customers = write("customers.csv", "customer_id,email\nC-77,ALI.REZAEI@example.com\n");
   ASSERT_TRUE(run(ImportKind::customers, customers));
-  ImportOptions options;
-  options.kind = ImportKind::orders;
-  options.path = fixture("shopify_orders_export.csv");
-  options.source.preset = Preset::shopify;
+  ImportOptions options = preset_import("shopify_orders_export.csv", Preset::shopify);
   auto summary = import_file(*store_, options, clock_);
   ASSERT_TRUE(summary) << summary.error().message;
   EXPECT_EQ(store_->get_order("#1001").value()->customer_id, "C-77");
@@ -570,10 +570,7 @@ TEST_F(ImporterTest, ShopifyOrdersJoinACustomerImportedWithTheSameEmail) {
 }
 
 TEST_F(ImporterTest, WooCommercePresetReadsOneRowPerLineItem) {
-  ImportOptions options;
-  options.kind = ImportKind::orders;
-  options.path = fixture("woocommerce_orders_export.csv");
-  options.source.preset = Preset::woocommerce;
+  ImportOptions options = preset_import("woocommerce_orders_export.csv", Preset::woocommerce);
   Warnings warnings;
   auto summary = import_file(*store_, options, clock_, &warnings);
   ASSERT_TRUE(summary) << summary.error().message;

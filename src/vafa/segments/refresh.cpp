@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "vafa/analytics/metrics.hpp"
 #include "vafa/core/text.hpp"
 
 namespace vafa::segments {
@@ -398,19 +399,10 @@ const Schema& customer_schema() {
     for (const Channel c : kAllChannels) {
       s.attributes.emplace(fmt::format("consent.{}", to_string(c)), ValueType::boolean);
     }
-    s.values["stage"] = {"prospect", "new", "active", "vip", "won_back", "at_risk", "lapsed"};
-    s.values["advocacy"] = {"none", "lurker", "liker", "lover"};
-    s.values["rfm_group"] = {"champions",
-                             "loyal",
-                             "potential_loyalist",
-                             "new",
-                             "promising",
-                             "need_attention",
-                             "about_to_sleep",
-                             "at_risk",
-                             "cant_lose_them",
-                             "hibernating",
-                             "lost"};
+    auto values = [](auto names) { return std::vector<std::string>(names.begin(), names.end()); };
+    s.values["stage"] = values(analytics::kStages);
+    s.values["advocacy"] = values(analytics::kLevelNames);
+    s.values["rfm_group"] = values(analytics::kRfmGroups);
     return s;
   }();
   return schema;
