@@ -111,13 +111,15 @@ ifneq ($(DEMO_SERVE),no)
 endif
 
 # Everything: release build with unit and integration tests, the unit tests again under
-# AddressSanitizer + UndefinedBehaviorSanitizer, and the formatting check.
+# AddressSanitizer + UndefinedBehaviorSanitizer, the fuzzers, the formatting check and the layer
+# check (scripts/check-layers: no folder of src/vafa includes a layer above it).
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory browser-test
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory format-check
+	@scripts/check-layers
 
 # The dashboard and the report in Debian's Chromium against a real `vafa serve` on loopback, and
 # the catalogue checks (web/tests/); screenshots of every page in every language land in

@@ -13,7 +13,7 @@
 #include "vafa/core/json.hpp"
 #include "vafa/core/money.hpp"
 #include "vafa/core/text.hpp"
-#include "vafa/i18n/country.hpp"
+#include "vafa/domain/country.hpp"
 
 namespace vafa::ingest {
 
@@ -280,9 +280,9 @@ class RowReader {
       out = last_country_;
       return true;
     }
-    i18n::CountryLookup found = i18n::find_country(text);
-    if (found.match == i18n::CountryMatch::unknown) {
-      return drop_value(row, field, i18n::parse_country_name(text).error().message);
+    CountryLookup found = find_country(text);
+    if (found.match == CountryMatch::unknown) {
+      return drop_value(row, field, parse_country_name(text).error().message);
     }
     last_country_text_.assign(text);
     last_country_ = found.code;

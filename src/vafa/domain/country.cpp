@@ -1,4 +1,4 @@
-#include "vafa/i18n/country.hpp"
+#include "vafa/domain/country.hpp"
 
 #include <unordered_map>
 
@@ -7,7 +7,7 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
-namespace vafa::i18n {
+namespace vafa {
 
 namespace {
 
@@ -199,4 +199,4 @@ Result<std::string> parse_country_name(std::string_view text) {
               text);
 }
 
-}  // namespace vafa::i18n
+}  // namespace vafa

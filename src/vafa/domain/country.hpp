@@ -12,7 +12,7 @@
 
 #include "vafa/core/error.hpp"
 
-namespace vafa::i18n {
+namespace vafa {
 
 // What a country value is.
 enum class CountryMatch {
@@ -33,4 +33,4 @@ CountryLookup find_country(std::string_view text);
 // (placeholders included).
 Result<std::string> parse_country_name(std::string_view text);
 
-}  // namespace vafa::i18n
+}  // namespace vafa

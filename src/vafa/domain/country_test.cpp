@@ -1,10 +1,10 @@
 // Countries as real exports write them: the 38 values of the UCI Online Retail data set's Country
 // column, ISO codes, and names in Persian and Armenian.
-#include "vafa/i18n/country.hpp"
+#include "vafa/domain/country.hpp"
 
 #include <gtest/gtest.h>
 
-namespace vafa::i18n {
+namespace vafa {
 namespace {
 
 std::string code_of(std::string_view text) {
@@ -104,4 +104,4 @@ TEST(Country, WhatIsNoCountry) {
 }
 
 }  // namespace
-}  // namespace vafa::i18n
+}  // namespace vafa
