@@ -18,7 +18,7 @@
 
 namespace vafa::cli {
 
-// Process exit codes, documented in docs/cli.md.
+// Process exit codes (docs/cli.md).
 enum ExitCode : int {
   kOk = 0,
   kFailure = 1,        // the job failed (I/O, store, internal error)

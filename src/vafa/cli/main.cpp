@@ -1,5 +1,8 @@
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <exception>
+#include <new>
 
 #include <fmt/core.h>
 
@@ -104,5 +107,16 @@ int main(int argc, char** argv) {
     return code == 0 ? kOk : kUsage;
   }
   if (!runner) return kUsage;
-  return runner();
+  // Errors are values (Result); an exception here is a bug or the machine running out of
+  // memory. Either ends the command with a message and the failure code, never an abort.
+  try {
+    return runner();
+  } catch (const std::bad_alloc&) {
+    std::fputs("vafa: out of memory\n", stderr);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "vafa: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fputs("vafa: internal error\n", stderr);
+  }
+  return kFailure;
 }
