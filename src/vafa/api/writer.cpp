@@ -149,8 +149,12 @@ void Writer::run_batch(std::deque<Item>& batch) {
     status = store.savepoint();
     if (!status) break;
     Result<Reply> reply = run_job(item.job, store);
-    if (reply) {
+    if (reply && reply->status < 400) {
       status = store.release_savepoint();
+      replies.push_back(std::move(*reply));
+    } else if (reply) {
+      // A job that answers an error keeps nothing it wrote before deciding so.
+      status = store.rollback_to_savepoint();
       replies.push_back(std::move(*reply));
     } else {
       status = store.rollback_to_savepoint();

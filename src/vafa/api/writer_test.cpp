@@ -54,6 +54,20 @@ TEST_F(WriterTest, AFailedRequestInABatchUndoesOnlyItself) {
   EXPECT_EQ(stats.batches, 2);  // the held job, then the three together
 }
 
+TEST_F(WriterTest, AJobThatAnswersAnErrorKeepsNothingItWrote) {
+  std::promise<Reply> answer;
+  writer_->submit(
+      [](Store& store) -> Result<Reply> {
+        VAFA_CHECK(store.upsert_customer(
+            Customer{.id = "half", .created_at = testing_support::at(2026, 1, 1)}));
+        return problem(409, "refused after writing");  // a reply, not an Error
+      },
+      [&](Reply r) { answer.set_value(std::move(r)); });
+  EXPECT_EQ(answer.get_future().get().status, 409);
+  EXPECT_FALSE(store_->get_customer("half").value().has_value());
+  EXPECT_EQ(store_->stats().value().customers, 0);
+}
+
 TEST_F(WriterTest, WithACheckpointerTheLogIsCopiedBackOutsideCommitsAndAtStop) {
   // A writer whose commits never checkpoint; its checkpointer runs every 5 ms.
   Writer writer(std::move(*open_store(path())), 512, std::move(*open_store(path())),
