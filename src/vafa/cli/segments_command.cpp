@@ -25,12 +25,8 @@ struct Flags {
 // A rule error shown under the rule, with a caret at its column.
 int report_rule_error(const std::string& rule, const Error& error) {
   fmt::print(stderr, "vafa: {}\n", error.message);
-  const std::size_t colon = error.message.find(':');
-  if (error.message.starts_with("column ") && colon != std::string::npos) {
-    const int column = std::atoi(error.message.c_str() + 7);
-    if (column >= 1)
-      fmt::print(stderr, "  {}\n  {}^\n", rule,
-                 std::string(static_cast<std::size_t>(column - 1), ' '));
+  if (error.column && *error.column >= 1) {
+    fmt::print(stderr, "  {}\n  {}^\n", rule, std::string(*error.column - 1, ' '));
   }
   return exit_code_for(error);
 }
@@ -46,8 +42,7 @@ int run_create(const Flags& f, const Context& context) {
   if (!store) return report(store.error());
   auto segment = segments::create_segment(**store, f.name, f.rule, f.description, clock_now());
   if (!segment) {
-    if (segment.error().code == ErrorCode::invalid_argument &&
-        segment.error().message.starts_with("column ")) {
+    if (segment.error().column) {
       return report_rule_error(f.rule, segment.error());
     }
     return report(segment.error());

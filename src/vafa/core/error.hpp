@@ -32,10 +32,14 @@ std::string_view to_string(ErrorCode code);
 struct Error {
   ErrorCode code = ErrorCode::internal;
   std::string message;
+  // Where in the caller's input it went wrong, when the input is one text (a segment rule):
+  // 1-based, in characters. The message says it too; this is for programs (a caret under it).
+  std::optional<std::size_t> column;
 
-  // Prepends context, keeping the code: "importing orders.csv: cannot open file".
+  // Prepends context, keeping the code and the details: "importing orders.csv: cannot open
+  // file".
   Error with_context(std::string_view context) const& {
-    return Error{code, fmt::format("{}: {}", context, message)};
+    return Error{code, fmt::format("{}: {}", context, message), column};
   }
 };
 

@@ -26,7 +26,7 @@ std::string_view to_string(ValueType type) {
 }
 
 Error RuleError::to_error() const {
-  return Error{ErrorCode::invalid_argument, fmt::format("column {}: {}", column, message)};
+  return Error{ErrorCode::invalid_argument, fmt::format("column {}: {}", column, message), column};
 }
 
 // ---- Syntax tree -------------------------------------------------------------------------------
