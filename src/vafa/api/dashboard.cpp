@@ -44,12 +44,12 @@ std::optional<std::pair<double, std::int64_t>> parse_cursor(std::string_view tex
 
 Step dashboard_view(const Service&, Call& call) {
   const std::string& name = call.params[0];
-  if (!report::known_view(name)) return problem(404, fmt::format("no view named '{}'", name));
+  if (!report::known_view(name)) return fail(ErrorCode::not_found, "no view named '{}'", name);
   auto view = call.store.dashboard_view(name);
   if (!view) return from(view.error());
   if (!*view) {
-    return problem(
-        404, fmt::format("the view '{}' has not been computed yet: run `vafa refresh`", name));
+    return fail(ErrorCode::not_found, "the view '{}' has not been computed yet: run `vafa refresh`",
+                name);
   }
   // The stored body is already JSON: it is sent as it is, not parsed and printed again.
   Json head = {{"name", name},
@@ -60,8 +60,7 @@ Step dashboard_view(const Service&, Call& call) {
   body += ",\"body\":";
   body += (*view)->body;
   body += '}';
-  Reply reply{.status = 200, .body = std::move(body)};
-  return reply;
+  return ok_body("application/json", std::move(body));
 }
 
 Step dashboard_customers(const Service&, Call& call) {
@@ -70,20 +69,24 @@ Step dashboard_customers(const Service&, Call& call) {
     const auto* found =
         std::ranges::find(kSortKeys, *sort, &std::pair<std::string_view, CustomerSort>::first);
     if (found == std::end(kSortKeys)) {
-      return problem(400, "sort must be one of net_revenue, orders, score, churn_risk, clv");
+      return fail(ErrorCode::invalid_argument,
+                  "sort must be one of net_revenue, orders, score, churn_risk, clv");
     }
     query.sort = found->second;
   }
   if (const std::string* order = call.target.param("order")) {
-    if (*order != "asc" && *order != "desc") return problem(400, "order must be asc or desc");
+    if (*order != "asc" && *order != "desc")
+      return fail(ErrorCode::invalid_argument, "order must be asc or desc");
     query.descending = *order == "desc";
   }
   const std::int64_t limit = limit_of(call.target, 50, 500);
-  if (limit < 0) return problem(400, "limit must be a whole number from 1 to 500");
+  if (limit < 0)
+    return fail(ErrorCode::invalid_argument, "limit must be a whole number from 1 to 500");
   query.limit = static_cast<std::size_t>(limit);
   if (const std::string* cursor = call.target.param("cursor")) {
     query.after = parse_cursor(*cursor);
-    if (!query.after) return problem(400, "cursor must be a next_cursor this API gave");
+    if (!query.after)
+      return fail(ErrorCode::invalid_argument, "cursor must be a next_cursor this API gave");
   }
   auto rows = call.store.customer_page(query);
   if (!rows) return from(rows.error());
@@ -93,12 +96,13 @@ Step dashboard_customers(const Service&, Call& call) {
   out["next_cursor"] = static_cast<std::int64_t>(rows->size()) == limit
                            ? Json(cursor_of(rows->back()))
                            : Json(nullptr);
-  return json_reply(200, out);
+  return ok(out);
 }
 
 Step customer_timeline(const Service&, Call& call) {
   const std::int64_t limit = limit_of(call.target, 100, 1000);
-  if (limit < 0) return problem(400, "limit must be a whole number from 1 to 1000");
+  if (limit < 0)
+    return fail(ErrorCode::invalid_argument, "limit must be a whole number from 1 to 1000");
   auto row = need(call.store.customer_row(call.params[0]), "customer", call.params[0]);
   if (!row) return from(row.error());
   // Orders and events of every channel, newest first.
@@ -135,33 +139,32 @@ Step customer_timeline(const Service&, Call& call) {
   for (std::size_t i = 0; i < items.size() && i < static_cast<std::size_t>(limit); ++i) {
     out.push_back(std::move(items[i].json));
   }
-  return json_reply(
-      200, {{"customer_id", call.params[0]}, {"total", items.size()}, {"items", std::move(out)}});
+  return ok({{"customer_id", call.params[0]}, {"total", items.size()}, {"items", std::move(out)}});
 }
 
 Step segment_preview(const Service&, Call& call) {
   const std::string* rule = call.target.param("rule");
-  if (rule == nullptr || rule->empty()) return problem(400, "give the rule: ?rule=...");
+  if (rule == nullptr || rule->empty())
+    return fail(ErrorCode::invalid_argument, "give the rule: ?rule=...");
   // A rule that does not check is an answer, not a failure: the editor marks where it is wrong.
   auto parsed = segments::Rule::parse(*rule, segments::customer_schema());
   if (!parsed) {
     const segments::RuleError& e = parsed.error();
     Json args = Json::object();
     for (const auto& [name, value] : e.args) args[name] = value;
-    return json_reply(
-        200, {{"valid", false},
-              {"errors", Json::array({{{"column", e.column},
-                                       {"message", e.message},
-                                       {"code", e.code.empty() ? Json(nullptr) : Json(e.code)},
-                                       {"args", std::move(args)}}})}});
+    return ok({{"valid", false},
+               {"errors", Json::array({{{"column", e.column},
+                                        {"message", e.message},
+                                        {"code", e.code.empty() ? Json(nullptr) : Json(e.code)},
+                                        {"args", std::move(args)}}})}});
   }
   // Counting reads every customer's stored figures: seconds on a large store, so not here.
   return SlowRead{[rule = *rule](Store& store) -> Result<Reply> {
     VAFA_TRY(const segments::Preview preview, segments::preview(store, rule, 5));
-    return json_reply(200, {{"valid", true},
-                            {"count", preview.count},
-                            {"customers", preview.customers},
-                            {"errors", Json::array()}});
+    return ok({{"valid", true},
+               {"count", preview.count},
+               {"customers", preview.customers},
+               {"errors", Json::array()}});
   }};
 }
 

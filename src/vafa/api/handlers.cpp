@@ -38,24 +38,24 @@ std::int64_t limit_of(const Target& target, std::int64_t fallback, std::int64_t 
   return value ? std::min(*value, most) : -1;
 }
 
-std::optional<Reply> take_code(Json& body, std::string_view key, std::string_view what,
+std::optional<Error> take_code(Json& body, std::string_view key, std::string_view what,
                                std::optional<std::string>& code) {
   if (!body.is_object() || !body.contains(key)) return std::nullopt;
   const Json& value = body[std::string(key)];
   if (!value.is_string() || value.get<std::string>().empty() ||
       value.get<std::string>().size() > 64) {
-    return invalid_fields({{fmt::format("/{}", key), fmt::format("must be {} (text)", what)}});
+    return field_errors({{fmt::format("/{}", key), fmt::format("must be {} (text)", what)}});
   }
   code = value.get<std::string>();
   body.erase(std::string(key));
   return std::nullopt;
 }
 
-std::optional<Reply> need_club(const Service& service) {
+std::optional<Error> need_club(const Service& service) {
   if (service.club().config().enabled) return std::nullopt;
-  return problem(409,
-                 "the loyalty club is not configured: add a [loyalty] table to vafa.toml "
-                 "and start the server with --config (docs/loyalty.md)");
+  return Error{ErrorCode::conflict,
+               "the loyalty club is not configured: add a [loyalty] table to vafa.toml and start "
+               "the server with --config (docs/loyalty.md)"};
 }
 
 }  // namespace vafa::api::detail

@@ -12,12 +12,6 @@ namespace vafa::api::detail {
 
 inline constexpr std::string_view kBase = "/api/v1";
 
-inline Reply created(const Json& body, std::string location) {
-  Reply reply = json_reply(201, body);
-  reply.headers.emplace_back("Location", std::move(location));
-  return reply;
-}
-
 // Percent-encodes a path segment (RFC 3986 unreserved characters pass).
 std::string encode_segment(std::string_view text);
 
@@ -39,13 +33,13 @@ Result<std::int64_t> number_param(const Target& target, std::string_view name,
                                   std::int64_t fallback, std::int64_t low, std::int64_t high);
 
 // Takes an optional code field (`referred_by`, `affiliate`) out of a body before the rest is
-// mapped, since it is not part of the mapped value: `code` receives it. A 422 naming the field
-// when it is not text of 1 to 64 bytes.
-std::optional<Reply> take_code(Json& body, std::string_view key, std::string_view what,
+// mapped, since it is not part of the mapped value: `code` receives it. invalid_fields naming the
+// field when it is not text of 1 to 64 bytes.
+std::optional<Error> take_code(Json& body, std::string_view key, std::string_view what,
                                std::optional<std::string>& code);
 
-// 409 when the server runs without a loyalty club.
-std::optional<Reply> need_club(const Service& service);
+// conflict when the server runs without a loyalty club.
+std::optional<Error> need_club(const Service& service);
 
 // programmes.cpp: referrals, transfers and affiliates.
 Step create_referral_code(const Service& service, Call& call);

@@ -39,8 +39,14 @@ int hex_value(char c) {
 int status_for(ErrorCode code) {
   switch (code) {
     case ErrorCode::invalid_argument: return 400;
+    case ErrorCode::invalid_fields: return 422;
     case ErrorCode::not_found: return 404;
+    case ErrorCode::not_allowed: return 405;
     case ErrorCode::conflict: return 409;
+    case ErrorCode::too_large: return 413;
+    case ErrorCode::unsupported_format: return 415;
+    case ErrorCode::timeout: return 408;
+    case ErrorCode::rate_limited: return 429;
     case ErrorCode::unavailable: return 503;
     case ErrorCode::aborted: return 409;
     case ErrorCode::unauthenticated: return 401;
@@ -52,31 +58,57 @@ int status_for(ErrorCode code) {
   return 500;
 }
 
+namespace {
+
 Reply json_reply(int status, const Json& body) {
   return Reply{.status = status, .body = body.dump(-1, ' ', false, Json::error_handler_t::replace)};
 }
 
-Reply problem(int status, std::string_view detail, Json extra) {
-  Json body = {{"type", "about:blank"},
-               {"title", status_title(status)},
-               {"status", status},
-               {"detail", detail}};
-  for (auto& [name, value] : extra.items()) body[name] = std::move(value);
-  Reply reply = json_reply(status, body);
-  reply.content_type = "application/problem+json";
-  if (status == 401) reply.headers.emplace_back("WWW-Authenticate", "Bearer");
-  if (status == 503) reply.headers.emplace_back("Retry-After", "1");
+}  // namespace
+
+Reply ok(const Json& body) { return json_reply(200, body); }
+
+Reply created(const Json& body, std::string location) {
+  Reply reply = json_reply(201, body);
+  if (!location.empty()) reply.headers.emplace_back("Location", std::move(location));
   return reply;
 }
 
+Reply no_content() { return Reply{.status = 204, .content_type = "application/json", .body = {}}; }
+
+Reply ok_body(std::string content_type, std::string body) {
+  return Reply{.status = 200, .content_type = std::move(content_type), .body = std::move(body)};
+}
+
 Reply problem(const Error& error) {
-  const int status = status_for(error.code);
+  int status = status_for(error.code);
+  if (status == 413 && error.part == "headers") status = 431;
+  Json body = {{"type", "about:blank"}, {"title", status_title(status)}, {"status", status}};
   // Internal details stay in the server's log; the caller learns that it was not their fault.
   if (status == 500) {
-    fmt::print(stderr, "vafa serve: internal error: {}\n", error.message);
-    return problem(status, "the server failed to answer; it has been logged");
+    body["detail"] = "the server failed to answer; it has been logged";
+  } else {
+    body["detail"] = error.message;
   }
-  return problem(status, error.message);
+  if (!error.fields.empty()) {
+    Json list = Json::array();
+    for (const FieldError& e : error.fields) {
+      list.push_back({{"pointer", e.pointer}, {"detail", e.detail}});
+    }
+    body["errors"] = std::move(list);
+  }
+  if (error.line) body["line"] = *error.line;
+  if (error.column) body["column"] = *error.column;
+  if (error.byte) body["byte"] = *error.byte;
+  Reply reply = json_reply(status, body);
+  reply.content_type = "application/problem+json";
+  if (status == 500) reply.internal_error = error.message;
+  if (status == 401) reply.headers.emplace_back("WWW-Authenticate", "Bearer");
+  if (status == 405) reply.headers.emplace_back("Allow", error.allowed);
+  if (status == 429 || status == 503) {
+    reply.headers.emplace_back("Retry-After", std::to_string(error.retry_after.value_or(1)));
+  }
+  return reply;
 }
 
 Result<std::string> percent_decode(std::string_view text, bool query) {

@@ -1,6 +1,7 @@
 // The API's view of HTTP, independent of the server library: a request as the router needs it
-// and the reply a handler gives. Errors become RFC 9457 problem documents here, from one
-// ErrorCode -> status mapping (status_for).
+// and the reply a handler gives. Every status is chosen here and nowhere else: a success by the
+// helper that names it (ok, created, no_content), a failure by the one Error -> status and
+// problem document mapping (problem, status_for), so handlers return values and Errors only.
 #pragma once
 
 #include <string>
@@ -34,6 +35,8 @@ struct Reply {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // Location, Allow, Retry-After...
+  // What went wrong inside, for the server's log; never sent (the caller sees a plain 500).
+  std::string internal_error;
 };
 
 // The title of a status (RFC 9110's reason phrase): a problem document's title, and the reason on
@@ -43,12 +46,21 @@ std::string_view status_title(int status);
 // The HTTP status of an error code (the one mapping; docs/api.md lists it).
 int status_for(ErrorCode code);
 
-Reply json_reply(int status, const Json& body);
+// 200 with a JSON body; 201 with one and a Location; 204 with none; 200 with a body of any type.
+Reply ok(const Json& body);
+Reply created(const Json& body, std::string location = {});
+Reply no_content();
+Reply ok_body(std::string content_type, std::string body);
 
-// A problem document (application/problem+json): type, title, status, detail, plus `extra`
-// members (e.g. "errors" with a JSON pointer per bad field).
-Reply problem(int status, std::string_view detail, Json extra = Json::object());
+// The one mapping of an Error to a reply: an RFC 9457 problem document (application/
+// problem+json) with type, title, status and detail, plus what the Error carries: "errors"
+// ({pointer, detail} per bad field), "line"/"column"/"byte" of a syntax error, Retry-After,
+// Allow. An internal error is logged and its detail kept from the caller.
 Reply problem(const Error& error);
+template <typename... Args>
+Reply problem(ErrorCode code, fmt::format_string<Args...> format, Args&&... args) {
+  return problem(Error{code, fmt::format(format, std::forward<Args>(args)...)});
+}
 
 // Percent-decodes one path segment or query component ('+' is a space in a query only).
 // invalid_argument for a malformed escape or a decoded NUL.

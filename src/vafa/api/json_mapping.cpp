@@ -184,20 +184,22 @@ Result<Currency> currency_of(std::string_view text) { return Currency::parse(tex
 
 }  // namespace
 
-std::expected<Json, Reply> parse_json_body(const Request& request) {
+Result<Json> parse_json_body(const Request& request) {
   const std::string_view type =
       std::string_view(request.content_type).substr(0, request.content_type.find(';'));
   if (to_lower_ascii(trim(type)) != "application/json") {
-    return std::unexpected(problem(415, "send the body as application/json"));
+    return fail(ErrorCode::unsupported_format, "send the body as application/json");
   }
   auto parsed = parse_json(request.body);
   if (parsed) return std::move(*parsed);
   const JsonError& e = parsed.error();
+  Error error{ErrorCode::invalid_argument, e.message};
   if (e.kind == JsonError::Kind::syntax) {
-    return std::unexpected(
-        problem(400, e.message, {{"line", e.line}, {"column", e.column}, {"byte", e.byte}}));
+    error.line = e.line;
+    error.column = e.column;
+    error.byte = e.byte;
   }
-  return std::unexpected(problem(400, e.message));
+  return fail(std::move(error));
 }
 
 std::optional<std::int64_t> whole_number(const Json& value, std::int64_t low, std::int64_t high) {
@@ -210,15 +212,6 @@ std::optional<std::int64_t> whole_number(const Json& value, std::int64_t low, st
   if (!value.is_number_integer()) return std::nullopt;
   const auto n = value.get<std::int64_t>();
   return n >= low && n <= high ? std::optional(n) : std::nullopt;
-}
-
-Reply invalid_fields(const FieldErrors& errors) {
-  Json list = Json::array();
-  for (const FieldError& e : errors) list.push_back({{"pointer", e.pointer}, {"detail", e.detail}});
-  const std::string detail =
-      errors.size() == 1 ? fmt::format("{}: {}", errors.front().pointer, errors.front().detail)
-                         : fmt::format("{} fields are invalid", errors.size());
-  return problem(422, detail, {{"errors", std::move(list)}});
 }
 
 Mapped<Customer> customer_from_json(const Json& body, const MappingOptions& options,

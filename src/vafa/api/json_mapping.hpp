@@ -16,12 +16,6 @@
 
 namespace vafa::api {
 
-struct FieldError {
-  std::string pointer;  // RFC 6901
-  std::string detail;
-};
-using FieldErrors = std::vector<FieldError>;
-
 template <typename T>
 using Mapped = std::expected<T, FieldErrors>;
 
@@ -30,17 +24,14 @@ struct MappingOptions {
   std::string calling_code;  // for phone numbers without a country prefix ("98")
 };
 
-// Parses a request body as a JSON object. 415 unless the content type is JSON; 400 with the
-// line, column and byte of a syntax error.
-std::expected<Json, Reply> parse_json_body(const Request& request);
+// Parses a request body as a JSON object. unsupported_format unless the content type is JSON;
+// invalid_argument with the line, column and byte of a syntax error.
+Result<Json> parse_json_body(const Request& request);
 
 // A JSON whole number within [low, high], compared without overflow (nlohmann keeps
 // non-negative numbers unsigned, so 2^64-1 must not become -1, nor INT64_MIN slip past a
 // magnitude check); nullopt for anything else (a fraction, a text, out of range).
 std::optional<std::int64_t> whole_number(const Json& value, std::int64_t low, std::int64_t high);
-
-// 422 with an "errors" array of {pointer, detail}.
-Reply invalid_fields(const FieldErrors& errors);
 
 // A customer to create (`id` required) or to merge into an existing one (`id` from the path;
 // a body id must then agree).

@@ -48,14 +48,14 @@ Result<Json> refer_customer(const Service& service, Store& store, std::string_vi
 Step create_referral_code(const Service& service, Call& call) {
   if (auto off = need_club(service)) return *off;
   if (!call.request.body.empty() && trim(call.request.body) != "{}") {
-    return problem(400, "this takes no body");
+    return fail(ErrorCode::invalid_argument, "this takes no body");
   }
   const std::int64_t now = unix_seconds(call.mapping.now);
   return WriteJob([id = call.params[0], now, &service](Store& store) -> Result<Reply> {
     VAFA_TRY(const std::int64_t row, need(store.customer_row(id), "customer", id));
     VAFA_TRY(const auto before, store.referral_code_of(row));
     VAFA_TRY(const ReferralCode code, service.club().referral_code(store, row, now));
-    return json_reply(before ? 200 : 201, code_json(code));
+    return before ? ok(code_json(code)) : created(code_json(code));
   });
 }
 
@@ -75,11 +75,11 @@ Step customer_referrals(const Service& service, Call& call) {
     items.push_back(referral_json(r));
     if (r.order_id) ++credited;
   }
-  return json_reply(200, {{"customer_id", call.params[0]},
-                          {"code", *code ? Json((*code)->code) : Json(nullptr)},
-                          {"referred_by", *by ? referral_json(**by) : Json(nullptr)},
-                          {"referrals", std::move(items)},
-                          {"credited", credited}});
+  return ok({{"customer_id", call.params[0]},
+             {"code", *code ? Json((*code)->code) : Json(nullptr)},
+             {"referred_by", *by ? referral_json(**by) : Json(nullptr)},
+             {"referrals", std::move(items)},
+             {"credited", credited}});
 }
 
 Step set_referrer(const Service& service, Call& call) {
@@ -87,19 +87,20 @@ Step set_referrer(const Service& service, Call& call) {
   auto body = parse_json_body(call.request);
   if (!body) return body.error();
   auto code = single_text(*body, "code", "give the referral code: {\"code\": \"K7QD-X9M2\"}");
-  if (!code) return invalid_fields({{"/code", code.error().message}});
+  if (!code) return field_errors({{"/code", code.error().message}});
   const std::int64_t now = unix_seconds(call.mapping.now);
   return WriteJob(
       [id = call.params[0], code = std::move(*code), now, &service](Store& store) -> Result<Reply> {
         VAFA_TRY(Json out, refer_customer(service, store, id, code, now));
-        return json_reply(201, out);
+        return created(out);
       });
 }
 
 Step transfer_points(const Service& service, Call& call) {
   if (auto off = need_club(service)) return *off;
   if (call.request.idempotency_key.empty()) {
-    return problem(400, "a transfer needs an Idempotency-Key (it names the transfer)");
+    return fail(ErrorCode::invalid_argument,
+                "a transfer needs an Idempotency-Key (it names the transfer)");
   }
   auto body = parse_json_body(call.request);
   if (!body) return body.error();
@@ -127,7 +128,7 @@ Step transfer_points(const Service& service, Call& call) {
       if (key != "to" && key != "points") errors.push_back({"/" + key, "is not a known field"});
     }
   }
-  if (!errors.empty()) return invalid_fields(errors);
+  if (!errors.empty()) return field_errors(errors);
   const std::int64_t now = unix_seconds(call.mapping.now);
   std::string cause = fmt::format("transfer:{}:{}", call.caller.name, call.request.idempotency_key);
   return WriteJob([id = call.params[0], to = std::move(to), points, cause = std::move(cause), now,
@@ -135,20 +136,21 @@ Step transfer_points(const Service& service, Call& call) {
     VAFA_TRY(const std::int64_t from_row, need(store.customer_row(id), "customer", id));
     VAFA_TRY(const std::int64_t to_row, need(store.customer_row(to), "customer", to));
     if (from_row == to_row) {
-      return invalid_fields({{"/to", "names the same customer; a transfer needs two"}});
+      return fail(field_errors({{"/to", "names the same customer; a transfer needs two"}}));
     }
     VAFA_TRY(const std::int64_t moved,
              service.club().transfer(store, from_row, to_row, points, cause, now));
     VAFA_TRY(const PointsBalance b, store.points_balance(from_row));
-    return json_reply(
-        201, {{"customer_id", id}, {"to", to}, {"points", moved}, {"available", b.available}});
+    return created(
+        {{"customer_id", id}, {"to", to}, {"points", moved}, {"available", b.available}});
   });
 }
 
 Step expiring_points(const Service& service, Call& call) {
   if (auto off = need_club(service)) return *off;
   const std::int64_t limit = limit_of(call.target, 100, 1000);
-  if (limit < 0) return problem(400, "limit must be a whole number from 1 to 1000");
+  if (limit < 0)
+    return fail(ErrorCode::invalid_argument, "limit must be a whole number from 1 to 1000");
   const auto days = number_param(call.target, "days", service.club().config().notice_days, 1, 3650);
   if (!days) return problem(days.error());
   const auto after =
@@ -170,7 +172,7 @@ Step expiring_points(const Service& service, Call& call) {
   out["next_cursor"] = static_cast<std::int64_t>(rows->size()) == limit
                            ? Json(rows->back().customer)
                            : Json(nullptr);
-  return json_reply(200, out);
+  return ok(out);
 }
 
 // ---- affiliates -----------------------------------------------------------------------------
@@ -180,14 +182,14 @@ Step list_affiliates(const Service&, Call& call) {
   if (!list) return from(list.error());
   Json items = Json::array();
   for (const Affiliate& a : *list) items.push_back(to_json(a));
-  return json_reply(200, {{"items", std::move(items)}});
+  return ok({{"items", std::move(items)}});
 }
 
 Step create_affiliate(const Service&, Call& call) {
   auto body = parse_json_body(call.request);
   if (!body) return body.error();
   auto affiliate = affiliate_from_json(*body, nullptr);
-  if (!affiliate) return invalid_fields(affiliate.error());
+  if (!affiliate) return field_errors(affiliate.error());
   affiliate->created_at = unix_seconds(call.mapping.now);
   return WriteJob([affiliate = std::move(*affiliate)](Store& store) -> Result<Reply> {
     VAFA_CHECK(status_of(store.put_affiliate(affiliate)));
@@ -202,9 +204,9 @@ Step update_affiliate(const Service&, Call& call) {
   return WriteJob([code = call.params[0], body = std::move(*body)](Store& store) -> Result<Reply> {
     VAFA_TRY(const Affiliate old, need(store.get_affiliate(code), "affiliate", code));
     auto changed = affiliate_from_json(body, &old);
-    if (!changed) return invalid_fields(changed.error());
+    if (!changed) return fail(field_errors(changed.error()));
     VAFA_CHECK(status_of(store.put_affiliate(*changed)));
-    return json_reply(200, to_json(*changed));
+    return ok(to_json(*changed));
   });
 }
 
@@ -216,13 +218,14 @@ Step affiliate_payable(const Service&, Call& call) {
     auto t = text == nullptr ? Result<Timestamp>(fail(ErrorCode::invalid_argument, "missing"))
                              : parse_iso8601(*text);
     if (!t) {
-      return problem(400, fmt::format("give the period as ?from=2026-11-01&to=2026-12-01 ({} is "
-                                      "missing or not a date)",
-                                      names[i]));
+      return fail(ErrorCode::invalid_argument,
+                  "give the period as ?from=2026-11-01&to=2026-12-01 ({} is "
+                  "missing or not a date)",
+                  names[i]);
     }
     bounds[i] = unix_seconds(*t);
   }
-  if (bounds[1] <= bounds[0]) return problem(400, "to must be after from");
+  if (bounds[1] <= bounds[0]) return fail(ErrorCode::invalid_argument, "to must be after from");
   auto rows = call.store.affiliate_payable(bounds[0], bounds[1]);
   if (!rows) return from(rows.error());
   Json items = Json::array();
@@ -236,9 +239,9 @@ Step affiliate_payable(const Service&, Call& call) {
                      {"sales_minor", p.sales_minor},
                      {"commission_minor", p.commission_minor}});
   }
-  return json_reply(200, {{"from", format_iso8601(from_unix_seconds(bounds[0]))},
-                          {"to", format_iso8601(from_unix_seconds(bounds[1]))},
-                          {"items", std::move(items)}});
+  return ok({{"from", format_iso8601(from_unix_seconds(bounds[0]))},
+             {"to", format_iso8601(from_unix_seconds(bounds[1]))},
+             {"items", std::move(items)}});
 }
 
 }  // namespace vafa::api::detail

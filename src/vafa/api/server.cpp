@@ -122,8 +122,8 @@ class Session : public std::enable_shared_from_this<Session> {
     auto self = shared_from_this();
     asio::dispatch(stream_.get_executor(), [self] {
       self->keep_alive_ = false;
-      self->send(problem(503, "too many connections; retry shortly"), "refused", "-",
-                 SteadyClock::now());
+      self->send(problem(ErrorCode::unavailable, "too many connections; retry shortly"), "refused",
+                 "-", SteadyClock::now());
     });
   }
 
@@ -191,7 +191,8 @@ class Session : public std::enable_shared_from_this<Session> {
     const auto started = SteadyClock::now();
     if (ec == asio::error::operation_aborted && timed_out_) {
       keep_alive_ = false;
-      return send(problem(408, "the request was not received in time"), "invalid", "-", started);
+      return send(problem(ErrorCode::timeout, "the request was not received in time"), "invalid",
+                  "-", started);
     }
     if (ec == http::error::end_of_stream || ec == asio::error::eof ||
         ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
@@ -200,16 +201,17 @@ class Session : public std::enable_shared_from_this<Session> {
     if (ec) {
       keep_alive_ = false;
       if (ec == http::error::body_limit) {
-        return send(problem(413, fmt::format("the body is larger than {} bytes",
-                                             server_.options.body_limit)),
+        return send(problem(ErrorCode::too_large, "the body is larger than {} bytes",
+                            server_.options.body_limit),
                     "invalid", "-", started);
       }
       if (ec == http::error::header_limit) {
-        Reply reply = problem(431, "the request's headers are too large");
-        return send(std::move(reply), "invalid", "-", started);
+        Error error{ErrorCode::too_large, "the request's headers are too large"};
+        error.part = "headers";
+        return send(problem(error), "invalid", "-", started);
       }
-      return send(problem(400, fmt::format("malformed HTTP request: {}", ec.message())), "invalid",
-                  "-", started);
+      return send(problem(ErrorCode::invalid_argument, "malformed HTTP request: {}", ec.message()),
+                  "invalid", "-", started);
     }
     auto message = parser_->release();
     keep_alive_ = message.keep_alive() && !server_.stopping;
@@ -229,9 +231,8 @@ class Session : public std::enable_shared_from_this<Session> {
     const std::string path = request.target.substr(0, request.target.find('?'));
     if (reserved_ && !(handled && (path == "/healthz" || path == "/metrics"))) {
       keep_alive_ = false;
-      Reply busy = problem(503, "too many connections; retry shortly");
-      busy.headers.emplace_back("Retry-After", "1");
-      return send(std::move(busy), "refused", "-", started);
+      return send(problem(ErrorCode::unavailable, "too many connections; retry shortly"), "refused",
+                  "-", started);
     }
     if (handled) return send(std::move(builtin), path, request.method, started);
     std::string_view route;
@@ -290,9 +291,9 @@ class Session : public std::enable_shared_from_this<Session> {
                SteadyClock::time_point started) {
     if (pending.fetch_add(1) >= limit) {
       pending.fetch_sub(1);
-      Reply busy = problem(503, std::string(busy_detail));
-      busy.headers.emplace_back("Retry-After", "2");
-      return send(std::move(busy), route, method, started);
+      Error busy{ErrorCode::unavailable, std::string(busy_detail)};
+      busy.retry_after = 2;
+      return send(problem(busy), route, method, started);
     }
     auto work = asio::make_work_guard(stream_.get_executor());
     asio::post(pool,
@@ -308,6 +309,10 @@ class Session : public std::enable_shared_from_this<Session> {
   void send(Reply reply, std::string_view route, std::string_view method,
             SteadyClock::time_point started) {
     if (server_.stopping) keep_alive_ = false;
+    if (!reply.internal_error.empty()) {
+      server_.options.logger->error("internal error answering {} {}: {}", method, route,
+                                    reply.internal_error);
+    }
     auto response = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(reply.status), 11);
     if (reply.status >= 400) {  // the problem document's title is the status line's reason
@@ -358,9 +363,10 @@ namespace {
 // The built-in resources are read-only: 405 for any method but GET and HEAD.
 std::optional<Reply> refuse_unless_get(const Request& request) {
   if (request.method == "GET" || request.method == "HEAD") return std::nullopt;
-  Reply reply = problem(405, fmt::format("{} is not allowed here; use GET", request.method));
-  reply.headers.emplace_back("Allow", "GET, HEAD");
-  return reply;
+  Error error{ErrorCode::not_allowed,
+              fmt::format("{} is not allowed here; use GET", request.method)};
+  error.allowed = "GET, HEAD";
+  return problem(error);
 }
 
 // The dashboard's files (web_assets.hpp): "/" is its page; Vite's hashed files under /assets/
@@ -369,9 +375,7 @@ std::optional<Reply> dashboard_file(const Request& request, std::string_view pat
   const std::optional<WebAsset> asset = web_asset(path == "/" ? "/index.html" : path);
   if (!asset || asset->path == "report.html") return std::nullopt;
   if (auto refused = refuse_unless_get(request)) return refused;
-  Reply reply{.status = 200,
-              .content_type = std::string(asset->content_type),
-              .body = std::string(asset->body)};
+  Reply reply = ok_body(std::string(asset->content_type), std::string(asset->body));
   const bool hashed = path.starts_with("/assets/");
   reply.headers.emplace_back("Cache-Control",
                              hashed ? "public, max-age=31536000, immutable" : "no-store");
@@ -393,14 +397,13 @@ Reply Server::Impl::builtin(const Request& request, bool& handled) {
   if (path == "/healthz" || path == "/metrics" || path == "/api/v1/openapi.json") {
     if (auto refused = refuse_unless_get(request)) return std::move(*refused);
     if (path == "/healthz") {
-      return json_reply(200, {{"status", stopping ? "stopping" : "ok"}});
+      return ok({{"status", stopping ? "stopping" : "ok"}});
     }
     if (path == "/metrics") {
-      return Reply{.status = 200,
-                   .content_type = "text/plain; version=0.0.4; charset=utf-8",
-                   .body = metrics.render(writer->stats(), writer->queued())};
+      return ok_body("text/plain; version=0.0.4; charset=utf-8",
+                     metrics.render(writer->stats(), writer->queued()));
     }
-    return Reply{.status = 200, .body = std::string(openapi_document())};
+    return ok_body("application/json", std::string(openapi_document()));
   }
   if (!path.starts_with("/api/")) {
     if (auto page = dashboard_file(request, path)) return std::move(*page);
@@ -435,8 +438,11 @@ void Server::Impl::accept() {
 // Runs the service's periodic job through the writer now and every maintenance_interval.
 void Server::Impl::maintain() {
   if (stopping) return;
-  writer->submit(service.maintenance(), [](Reply reply) {
-    if (reply.status >= 500) fmt::print(stderr, "vafa serve: maintenance failed: {}\n", reply.body);
+  writer->submit(service.maintenance(), [this](Reply reply) {
+    if (reply.status >= 500) {
+      options.logger->error("maintenance failed: {}",
+                            reply.internal_error.empty() ? reply.body : reply.internal_error);
+    }
   });
   maintenance.expires_after(options.maintenance_interval);
   maintenance.async_wait([this](beast::error_code ec) {
@@ -500,7 +506,8 @@ Result<std::unique_ptr<Server>> Server::create(ServerOptions options, const Serv
   VAFA_TRY(auto writer_store, open_store());
   VAFA_TRY(auto checkpointer, open_store());
   impl->writer = std::make_unique<Writer>(std::move(writer_store), impl->options.max_batch,
-                                          std::move(checkpointer));
+                                          std::move(checkpointer), std::chrono::milliseconds(100),
+                                          Writer::kDefaultLogLimit, impl->options.logger);
   beast::error_code ec;
   const auto address = asio::ip::make_address(impl->options.address, ec);
   if (ec) {

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "vafa/api/service.hpp"
+#include "vafa/core/log.hpp"
 
 namespace vafa::api {
 
@@ -30,6 +31,8 @@ struct ServerOptions {
   std::chrono::milliseconds shutdown_grace{10'000};   // then connections still open are cut
   std::size_t max_batch = 512;                        // write requests per transaction
   std::chrono::milliseconds maintenance_interval{60'000};  // pending points, expiry
+  // Where the server and its writer log (internal errors, failed maintenance, checkpoints).
+  LoggerPtr logger = stderr_logger("vafa serve");
 };
 
 using StoreFactory = std::function<Result<std::unique_ptr<Store>>()>;

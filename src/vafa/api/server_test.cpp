@@ -7,6 +7,7 @@
 #include <thread>
 #include <utility>
 
+#include <sqlite3.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 
@@ -170,6 +171,28 @@ TEST_F(ServerTest, WritesAreAnsweredAfterTheyCommit) {
   EXPECT_EQ(created[http::field::location], "/api/v1/customers/c1");
   // Another connection to the store sees it at once.
   EXPECT_EQ(store_->get_customer("c1").value()->name, "Mina");
+}
+
+// An internal failure is answered with a plain 500 and its detail goes to the injected logger
+// only: the caller learns nothing of the store's insides.
+TEST_F(ServerTest, AnInternalErrorIsLoggedThroughTheInjectedLoggerAndNotSent) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE dashboard_views", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto logger = std::make_shared<MemoryLogger>();
+  start({.logger = logger});
+  tcp::socket socket = connect();
+  auto reply = exchange(socket, get("/api/v1/dashboard/views/clv.validation"));
+  ASSERT_EQ(reply.result_int(), 500) << reply.body();
+  EXPECT_EQ(Json::parse(reply.body())["detail"], "the server failed to answer; it has been logged");
+  EXPECT_THAT(reply.body(), ::testing::Not(::testing::HasSubstr("dashboard_views")));
+  const auto lines = logger->lines();
+  ASSERT_EQ(lines.size(), 1U);
+  EXPECT_EQ(lines[0].first, Logger::Level::error);
+  EXPECT_THAT(lines[0].second, ::testing::HasSubstr("dashboard_views"));
+  EXPECT_THAT(lines[0].second, ::testing::HasSubstr("/api/v1/dashboard/views/{name}"));
 }
 
 TEST_F(ServerTest, SlowIdleAndOversizedRequestsAreCut) {

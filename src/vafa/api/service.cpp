@@ -21,15 +21,15 @@ namespace {
 
 Step find_customer(const Service&, Call& call) {
   auto identity = identity_from_query(call.target, call.mapping);
-  if (!identity) return invalid_fields(identity.error());
+  if (!identity) return field_errors(identity.error());
   auto owner = call.store.customer_with_identity(*identity);
   if (!owner) return from(owner.error());
   if (!*owner) {
-    return problem(404, fmt::format("no customer with {}", identity->key()));
+    return fail(ErrorCode::not_found, "no customer with {}", identity->key());
   }
   auto customer = need(call.store.get_customer(**owner), "customer", **owner);
   if (!customer) return from(customer.error());
-  return json_reply(200, to_json(*customer));
+  return ok(to_json(*customer));
 }
 
 Step create_customer(const Service& service, Call& call) {
@@ -38,7 +38,7 @@ Step create_customer(const Service& service, Call& call) {
   std::optional<std::string> referred_by;
   if (auto bad = take_code(*body, "referred_by", "a referral code", referred_by)) return *bad;
   auto customer = customer_from_json(*body, call.mapping);
-  if (!customer) return invalid_fields(customer.error());
+  if (!customer) return field_errors(customer.error());
   const std::int64_t now = unix_seconds(call.mapping.now);
   return WriteJob([customer = std::move(*customer), referred_by, &service,
                    now](Store& store) -> Result<Reply> {
@@ -65,7 +65,7 @@ Step create_customer(const Service& service, Call& call) {
 Step get_customer(const Service&, Call& call) {
   auto customer = need(call.store.get_customer(call.params[0]), "customer", call.params[0]);
   if (!customer) return from(customer.error());
-  return json_reply(200, to_json(*customer));
+  return ok(to_json(*customer));
 }
 
 Step update_customer(const Service&, Call& call) {
@@ -73,7 +73,7 @@ Step update_customer(const Service&, Call& call) {
   if (!body) return body.error();
   MappingOptions mapping = call.mapping;
   auto customer = customer_from_json(*body, mapping, call.params[0]);
-  if (!customer) return invalid_fields(customer.error());
+  if (!customer) return field_errors(customer.error());
   // A customer's first sighting is not the time of an update: keep the stored one unless the
   // body names one (created_at only ever moves earlier).
   const bool has_created = body->contains("created_at");
@@ -83,13 +83,14 @@ Step update_customer(const Service&, Call& call) {
     if (!has_created) merged.created_at = old.created_at;
     VAFA_CHECK(store.upsert_customer(merged));
     VAFA_TRY(const Customer stored, need(store.get_customer(customer.id), "customer", customer.id));
-    return json_reply(200, to_json(stored));
+    return ok(to_json(stored));
   });
 }
 
 Step customer_events(const Service&, Call& call) {
   const std::int64_t limit = limit_of(call.target, 100, 1000);
-  if (limit < 0) return problem(400, "limit must be a whole number from 1 to 1000");
+  if (limit < 0)
+    return fail(ErrorCode::invalid_argument, "limit must be a whole number from 1 to 1000");
   auto customer = need(call.store.customer_row(call.params[0]), "customer", call.params[0]);
   if (!customer) return from(customer.error());
   auto events = call.store.customer_events(call.params[0]);
@@ -102,7 +103,7 @@ Step customer_events(const Service&, Call& call) {
     if (static_cast<std::int64_t>(items.size()) == limit) break;
     items.push_back(to_json(event));
   }
-  return json_reply(200, {{"items", std::move(items)}, {"total", events->size()}});
+  return ok({{"items", std::move(items)}, {"total", events->size()}});
 }
 
 // ---- orders ---------------------------------------------------------------------------------
@@ -113,7 +114,7 @@ Step create_order(const Service& service, Call& call) {
   std::optional<std::string> affiliate;
   if (auto bad = take_code(*body, "affiliate", "an affiliate's code", affiliate)) return *bad;
   auto order = order_from_json(*body, call.mapping);
-  if (!order) return invalid_fields(order.error());
+  if (!order) return field_errors(order.error());
   const std::int64_t run = service.options().import_run;
   const std::int64_t now = unix_seconds(call.mapping.now);
   return WriteJob([order = std::move(*order), affiliate, run, &service,
@@ -134,7 +135,7 @@ Step create_order(const Service& service, Call& call) {
     if (affiliate) {
       VAFA_TRY(partner, store.get_affiliate(*affiliate));
       if (!partner)
-        return invalid_fields({{"/affiliate", fmt::format("no affiliate '{}'", *affiliate)}});
+        return fail(field_errors({{"/affiliate", fmt::format("no affiliate '{}'", *affiliate)}}));
     }
     VAFA_CHECK(store.put_order(order, run));
     Json out = to_json(order);
@@ -162,12 +163,12 @@ Step create_order(const Service& service, Call& call) {
 Step get_order(const Service&, Call& call) {
   auto order = need(call.store.get_order(call.params[0]), "order", call.params[0]);
   if (!order) return from(order.error());
-  return json_reply(200, to_json(*order));
+  return ok(to_json(*order));
 }
 
 Step cancel_order(const Service& service, Call& call) {
   if (!call.request.body.empty() && trim(call.request.body) != "{}") {
-    return problem(400, "cancel takes no body");
+    return fail(ErrorCode::invalid_argument, "cancel takes no body");
   }
   const std::int64_t now = unix_seconds(call.mapping.now);
   return WriteJob([id = call.params[0], &service, now](Store& store) -> Result<Reply> {
@@ -186,7 +187,7 @@ Step cancel_order(const Service& service, Call& call) {
                         {"referral_points_reversed", back.referral_points},
                         {"gifts_voided", back.gifts_voided}};
     }
-    return json_reply(200, out);
+    return ok(out);
   });
 }
 
@@ -194,7 +195,7 @@ Step create_return(const Service& service, Call& call) {
   auto body = parse_json_body(call.request);
   if (!body) return body.error();
   auto request = return_from_json(*body, call.mapping);
-  if (!request) return invalid_fields(request.error());
+  if (!request) return field_errors(request.error());
   const std::int64_t run = service.options().import_run;
   const std::int64_t now = unix_seconds(call.mapping.now);
   return WriteJob([id = call.params[0], request = std::move(*request), run, now,
@@ -281,7 +282,7 @@ Step create_event(const Service& service, Call& call) {
   auto body = parse_json_body(call.request);
   if (!body) return body.error();
   auto event = event_from_json(*body, call.mapping);
-  if (!event) return invalid_fields(event.error());
+  if (!event) return field_errors(event.error());
   const std::int64_t now = unix_seconds(call.mapping.now);
   return WriteJob([event = std::move(*event), &service, now](Store& store) -> Result<Reply> {
     VAFA_TRY(const auto customer, store.customer_row(event.customer_id));
@@ -297,7 +298,7 @@ Step create_event(const Service& service, Call& call) {
                service.club().bonus(store, *customer, event.type, "event:" + event.id, now));
       out["loyalty"] = {{"points", bonus}};
     }
-    return json_reply(201, out);
+    return created(out);
   });
 }
 
@@ -312,15 +313,15 @@ Step points_balance(const Service& service, Call& call) {
   auto balance = service.club().balance(call.store, *customer, unix_seconds(call.mapping.now));
   if (!balance) return from(balance.error());
   const PointsBalance& b = balance->points;
-  return json_reply(200, {{"customer_id", call.params[0]},
-                          {"available", b.available},
-                          {"pending", b.pending},
-                          {"earned", b.earned},
-                          {"redeemed", b.redeemed},
-                          {"expired", b.expired},
-                          {"expiring_soon", balance->expiring_soon},
-                          {"next_expiry_at", time_json(balance->next_expiry_at)},
-                          {"tier", tier_json(service, call.store, *customer, call.mapping.now)}});
+  return ok({{"customer_id", call.params[0]},
+             {"available", b.available},
+             {"pending", b.pending},
+             {"earned", b.earned},
+             {"redeemed", b.redeemed},
+             {"expired", b.expired},
+             {"expiring_soon", balance->expiring_soon},
+             {"next_expiry_at", time_json(balance->next_expiry_at)},
+             {"tier", tier_json(service, call.store, *customer, call.mapping.now)}});
 }
 
 Step get_tier(const Service& service, Call& call) {
@@ -337,9 +338,9 @@ Step get_tier(const Service& service, Call& call) {
                        {"reason", c.reason}});
   }
   Json out = tier_json(service, call.store, *customer, call.mapping.now);
-  if (out.is_null()) return problem(409, "no tiers are configured in vafa.toml");
+  if (out.is_null()) return fail(ErrorCode::conflict, "no tiers are configured in vafa.toml");
   out["history"] = std::move(changes);
-  return json_reply(200, out);
+  return ok(out);
 }
 
 Step set_tier(const Service& service, Call& call) {
@@ -348,8 +349,7 @@ Step set_tier(const Service& service, Call& call) {
   if (!body) return body.error();
   if (!body->is_object() || body->size() != 1 || !body->contains("tier") ||
       !((*body)["tier"].is_string() || (*body)["tier"].is_null())) {
-    return invalid_fields(
-        {{"/tier", "give {\"tier\": NAME} to set a tier, or null to withdraw it"}});
+    return field_errors({{"/tier", "give {\"tier\": NAME} to set a tier, or null to withdraw it"}});
   }
   std::optional<std::string> name;
   if ((*body)["tier"].is_string()) name = (*body)["tier"].get<std::string>();
@@ -357,7 +357,7 @@ Step set_tier(const Service& service, Call& call) {
   return WriteJob([id = call.params[0], name, now, &service](Store& store) -> Result<Reply> {
     VAFA_TRY(const std::int64_t row, need(store.customer_row(id), "customer", id));
     VAFA_CHECK(status_of(service.club().set_tier(store, row, name, unix_seconds(now))));
-    return json_reply(200, tier_json(service, store, row, now));
+    return ok(tier_json(service, store, row, now));
   });
 }
 
@@ -384,13 +384,16 @@ Json tier_json(const Service& service, Store& store, std::int64_t customer, Time
 Step points_history(const Service& service, Call& call) {
   if (auto off = need_club(service)) return *off;
   const std::int64_t limit = limit_of(call.target, 50, 500);
-  if (limit < 0) return problem(400, "limit must be a whole number from 1 to 500");
+  if (limit < 0)
+    return fail(ErrorCode::invalid_argument, "limit must be a whole number from 1 to 500");
   std::optional<std::int64_t> before;
   if (call.target.param("before") != nullptr) {
     const auto value =
         number_param(call.target, "before", 0, std::numeric_limits<std::int64_t>::min(),
                      std::numeric_limits<std::int64_t>::max());
-    if (!value) return problem(400, "before must be a transaction id from an earlier page");
+    if (!value)
+      return fail(ErrorCode::invalid_argument,
+                  "before must be a transaction id from an earlier page");
     before = *value;
   }
   auto customer = need(call.store.customer_row(call.params[0]), "customer", call.params[0]);
@@ -416,13 +419,14 @@ Step points_history(const Service& service, Call& call) {
   Json out = {{"items", items}};
   out["next_before"] =
       static_cast<std::int64_t>(txns->size()) == limit ? Json(txns->back().id) : Json(nullptr);
-  return json_reply(200, out);
+  return ok(out);
 }
 
 Step adjust_points(const Service& service, Call& call) {
   if (auto off = need_club(service)) return *off;
   if (call.request.idempotency_key.empty()) {
-    return problem(400, "an adjustment needs an Idempotency-Key (it names the adjustment)");
+    return fail(ErrorCode::invalid_argument,
+                "an adjustment needs an Idempotency-Key (it names the adjustment)");
   }
   auto body = parse_json_body(call.request);
   if (!body) return body.error();
@@ -450,7 +454,7 @@ Step adjust_points(const Service& service, Call& call) {
       if (key != "points" && key != "reason") errors.push_back({"/" + key, "is not a known field"});
     }
   }
-  if (!errors.empty()) return invalid_fields(errors);
+  if (!errors.empty()) return field_errors(errors);
   const std::int64_t now = unix_seconds(call.mapping.now);
   std::string cause = fmt::format("adjust:{}:{}", call.caller.name, call.request.idempotency_key);
   reason = fmt::format("{} (by {})", reason, call.caller.name);
@@ -460,10 +464,10 @@ Step adjust_points(const Service& service, Call& call) {
         VAFA_TRY(const std::int64_t moved,
                  service.club().adjust(store, row, points, reason, cause, now));
         VAFA_TRY(const PointsBalance b, store.points_balance(row));
-        return json_reply(201, {{"customer_id", id},
-                                {"points", moved},
-                                {"available", b.available},
-                                {"pending", b.pending}});
+        return created({{"customer_id", id},
+                        {"points", moved},
+                        {"available", b.available},
+                        {"pending", b.pending}});
       });
 }
 
@@ -472,18 +476,18 @@ Step list_rewards(const Service&, Call& call) {
   if (!rewards) return from(rewards.error());
   Json items = Json::array();
   for (const Reward& r : *rewards) items.push_back(to_json(r));
-  return json_reply(200, {{"items", std::move(items)}});
+  return ok({{"items", std::move(items)}});
 }
 
 Step create_reward(const Service&, Call& call) {
   auto body = parse_json_body(call.request);
   if (!body) return body.error();
   auto reward = reward_from_json(*body, nullptr);
-  if (!reward) return invalid_fields(reward.error());
+  if (!reward) return field_errors(reward.error());
   reward->created_at = unix_seconds(call.mapping.now);
   return WriteJob([reward = std::move(*reward)](Store& store) -> Result<Reply> {
     VAFA_CHECK(status_of(store.put_reward(reward)));
-    Reply reply = json_reply(201, to_json(reward));
+    Reply reply = created(to_json(reward));
     reply.headers.emplace_back("Location", fmt::format("{}/rewards/{}", kBase, reward.code));
     return reply;
   });
@@ -496,9 +500,9 @@ Step update_reward(const Service&, Call& call) {
   return WriteJob([code = call.params[0], body = std::move(*body)](Store& store) -> Result<Reply> {
     VAFA_TRY(const Reward old, need(store.get_reward(code), "reward", code));
     auto changed = reward_from_json(body, &old);
-    if (!changed) return invalid_fields(changed.error());
+    if (!changed) return fail(field_errors(changed.error()));
     VAFA_CHECK(status_of(store.put_reward(*changed)));
-    return json_reply(200, to_json(*changed));
+    return ok(to_json(*changed));
   });
 }
 
@@ -508,7 +512,7 @@ Step redeem(const Service& service, Call& call) {
   if (!body) return body.error();
   if (!body->is_object() || !body->contains("reward") || !(*body)["reward"].is_string() ||
       body->size() != 1) {
-    return invalid_fields({{"/reward", "give the reward's code: {\"reward\": \"free-coffee\"}"}});
+    return field_errors({{"/reward", "give the reward's code: {\"reward\": \"free-coffee\"}"}});
   }
   const std::int64_t now = unix_seconds(call.mapping.now);
   return WriteJob([id = call.params[0], code = (*body)["reward"].get<std::string>(), now,
@@ -518,7 +522,7 @@ Step redeem(const Service& service, Call& call) {
     VAFA_TRY(const PointsBalance b, store.points_balance(row));
     Json out = to_json(made);
     out["available"] = b.available;
-    return json_reply(201, out);
+    return created(out);
   });
 }
 
@@ -529,11 +533,11 @@ Step customer_redemptions(const Service&, Call& call) {
   if (!list) return from(list.error());
   Json items = Json::array();
   for (const Redemption& r : *list) items.push_back(to_json(r));
-  return json_reply(200, {{"items", std::move(items)}});
+  return ok({{"items", std::move(items)}});
 }
 
 Step loyalty_config(const Service& service, Call&) {
-  return json_reply(200, Json::parse(service.club().config().to_json().dump()));
+  return ok(Json::parse(service.club().config().to_json().dump()));
 }
 
 // ---- what other layers computed -------------------------------------------------------------
@@ -551,12 +555,13 @@ Step list_segments(const Service&, Call& call) {
     item["evaluated_at"] = time_json(s.evaluated_at);
     items.push_back(std::move(item));
   }
-  return json_reply(200, {{"items", std::move(items)}});
+  return ok({{"items", std::move(items)}});
 }
 
 Step segment_members(const Service&, Call& call) {
   const std::int64_t limit = limit_of(call.target, 100, 1000);
-  if (limit < 0) return problem(400, "limit must be a whole number from 1 to 1000");
+  if (limit < 0)
+    return fail(ErrorCode::invalid_argument, "limit must be a whole number from 1 to 1000");
   const auto after =
       number_param(call.target, "cursor", 0, 0, std::numeric_limits<std::int64_t>::max());
   if (!after) return problem(after.error());
@@ -573,7 +578,7 @@ Step segment_members(const Service&, Call& call) {
   out["next_cursor"] = static_cast<std::int64_t>(page->size()) == limit
                            ? Json(page->back().customer)
                            : Json(nullptr);
-  return json_reply(200, out);
+  return ok(out);
 }
 
 // What the engines computed for one customer (customer 360): the derived metrics of the last
@@ -660,7 +665,7 @@ Result<Json> insights_of(Store& store, const std::string& id) {
 Step customer_insights(const Service&, Call& call) {
   auto insights = insights_of(call.store, call.params[0]);
   if (!insights) return from(insights.error());
-  return json_reply(200, *insights);
+  return ok(*insights);
 }
 
 Step list_keys(const Service&, Call& call) {
@@ -675,7 +680,7 @@ Step list_keys(const Service&, Call& call) {
     item["revoked_at"] = time_json(k.revoked_at);
     items.push_back(std::move(item));
   }
-  return json_reply(200, {{"items", std::move(items)}});
+  return ok({{"items", std::move(items)}});
 }
 
 const std::array kRoutes = {
@@ -810,7 +815,7 @@ std::span<const Route> Service::routes() { return kRoutes; }
 Step Service::handle(Store& store, const Request& request, std::string_view* route_name) const {
   if (route_name != nullptr) *route_name = "unmatched";
   auto target = parse_target(request.target);
-  if (!target) return problem(400, target.error().message);
+  if (!target) return fail(Error{ErrorCode::invalid_argument, std::string(target.error().message)});
   const Route* found = nullptr;
   std::vector<std::string> params;
   std::string allow;
@@ -823,24 +828,26 @@ Step Service::handle(Store& store, const Request& request, std::string_view* rou
     allow += allow.empty() ? std::string(route.method) : ", " + std::string(route.method);
   }
   if (found == nullptr) {
-    if (allow.empty()) return problem(404, fmt::format("no such resource: {}", request.target));
-    Reply reply =
-        problem(405, fmt::format("{} is not allowed here; use {}", request.method, allow));
-    reply.headers.emplace_back("Allow", allow);
-    return reply;
+    if (allow.empty()) return fail(ErrorCode::not_found, "no such resource: {}", request.target);
+    Error error{ErrorCode::not_allowed,
+                fmt::format("{} is not allowed here; use {}", request.method, allow)};
+    error.allowed = allow;
+    return error;
   }
   if (route_name != nullptr) *route_name = found->pattern;
   auto caller = found->open ? Result<Caller>(Caller{.name = "anyone"})
                             : identify(store, request, found->write, unix_seconds(clock_.now()));
   if (!caller) return problem(caller.error());
   if (!found->open && !allows(caller->role, found->role)) {
-    return problem(403, fmt::format("'{}' is a {}; this needs {}", caller->name,
-                                    to_string(caller->role), to_string(found->role)));
+    return fail(ErrorCode::permission_denied, "'{}' is a {}; this needs {}", caller->name,
+                to_string(caller->role), to_string(found->role));
   }
   const bool key_sent = request.idempotency_key_sent || !request.idempotency_key.empty();
-  if (!found->write && key_sent) return problem(400, "Idempotency-Key is for writes only");
+  if (!found->write && key_sent)
+    return fail(ErrorCode::invalid_argument, "Idempotency-Key is for writes only");
   if (found->write && key_sent && !valid_idempotency_key(request.idempotency_key)) {
-    return problem(400, "Idempotency-Key must be 1 to 255 visible ASCII characters");
+    return fail(ErrorCode::invalid_argument,
+                "Idempotency-Key must be 1 to 255 visible ASCII characters");
   }
   Call call{.store = store,
             .request = request,
@@ -908,15 +915,15 @@ WriteJob Service::maintenance() const {
   const std::int64_t now = unix_seconds(clock_.now());
   return WriteJob([this, now](Store& store) -> Result<Reply> {
     VAFA_TRY(const std::int64_t sessions, store.forget_sessions(now));
-    if (!club().config().enabled) return json_reply(200, {{"sessions_ended", sessions}});
+    if (!club().config().enabled) return ok({{"sessions_ended", sessions}});
     VAFA_TRY(const loyalty::DueSummary due, club().run_due(store, now));
     VAFA_TRY(const std::int64_t tier_changes, club().review_tiers(store, now));
     VAFA_TRY(const std::int64_t birthdays, club().birthdays(store, now));
-    return json_reply(200, {{"matured_points", due.matured_points},
-                            {"expired_points", due.expired_points},
-                            {"tier_changes", tier_changes},
-                            {"birthday_bonuses", birthdays},
-                            {"sessions_ended", sessions}});
+    return ok({{"matured_points", due.matured_points},
+               {"expired_points", due.expired_points},
+               {"tier_changes", tier_changes},
+               {"birthday_bonuses", birthdays},
+               {"sessions_ended", sessions}});
   });
 }
 
@@ -944,8 +951,8 @@ WriteJob idempotent(WriteJob job, std::string caller, std::string key, std::stri
     VAFA_TRY(const auto stored, store.stored_reply(caller, key));
     if (stored) {
       if (stored->fingerprint != fingerprint) {
-        return problem(422,
-                       fmt::format("Idempotency-Key '{}' was used for a different request", key));
+        return fail(ErrorCode::invalid_fields,
+                    "Idempotency-Key '{}' was used for a different request", key);
       }
       Reply replay{.status = stored->status, .body = stored->body};
       if (!stored->location.empty()) replay.headers.emplace_back("Location", stored->location);

@@ -48,8 +48,15 @@ struct PasswordCheck {
 };
 
 // What the first step gives: an answer now, a write for the writer, a slow read, or a password
-// check.
-using Step = std::variant<Reply, WriteJob, SlowRead, PasswordCheck>;
+// check. A handler that fails returns the Error; it becomes its answer through the one mapping
+// (http.hpp problem), so no handler chooses a status.
+using StepVariant = std::variant<Reply, WriteJob, SlowRead, PasswordCheck>;
+struct Step : StepVariant {
+  using StepVariant::StepVariant;
+  Step(const Error& error) : StepVariant(problem(error)) {}  // NOLINT(google-explicit-constructor)
+  Step(std::unexpected<Error> error)
+      : StepVariant(problem(error.error())) {}  // NOLINT(google-explicit-constructor)
+};
 
 // Runs a slow read on `store` (tests and tools; the server runs it on its slow-read thread).
 Reply run_slow_read(const SlowRead& read, Store& store);

@@ -24,7 +24,7 @@ Json session_json(const DashboardUser& user, const DashboardSession& session, bo
 
 Step sign_in(const Service& service, Call& call) {
   if (!call.request.idempotency_key.empty()) {
-    return problem(400, "signing in takes no Idempotency-Key");
+    return fail(ErrorCode::invalid_argument, "signing in takes no Idempotency-Key");
   }
   auto body = parse_json_body(call.request);
   if (!body) return body.error();
@@ -36,19 +36,19 @@ Step sign_in(const Service& service, Call& call) {
     }
   }
   if (body->is_object() && body->size() > 2) errors.push_back({"", "give only name and password"});
-  if (!errors.empty()) return invalid_fields(errors);
+  if (!errors.empty()) return field_errors(errors);
   const std::string name = (*body)["name"];
   std::string password = (*body)["password"];
   const std::int64_t now = unix_seconds(call.mapping.now);
   if (const std::int64_t wait = service.sign_in_attempt(call.request.remote); wait > 0) {
-    Reply reply = problem(429, "too many sign-ins from here; try again later");
-    reply.headers.emplace_back("Retry-After", std::to_string(wait));
-    return reply;
+    Error error{ErrorCode::rate_limited, "too many sign-ins from here; try again later"};
+    error.retry_after = wait;
+    return error;
   }
   if (const std::int64_t wait = service.sign_in_wait(name, now); wait > 0) {
-    Reply reply = problem(429, "too many failed sign-ins for this name; try again later");
-    reply.headers.emplace_back("Retry-After", std::to_string(wait));
-    return reply;
+    Error error{ErrorCode::rate_limited, "too many failed sign-ins for this name; try again later"};
+    error.retry_after = wait;
+    return error;
   }
   auto found = call.store.dashboard_user(name);
   if (!found) return from(found.error());
@@ -61,7 +61,7 @@ Step sign_in(const Service& service, Call& call) {
                          : (verify_nobody(password), false);  // as slow as a wrong password
     if (!ok) {
       service.sign_in_failed(name, now);
-      return problem(401, "wrong name or password");
+      return problem(ErrorCode::unauthenticated, "wrong name or password");
     }
     service.sign_in_succeeded(name);
     const std::int64_t lifetime = service.options().session_seconds;
@@ -70,7 +70,7 @@ Step sign_in(const Service& service, Call& call) {
                      secure = service.options().secure_cookies,
                      club = service.club().config().enabled](Store& store) -> Result<Reply> {
       VAFA_CHECK(store.put_session(made.session));
-      Reply reply = json_reply(201, session_json(user, made.session, club));
+      Reply reply = created(session_json(user, made.session, club));
       reply.headers.emplace_back("Set-Cookie", session_cookie(made.token, lifetime, secure));
       reply.headers.emplace_back("Cache-Control", "no-store");
       return reply;
@@ -81,9 +81,8 @@ Step sign_in(const Service& service, Call& call) {
 Step get_session(const Service& service, Call& call) {
   auto in = signed_in(call.store, call.request.cookie, unix_seconds(call.mapping.now));
   if (!in) return from(in.error());
-  if (!*in) return problem(401, "not signed in");
-  Reply reply =
-      json_reply(200, session_json((*in)->user, (*in)->session, service.club().config().enabled));
+  if (!*in) return fail(ErrorCode::unauthenticated, "not signed in");
+  Reply reply = ok(session_json((*in)->user, (*in)->session, service.club().config().enabled));
   reply.headers.emplace_back("Cache-Control", "no-store");
   return reply;
 }
@@ -93,7 +92,7 @@ Step sign_out(const Service& service, Call& call) {
   return WriteJob(
       [token, secure = service.options().secure_cookies](Store& store) -> Result<Reply> {
         if (!token.empty()) VAFA_CHECK(store.delete_session(key_hash(token)));
-        Reply reply{.status = 204, .content_type = "application/json", .body = {}};
+        Reply reply = no_content();
         reply.headers.emplace_back("Set-Cookie", expired_cookie(secure));
         return reply;
       });

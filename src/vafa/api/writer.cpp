@@ -11,7 +11,7 @@ double since(std::chrono::steady_clock::time_point start) {
 }
 
 Reply unavailable(const Error& error) {
-  return problem(503, fmt::format("the write was not stored ({}); retry it", error.message));
+  return problem(ErrorCode::unavailable, "the write was not stored ({}); retry it", error.message);
 }
 
 // A job that throws is undone like one that fails, and answers 500 (logged).
@@ -27,15 +27,16 @@ Result<Reply> run_job(const WriteJob& job, Store& store) {
 
 Writer::Writer(std::unique_ptr<Store> store, std::size_t max_batch,
                std::unique_ptr<Store> checkpointer, std::chrono::milliseconds checkpoint_every,
-               std::int64_t log_limit)
-    : store_(std::move(store)),
+               std::int64_t log_limit, LoggerPtr logger)
+    : logger_(std::move(logger)),
+      store_(std::move(store)),
       max_batch_(max_batch == 0 ? 1 : max_batch),
       checkpointer_(std::move(checkpointer)),
       checkpoint_every_(checkpoint_every),
       log_limit_(log_limit) {
   if (checkpointer_) {
     if (Status off = store_->set_auto_checkpoint(false); !off) {
-      fmt::print(stderr, "vafa serve: checkpoints stay in commits: {}\n", off.error().message);
+      logger_->warning("checkpoints stay in commits: {}", off.error().message);
       checkpointer_.reset();
     } else {
       checkpoint_thread_ = std::thread([this] { run_checkpoints(); });
@@ -50,7 +51,7 @@ void Writer::run_checkpoints() {
     checkpoint_wake_.wait_for(lock, checkpoint_every_);
     lock.unlock();
     if (Status done = checkpointer_->checkpoint(Store::Checkpoint::passive); !done) {
-      fmt::print(stderr, "vafa serve: {}\n", done.error().message);
+      logger_->error("{}", done.error().message);
     }
     lock.lock();
   }
@@ -67,7 +68,7 @@ void Writer::submit(WriteJob job, Done done) {
       return;
     }
   }
-  done(problem(503, "the server is shutting down; retry the write"));
+  done(problem(ErrorCode::unavailable, "the server is shutting down; retry the write"));
 }
 
 void Writer::stop() {
@@ -130,7 +131,7 @@ void Writer::bound_log() {
   const auto started = std::chrono::steady_clock::now();
   Status restarted = store_->checkpoint(Store::Checkpoint::restart);
   if (!restarted && restarted.error().code != ErrorCode::unavailable) {
-    fmt::print(stderr, "vafa serve: {}\n", restarted.error().message);
+    logger_->error("{}", restarted.error().message);
   }
   std::lock_guard lock(mutex_);
   ++(restarted ? stats_.log_restarts : stats_.log_restarts_busy);

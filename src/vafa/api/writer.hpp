@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "vafa/api/service.hpp"
+#include "vafa/core/log.hpp"
 
 namespace vafa::api {
 
@@ -45,7 +46,8 @@ class Writer {
   explicit Writer(std::unique_ptr<Store> store, std::size_t max_batch = 512,
                   std::unique_ptr<Store> checkpointer = nullptr,
                   std::chrono::milliseconds checkpoint_every = std::chrono::milliseconds(100),
-                  std::int64_t log_limit = kDefaultLogLimit);
+                  std::int64_t log_limit = kDefaultLogLimit,
+                  LoggerPtr logger = stderr_logger("vafa serve"));
   static constexpr std::int64_t kDefaultLogLimit = 192 << 20;
   ~Writer();
   Writer(const Writer&) = delete;
@@ -71,6 +73,7 @@ class Writer {
   void run_checkpoints();
   void bound_log();
 
+  LoggerPtr logger_;
   std::unique_ptr<Store> store_;
   const std::size_t max_batch_;
   mutable std::mutex mutex_;

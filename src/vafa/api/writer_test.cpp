@@ -20,7 +20,7 @@ WriteJob add_customer(std::string id, bool then_fail) {
     VAFA_CHECK(
         store.upsert_customer(Customer{.id = id, .created_at = testing_support::at(2026, 1, 1)}));
     if (then_fail) return fail(ErrorCode::conflict, "refused after writing {}", id);
-    return json_reply(201, {{"id", id}});
+    return created({{"id", id}});
   };
 }
 
@@ -33,7 +33,7 @@ TEST_F(WriterTest, AFailedRequestInABatchUndoesOnlyItself) {
       [&](Store&) -> Result<Reply> {
         started.count_down();
         released.wait();
-        return json_reply(200, Json::object());
+        return ok(Json::object());
       },
       [](Reply) {});
   started.wait();
@@ -60,7 +60,7 @@ TEST_F(WriterTest, AJobThatAnswersAnErrorKeepsNothingItWrote) {
       [](Store& store) -> Result<Reply> {
         VAFA_CHECK(store.upsert_customer(
             Customer{.id = "half", .created_at = testing_support::at(2026, 1, 1)}));
-        return problem(409, "refused after writing");  // a reply, not an Error
+        return problem(ErrorCode::conflict, "refused after writing");  // a reply, not an Error
       },
       [&](Reply r) { answer.set_value(std::move(r)); });
   EXPECT_EQ(answer.get_future().get().status, 409);
@@ -112,7 +112,7 @@ std::uintmax_t run_with_readers(const std::string& db, std::int64_t log_limit, i
           VAFA_CHECK(store.upsert_customer(Customer{.id = fmt::format("w{}", i),
                                                     .created_at = testing_support::at(2026, 1, 1),
                                                     .name = note}));
-          return json_reply(201, Json::object());
+          return created(Json::object());
         },
         [&](Reply r) { answer.set_value(std::move(r)); });
     EXPECT_EQ(answer.get_future().get().status, 201);

@@ -12,13 +12,27 @@
 
 namespace vafa::cli {
 
+// The one mapping of an Error to an exit code (docs/cli.md).
 int exit_code_for(const Error& error) {
   switch (error.code) {
     case ErrorCode::invalid_argument:
-    case ErrorCode::not_found: return kUsage;
+    case ErrorCode::invalid_fields:
+    case ErrorCode::not_found:
+    case ErrorCode::not_allowed:
+    case ErrorCode::too_large:
+    case ErrorCode::unsupported_format: return kUsage;
     case ErrorCode::aborted: return kAborted;
-    default: return kFailure;
+    case ErrorCode::conflict:
+    case ErrorCode::timeout:
+    case ErrorCode::rate_limited:
+    case ErrorCode::unavailable:
+    case ErrorCode::io:
+    case ErrorCode::data_loss:
+    case ErrorCode::internal:
+    case ErrorCode::unauthenticated:
+    case ErrorCode::permission_denied: return kFailure;
   }
+  return kFailure;
 }
 
 int report(const Error& error) {

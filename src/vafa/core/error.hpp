@@ -1,45 +1,72 @@
 // Errors as values: Result<T> = std::expected<T, Error>.
 // Every layer returns Error for expected failures; exceptions from libraries are caught at the
-// layer edge and converted. The CLI and the API each map ErrorCode to an exit code / HTTP status
-// in exactly one place.
+// layer edge and converted. An Error carries what a program needs to act on it (the fields that
+// were wrong, the column of a rule, when to retry) beside its message, as Abseil's Status carries
+// payloads. The CLI and the API each map an Error to an exit code / an HTTP status and problem
+// document in exactly one place (cli/main.cpp exit_code_for, api/http.cpp problem).
 #pragma once
 
+#include <cstdint>
 #include <expected>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
 namespace vafa {
 
 enum class ErrorCode {
-  invalid_argument,   // the caller's input is wrong (bad flag, malformed value, bad mapping)
-  not_found,          // a named thing does not exist (file, customer, column)
-  conflict,           // the request contradicts stored state (duplicate, version mismatch)
-  unavailable,        // a resource is busy or unreachable; retrying may help
-  io,                 // reading or writing a file failed
-  data_loss,          // stored data is corrupt or inconsistent
-  aborted,            // the operation was stopped on purpose (e.g. too many bad rows)
-  internal,           // a bug or an unexpected library failure
-  unauthenticated,    // no valid credentials (HTTP 401)
-  permission_denied,  // valid credentials without the right to do this (HTTP 403)
+  invalid_argument,    // the caller's input is wrong (bad flag, malformed value, bad mapping)
+  invalid_fields,      // named fields of a structured input are wrong (Error::fields says which)
+  not_found,           // a named thing does not exist (file, customer, column)
+  not_allowed,         // the thing exists but does not take this operation (Error::allowed)
+  conflict,            // the request contradicts stored state (duplicate, version mismatch)
+  too_large,           // the input is over a size bound (Error::part says which part)
+  unsupported_format,  // the input is in a format this does not read (not JSON, say)
+  timeout,             // the input did not arrive in time
+  rate_limited,        // too many attempts; Error::retry_after says when to try again
+  unavailable,         // a resource is busy or unreachable; retrying may help
+  io,                  // reading or writing a file failed
+  data_loss,           // stored data is corrupt or inconsistent
+  aborted,             // the operation was stopped on purpose (e.g. too many bad rows)
+  internal,            // a bug or an unexpected library failure
+  unauthenticated,     // no valid credentials (HTTP 401)
+  permission_denied,   // valid credentials without the right to do this (HTTP 403)
 };
 
 std::string_view to_string(ErrorCode code);
 
+// One wrong field of a structured input: where (an RFC 6901 JSON pointer, "/lines/1/quantity",
+// or a column name) and why.
+struct FieldError {
+  std::string pointer;
+  std::string detail;
+};
+using FieldErrors = std::vector<FieldError>;
+
 struct Error {
   ErrorCode code = ErrorCode::internal;
   std::string message;
-  // Where in the caller's input it went wrong, when the input is one text (a segment rule):
-  // 1-based, in characters. The message says it too; this is for programs (a caret under it).
+  // Where in the caller's input it went wrong, when the input is one text (a segment rule, a
+  // JSON body): 1-based, in characters; `line` and `byte` when the text has lines. The message
+  // says it too; this is for programs (a caret under it).
   std::optional<std::size_t> column;
+  std::optional<std::size_t> line;
+  std::optional<std::size_t> byte;
+  FieldErrors fields;                       // invalid_fields: every wrong field
+  std::optional<std::int64_t> retry_after;  // seconds (rate_limited, unavailable)
+  std::string allowed;                      // not_allowed: what is ("GET, POST")
+  std::string part;                         // too_large: which part ("headers"; empty: body)
 
   // Prepends context, keeping the code and the details: "importing orders.csv: cannot open
   // file".
   Error with_context(std::string_view context) const& {
-    return Error{code, fmt::format("{}: {}", context, message), column};
+    Error out = *this;
+    out.message = fmt::format("{}: {}", context, message);
+    return out;
   }
 };
 
@@ -55,6 +82,12 @@ std::unexpected<Error> fail(ErrorCode code, fmt::format_string<Args...> format, 
 }
 
 inline std::unexpected<Error> fail(Error error) { return std::unexpected(std::move(error)); }
+
+// invalid_fields with every wrong field; the message names the field when there is one.
+Error field_errors(FieldErrors fields);
+inline Error field_error(std::string pointer, std::string detail) {
+  return field_errors({FieldError{std::move(pointer), std::move(detail)}});
+}
 
 // The Status of a Result whose value is not needed.
 template <typename T>
