@@ -60,8 +60,5 @@ Step dashboard_view(const Service& service, Call& call);
 Step dashboard_customers(const Service& service, Call& call);
 Step segment_preview(const Service& service, Call& call);
 Step customer_timeline(const Service& service, Call& call);
-// Records that a new customer came with a referral code (create_customer's referred_by).
-Result<Json> refer_customer(const Service& service, Store& store, std::string_view customer_id,
-                            std::string_view code, std::int64_t now);
 
 }  // namespace vafa::api::detail

@@ -573,6 +573,16 @@ Json to_json(const Reward& r) {
           {"active", r.active}};
 }
 
+Json to_json(const Referral& r) {
+  return {{"referee", r.referee_id},
+          {"referrer", r.referrer_id},
+          {"code", r.code},
+          {"at", format_iso8601(from_unix_seconds(r.at))},
+          {"status", r.order_id ? "credited" : "waiting"},
+          {"order_id", r.order_id ? Json(*r.order_id) : Json(nullptr)},
+          {"credited_at", time_json(r.credited_at)}};
+}
+
 Json to_json(const Redemption& r) {
   return {{"voucher", r.voucher},
           {"reward", r.reward_code},

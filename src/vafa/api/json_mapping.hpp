@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "vafa/api/http.hpp"
+#include "vafa/app/orders.hpp"
 #include "vafa/core/time.hpp"
 #include "vafa/domain/model.hpp"
 #include "vafa/store/store.hpp"
@@ -41,11 +42,7 @@ Mapped<Order> order_from_json(const Json& body, const MappingOptions& options);
 Mapped<Event> event_from_json(const Json& body, const MappingOptions& options);
 
 // Returned units of an order: {"lines": [{"sku": "A", "quantity": 1}], "returned_at": ...}.
-struct ReturnRequest {
-  std::string id;  // the return's own id; empty: derived from the order
-  Timestamp returned_at{};
-  std::vector<std::pair<std::string, std::int64_t>> lines;  // sku -> units (> 0)
-};
+using app::ReturnRequest;
 Mapped<ReturnRequest> return_from_json(const Json& body, const MappingOptions& options);
 
 // An identity given as query parameters (?email=, ?phone=, ?card=, ?external=system:value).
@@ -67,6 +64,7 @@ Json nullable(const std::optional<T>& value) {
 Json to_json(const Customer& customer);
 Json to_json(const Reward& reward);
 Json to_json(const Redemption& redemption);
+Json to_json(const Referral& referral);
 // An affiliate: {code, name, rate_bp, active}; with `base`, a change of it (code kept).
 Mapped<Affiliate> affiliate_from_json(const Json& body, const Affiliate* base);
 Json to_json(const Affiliate& affiliate);

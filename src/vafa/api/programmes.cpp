@@ -5,21 +5,13 @@
 #include <limits>
 
 #include "vafa/api/handlers.hpp"
+#include "vafa/app/customers.hpp"
+#include "vafa/app/points.hpp"
 #include "vafa/core/text.hpp"
 
 namespace vafa::api::detail {
 
 namespace {
-
-Json referral_json(const Referral& r) {
-  return {{"referee", r.referee_id},
-          {"referrer", r.referrer_id},
-          {"code", r.code},
-          {"at", format_iso8601(from_unix_seconds(r.at))},
-          {"status", r.order_id ? "credited" : "waiting"},
-          {"order_id", r.order_id ? Json(*r.order_id) : Json(nullptr)},
-          {"credited_at", time_json(r.credited_at)}};
-}
 
 Json code_json(const ReferralCode& c) {
   return {{"customer_id", c.customer_id},
@@ -38,12 +30,6 @@ Result<std::string> single_text(const Json& body, std::string_view key, std::str
 }
 
 }  // namespace
-
-Result<Json> refer_customer(const Service& service, Store& store, std::string_view customer_id,
-                            std::string_view code, std::int64_t now) {
-  VAFA_TRY(const Referral made, service.club().refer(store, customer_id, code, now));
-  return referral_json(made);
-}
 
 Step create_referral_code(const Service& service, Call& call) {
   if (auto off = need_club(service)) return *off;
@@ -72,12 +58,12 @@ Step customer_referrals(const Service& service, Call& call) {
   Json items = Json::array();
   std::int64_t credited = 0;
   for (const Referral& r : *made) {
-    items.push_back(referral_json(r));
+    items.push_back(to_json(r));
     if (r.order_id) ++credited;
   }
   return ok({{"customer_id", call.params[0]},
              {"code", *code ? Json((*code)->code) : Json(nullptr)},
-             {"referred_by", *by ? referral_json(**by) : Json(nullptr)},
+             {"referred_by", *by ? to_json(**by) : Json(nullptr)},
              {"referrals", std::move(items)},
              {"credited", credited}});
 }
@@ -91,8 +77,8 @@ Step set_referrer(const Service& service, Call& call) {
   const std::int64_t now = unix_seconds(call.mapping.now);
   return WriteJob(
       [id = call.params[0], code = std::move(*code), now, &service](Store& store) -> Result<Reply> {
-        VAFA_TRY(Json out, refer_customer(service, store, id, code, now));
-        return created(out);
+        VAFA_TRY(const Referral made, app::refer_customer(service.context(store, now), id, code));
+        return created(to_json(made));
       });
 }
 
@@ -130,19 +116,15 @@ Step transfer_points(const Service& service, Call& call) {
   }
   if (!errors.empty()) return field_errors(errors);
   const std::int64_t now = unix_seconds(call.mapping.now);
-  std::string cause = fmt::format("transfer:{}:{}", call.caller.name, call.request.idempotency_key);
-  return WriteJob([id = call.params[0], to = std::move(to), points, cause = std::move(cause), now,
+  app::Actor actor{.name = call.caller.name, .key = call.request.idempotency_key};
+  return WriteJob([id = call.params[0], to = std::move(to), points, actor = std::move(actor), now,
                    &service](Store& store) -> Result<Reply> {
-    VAFA_TRY(const std::int64_t from_row, need(store.customer_row(id), "customer", id));
-    VAFA_TRY(const std::int64_t to_row, need(store.customer_row(to), "customer", to));
-    if (from_row == to_row) {
-      return fail(field_errors({{"/to", "names the same customer; a transfer needs two"}}));
-    }
-    VAFA_TRY(const std::int64_t moved,
-             service.club().transfer(store, from_row, to_row, points, cause, now));
-    VAFA_TRY(const PointsBalance b, store.points_balance(from_row));
-    return created(
-        {{"customer_id", id}, {"to", to}, {"points", moved}, {"available", b.available}});
+    VAFA_TRY(const app::PointsMoved moved,
+             app::transfer_points(service.context(store, now), id, to, points, actor));
+    return created({{"customer_id", id},
+                    {"to", to},
+                    {"points", moved.points},
+                    {"available", moved.balance.available}});
   });
 }
 

@@ -8,8 +8,10 @@
 
 #include "vafa/api/handlers.hpp"
 #include "vafa/api/users.hpp"
+#include "vafa/app/customers.hpp"
+#include "vafa/app/orders.hpp"
+#include "vafa/app/points.hpp"
 #include "vafa/core/text.hpp"
-#include "vafa/loyalty/affiliates.hpp"
 
 namespace vafa::api {
 
@@ -40,26 +42,15 @@ Step create_customer(const Service& service, Call& call) {
   auto customer = customer_from_json(*body, call.mapping);
   if (!customer) return field_errors(customer.error());
   const std::int64_t now = unix_seconds(call.mapping.now);
-  return WriteJob([customer = std::move(*customer), referred_by, &service,
-                   now](Store& store) -> Result<Reply> {
-    VAFA_TRY(const auto existing, store.get_customer(customer.id));
-    if (existing) {
-      return fail(ErrorCode::conflict, "customer '{}' exists; PATCH {} to change it", customer.id,
-                  customer_location(customer.id));
-    }
-    VAFA_CHECK(store.upsert_customer(customer));
-    VAFA_TRY(const Customer stored, need(store.get_customer(customer.id), "customer", customer.id));
-    VAFA_TRY(const std::int64_t row,
-             need(store.customer_row(customer.id), "customer", customer.id));
-    VAFA_TRY(const std::int64_t bonus,
-             service.club().bonus(store, row, "signup", "signup:" + customer.id, now));
-    Json out = to_json(stored);
-    if (service.club().config().enabled) out["loyalty"] = {{"points", bonus}};
-    if (referred_by) {
-      VAFA_TRY(out["referral"], refer_customer(service, store, customer.id, *referred_by, now));
-    }
-    return created(out, customer_location(stored.id));
-  });
+  return WriteJob(
+      [customer = std::move(*customer), referred_by, &service, now](Store& store) -> Result<Reply> {
+        VAFA_TRY(const app::CreatedCustomer made,
+                 app::create_customer(service.context(store, now), customer, referred_by));
+        Json out = to_json(made.customer);
+        if (made.points) out["loyalty"] = {{"points", *made.points}};
+        if (made.referral) out["referral"] = to_json(*made.referral);
+        return created(out, customer_location(made.customer.id));
+      });
 }
 
 Step get_customer(const Service&, Call& call) {
@@ -68,21 +59,18 @@ Step get_customer(const Service&, Call& call) {
   return ok(to_json(*customer));
 }
 
-Step update_customer(const Service&, Call& call) {
+Step update_customer(const Service& service, Call& call) {
   auto body = parse_json_body(call.request);
   if (!body) return body.error();
-  MappingOptions mapping = call.mapping;
-  auto customer = customer_from_json(*body, mapping, call.params[0]);
+  auto customer = customer_from_json(*body, call.mapping, call.params[0]);
   if (!customer) return field_errors(customer.error());
-  // A customer's first sighting is not the time of an update: keep the stored one unless the
-  // body names one (created_at only ever moves earlier).
-  const bool has_created = body->contains("created_at");
-  return WriteJob([customer = std::move(*customer), has_created](Store& store) -> Result<Reply> {
-    VAFA_TRY(const Customer old, need(store.get_customer(customer.id), "customer", customer.id));
-    Customer merged = customer;
-    if (!has_created) merged.created_at = old.created_at;
-    VAFA_CHECK(store.upsert_customer(merged));
-    VAFA_TRY(const Customer stored, need(store.get_customer(customer.id), "customer", customer.id));
+  // created_at only changes when the body names one (it only ever moves earlier).
+  const bool keep_created_at = !body->contains("created_at");
+  const std::int64_t now = unix_seconds(call.mapping.now);
+  return WriteJob([customer = std::move(*customer), keep_created_at, &service,
+                   now](Store& store) -> Result<Reply> {
+    VAFA_TRY(const Customer stored,
+             app::update_customer(service.context(store, now), customer, keep_created_at));
     return ok(to_json(stored));
   });
 }
@@ -115,49 +103,30 @@ Step create_order(const Service& service, Call& call) {
   if (auto bad = take_code(*body, "affiliate", "an affiliate's code", affiliate)) return *bad;
   auto order = order_from_json(*body, call.mapping);
   if (!order) return field_errors(order.error());
-  const std::int64_t run = service.options().import_run;
   const std::int64_t now = unix_seconds(call.mapping.now);
-  return WriteJob([order = std::move(*order), affiliate, run, &service,
-                   now](Store& store) -> Result<Reply> {
-    VAFA_TRY(const auto existing, store.get_order(order.id));
-    if (existing) {
-      return fail(ErrorCode::conflict,
-                  "order '{}' exists; send an Idempotency-Key to retry a create safely", order.id);
-    }
-    if (!order.is_guest()) {
-      VAFA_TRY(const auto customer, store.customer_row(order.customer_id));
-      if (!customer) {
-        return fail(ErrorCode::not_found, "no customer '{}'; create it with POST {}/customers",
-                    order.customer_id, kBase);
-      }
-    }
-    std::optional<Affiliate> partner;
-    if (affiliate) {
-      VAFA_TRY(partner, store.get_affiliate(*affiliate));
-      if (!partner)
-        return fail(field_errors({{"/affiliate", fmt::format("no affiliate '{}'", *affiliate)}}));
-    }
-    VAFA_CHECK(store.put_order(order, run));
-    Json out = to_json(order);
-    if (partner) {
-      VAFA_TRY(const auto entry, loyalty::attribute_order(store, order, *partner));
-      out["affiliate"] = {
-          {"code", *affiliate},
-          {"commission_minor", entry ? Json(entry->commission_minor) : Json(nullptr)}};
-    }
-    const loyalty::Club& club = service.club();
-    if (club.config().enabled && !order.is_guest()) {
-      VAFA_TRY(const loyalty::OrderRewards got, club.on_order(store, order, now));
-      Json gifts = Json::array();
-      for (const Redemption& g : got.gifts) gifts.push_back(to_json(g));
-      out["loyalty"] = {{"points", got.points},
-                        {"bonus", got.first_order_bonus},
-                        {"referral_credited", got.referral.has_value()},
-                        {"gifts", std::move(gifts)},
-                        {"notes", got.notes}};
-    }
-    return created(out, order_location(order.id));
-  });
+  return WriteJob(
+      [order = std::move(*order), affiliate, &service, now](Store& store) -> Result<Reply> {
+        VAFA_TRY(const app::PlacedOrder placed,
+                 app::place_order(service.context(store, now), order, affiliate));
+        Json out = to_json(placed.order);
+        if (placed.affiliate) {
+          out["affiliate"] = {
+              {"code", *placed.affiliate},
+              {"commission_minor",
+               placed.commission_minor ? Json(*placed.commission_minor) : Json(nullptr)}};
+        }
+        if (placed.rewards) {
+          const loyalty::OrderRewards& got = *placed.rewards;
+          Json gifts = Json::array();
+          for (const Redemption& g : got.gifts) gifts.push_back(to_json(g));
+          out["loyalty"] = {{"points", got.points},
+                            {"bonus", got.first_order_bonus},
+                            {"referral_credited", got.referral.has_value()},
+                            {"gifts", std::move(gifts)},
+                            {"notes", got.notes}};
+        }
+        return created(out, order_location(placed.order.id));
+      });
 }
 
 Step get_order(const Service&, Call& call) {
@@ -172,20 +141,13 @@ Step cancel_order(const Service& service, Call& call) {
   }
   const std::int64_t now = unix_seconds(call.mapping.now);
   return WriteJob([id = call.params[0], &service, now](Store& store) -> Result<Reply> {
-    VAFA_TRY(const Order order, need(store.get_order(id), "order", id));
-    if (order.status == OrderStatus::returned) {
-      return fail(ErrorCode::conflict, "order '{}' is a return and cannot be cancelled", id);
-    }
-    VAFA_CHECK(store.set_order_status(id, OrderStatus::cancelled));
-    VAFA_TRY(const Order stored, need(store.get_order(id), "order", id));
-    Json out = to_json(stored);
-    VAFA_TRY(const auto commission, loyalty::affiliate_cancel(store, id, now));
-    if (commission) out["affiliate"] = {{"commission_minor", commission->commission_minor}};
-    if (service.club().config().enabled) {
-      VAFA_TRY(const loyalty::OrderReversal back, service.club().on_cancel(store, id, now));
-      out["loyalty"] = {{"points_reversed", back.points},
-                        {"referral_points_reversed", back.referral_points},
-                        {"gifts_voided", back.gifts_voided}};
+    VAFA_TRY(const app::CancelledOrder done, app::cancel_order(service.context(store, now), id));
+    Json out = to_json(done.order);
+    if (done.commission_minor) out["affiliate"] = {{"commission_minor", *done.commission_minor}};
+    if (done.reversal) {
+      out["loyalty"] = {{"points_reversed", done.reversal->points},
+                        {"referral_points_reversed", done.reversal->referral_points},
+                        {"gifts_voided", done.reversal->gifts_voided}};
     }
     return ok(out);
   });
@@ -196,83 +158,19 @@ Step create_return(const Service& service, Call& call) {
   if (!body) return body.error();
   auto request = return_from_json(*body, call.mapping);
   if (!request) return field_errors(request.error());
-  const std::int64_t run = service.options().import_run;
   const std::int64_t now = unix_seconds(call.mapping.now);
-  return WriteJob([id = call.params[0], request = std::move(*request), run, now,
+  return WriteJob([id = call.params[0], request = std::move(*request), now,
                    &service](Store& store) -> Result<Reply> {
-    VAFA_TRY(const Order original, need(store.get_order(id), "order", id));
-    if (original.status != OrderStatus::placed) {
-      return fail(ErrorCode::conflict, "order '{}' is {}; only placed orders take returns", id,
-                  to_string(original.status));
+    VAFA_TRY(const app::ReturnedUnits back,
+             app::return_units(service.context(store, now), id, request));
+    Json out = to_json(back.document);
+    out["return_of"] = back.return_of;
+    if (back.commission_minor) out["affiliate"] = {{"commission_minor", *back.commission_minor}};
+    if (back.points_reversed) {
+      out["loyalty"] = {{"points_reversed", *back.points_reversed},
+                        {"referral_points_reversed", back.referral_points_reversed.value_or(0)}};
     }
-    VAFA_TRY(const std::vector<Order> earlier, store.returns_of(id));
-    // Units returned so far, and refunds so far, per line of the original.
-    std::vector<std::int64_t> returned(original.lines.size(), 0);
-    for (const Order& r : earlier) {
-      for (const OrderLine& line : r.lines) {
-        std::int64_t units = -line.quantity;
-        for (std::size_t i = 0; i < original.lines.size() && units > 0; ++i) {
-          if (original.lines[i].product_sku != line.product_sku) continue;
-          const std::int64_t take = std::min(units, original.lines[i].quantity - returned[i]);
-          returned[i] += take;
-          units -= take;
-        }
-      }
-    }
-    Order doc = original;
-    doc.id = request.id.empty() ? fmt::format("{}-R{}", id, earlier.size() + 1) : request.id;
-    doc.status = OrderStatus::returned;
-    doc.placed_at = request.returned_at;
-    doc.lines.clear();
-    std::vector<loyalty::Club::ReturnedLine> units;
-    for (const auto& [sku, quantity] : request.lines) {
-      std::int64_t left = quantity;
-      for (std::size_t i = 0; i < original.lines.size() && left > 0; ++i) {
-        const OrderLine& line = original.lines[i];
-        if (line.product_sku != sku || returned[i] >= line.quantity) continue;
-        const std::int64_t take = std::min(left, line.quantity - returned[i]);
-        // The refund of units [before, before + take): floor differences of the line's amount,
-        // so the returns of a whole line add up to exactly what was paid for it.
-        __extension__ const __int128 amount = line.amount_minor;
-        const auto refund = static_cast<std::int64_t>(
-            amount * (returned[i] + take) / line.quantity - amount * returned[i] / line.quantity);
-        doc.lines.push_back(OrderLine{.product_sku = sku,
-                                      .quantity = -take,
-                                      .unit_price_minor = line.unit_price_minor,
-                                      .amount_minor = -refund});
-        units.push_back(
-            {.line = i, .quantity = take, .before = returned[i], .bought = line.quantity});
-        returned[i] += take;
-        left -= take;
-      }
-      if (left > 0) {
-        return fail(ErrorCode::conflict, "order '{}' has {} fewer unit(s) of '{}' left to return",
-                    id, left, sku);
-      }
-    }
-    VAFA_TRY(const auto exists, store.get_order(doc.id));
-    if (exists)
-      return fail(ErrorCode::conflict, "order '{}' exists; give the return another id", doc.id);
-    VAFA_CHECK(store.put_order(doc, run));
-    VAFA_CHECK(store.link_return(doc.id, id));
-    Json out = to_json(doc);
-    out["return_of"] = id;
-    VAFA_TRY(const auto commission, loyalty::affiliate_return(store, doc, id));
-    if (commission) out["affiliate"] = {{"commission_minor", commission->commission_minor}};
-    if (service.club().config().enabled && !original.is_guest()) {
-      VAFA_TRY(std::int64_t back, service.club().reverse_return(store, id, doc.id, units, now));
-      // Everything returned: a referral this order credited goes, as with a cancellation.
-      bool whole = true;
-      for (std::size_t i = 0; i < original.lines.size(); ++i) {
-        whole = whole && returned[i] >= original.lines[i].quantity;
-      }
-      std::int64_t referral = 0;
-      if (whole) {
-        VAFA_TRY(referral, service.club().void_referral(store, id, now));
-      }
-      out["loyalty"] = {{"points_reversed", back}, {"referral_points_reversed", referral}};
-    }
-    return created(out, order_location(doc.id));
+    return created(out, order_location(back.document.id));
   });
 }
 
@@ -285,19 +183,10 @@ Step create_event(const Service& service, Call& call) {
   if (!event) return field_errors(event.error());
   const std::int64_t now = unix_seconds(call.mapping.now);
   return WriteJob([event = std::move(*event), &service, now](Store& store) -> Result<Reply> {
-    VAFA_TRY(const auto customer, store.customer_row(event.customer_id));
-    if (!customer) {
-      return fail(ErrorCode::not_found, "no customer '{}'; create it with POST {}/customers",
-                  event.customer_id, kBase);
-    }
-    VAFA_CHECK(store.put_event(event));
-    Json out = to_json(event);
-    if (service.club().config().enabled &&
-        (event.type == "review" || event.type == "nps" || event.type == "referral")) {
-      VAFA_TRY(const std::int64_t bonus,
-               service.club().bonus(store, *customer, event.type, "event:" + event.id, now));
-      out["loyalty"] = {{"points", bonus}};
-    }
+    VAFA_TRY(const app::RecordedEvent recorded,
+             app::record_event(service.context(store, now), event));
+    Json out = to_json(recorded.event);
+    if (recorded.points) out["loyalty"] = {{"points", *recorded.points}};
     return created(out);
   });
 }
@@ -355,8 +244,8 @@ Step set_tier(const Service& service, Call& call) {
   if ((*body)["tier"].is_string()) name = (*body)["tier"].get<std::string>();
   const Timestamp now = call.mapping.now;
   return WriteJob([id = call.params[0], name, now, &service](Store& store) -> Result<Reply> {
+    VAFA_CHECK(status_of(app::set_tier(service.context(store, unix_seconds(now)), id, name)));
     VAFA_TRY(const std::int64_t row, need(store.customer_row(id), "customer", id));
-    VAFA_CHECK(status_of(service.club().set_tier(store, row, name, unix_seconds(now))));
     return ok(tier_json(service, store, row, now));
   });
 }
@@ -456,19 +345,16 @@ Step adjust_points(const Service& service, Call& call) {
   }
   if (!errors.empty()) return field_errors(errors);
   const std::int64_t now = unix_seconds(call.mapping.now);
-  std::string cause = fmt::format("adjust:{}:{}", call.caller.name, call.request.idempotency_key);
-  reason = fmt::format("{} (by {})", reason, call.caller.name);
-  return WriteJob(
-      [id = call.params[0], points, reason, cause, now, &service](Store& store) -> Result<Reply> {
-        VAFA_TRY(const std::int64_t row, need(store.customer_row(id), "customer", id));
-        VAFA_TRY(const std::int64_t moved,
-                 service.club().adjust(store, row, points, reason, cause, now));
-        VAFA_TRY(const PointsBalance b, store.points_balance(row));
-        return created({{"customer_id", id},
-                        {"points", moved},
-                        {"available", b.available},
-                        {"pending", b.pending}});
-      });
+  app::Actor actor{.name = call.caller.name, .key = call.request.idempotency_key};
+  return WriteJob([id = call.params[0], points, reason, actor = std::move(actor), now,
+                   &service](Store& store) -> Result<Reply> {
+    VAFA_TRY(const app::PointsMoved moved,
+             app::adjust_points(service.context(store, now), id, points, reason, actor));
+    return created({{"customer_id", id},
+                    {"points", moved.points},
+                    {"available", moved.balance.available},
+                    {"pending", moved.balance.pending}});
+  });
 }
 
 Step list_rewards(const Service&, Call& call) {
@@ -517,11 +403,9 @@ Step redeem(const Service& service, Call& call) {
   const std::int64_t now = unix_seconds(call.mapping.now);
   return WriteJob([id = call.params[0], code = (*body)["reward"].get<std::string>(), now,
                    &service](Store& store) -> Result<Reply> {
-    VAFA_TRY(const std::int64_t row, need(store.customer_row(id), "customer", id));
-    VAFA_TRY(const Redemption made, service.club().redeem(store, row, code, now));
-    VAFA_TRY(const PointsBalance b, store.points_balance(row));
-    Json out = to_json(made);
-    out["available"] = b.available;
+    VAFA_TRY(const app::Redeemed made, app::redeem_reward(service.context(store, now), id, code));
+    Json out = to_json(made.redemption);
+    out["available"] = made.balance.available;
     return created(out);
   });
 }
@@ -914,16 +798,13 @@ std::int64_t Service::sign_in_attempt(std::string_view address) const {
 WriteJob Service::maintenance() const {
   const std::int64_t now = unix_seconds(clock_.now());
   return WriteJob([this, now](Store& store) -> Result<Reply> {
-    VAFA_TRY(const std::int64_t sessions, store.forget_sessions(now));
-    if (!club().config().enabled) return ok({{"sessions_ended", sessions}});
-    VAFA_TRY(const loyalty::DueSummary due, club().run_due(store, now));
-    VAFA_TRY(const std::int64_t tier_changes, club().review_tiers(store, now));
-    VAFA_TRY(const std::int64_t birthdays, club().birthdays(store, now));
-    return ok({{"matured_points", due.matured_points},
-               {"expired_points", due.expired_points},
-               {"tier_changes", tier_changes},
-               {"birthday_bonuses", birthdays},
-               {"sessions_ended", sessions}});
+    VAFA_TRY(const app::MaintenanceSummary done, app::run_maintenance(context(store, now)));
+    if (!done.due) return ok({{"sessions_ended", done.sessions_ended}});
+    return ok({{"matured_points", done.due->matured_points},
+               {"expired_points", done.due->expired_points},
+               {"tier_changes", done.tier_changes},
+               {"birthday_bonuses", done.birthday_bonuses},
+               {"sessions_ended", done.sessions_ended}});
   });
 }
 

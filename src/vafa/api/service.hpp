@@ -23,6 +23,7 @@
 #include "vafa/api/json_mapping.hpp"
 #include "vafa/api/keys.hpp"
 #include "vafa/api/rate_limit.hpp"
+#include "vafa/app/context.hpp"
 #include "vafa/core/clock.hpp"
 #include "vafa/loyalty/club.hpp"
 #include "vafa/store/store.hpp"
@@ -113,6 +114,11 @@ class Service {
 
   const ServiceOptions& options() const { return options_; }
   const loyalty::Club& club() const { return *options_.club; }
+  // What the application layer's workflows run with, on `store` at `now` (unix seconds).
+  app::Context context(Store& store, std::int64_t now) const {
+    return app::Context{
+        .store = store, .club = club(), .now = now, .import_run = options_.import_run};
+  }
   // The periodic job: expired dashboard sessions go and, with a loyalty club, pending points
   // become available, points expire, tiers are reviewed and birthdays earn their bonus. The
   // server runs it through the writer every minute.
