@@ -7,6 +7,7 @@
 #include <cstring>
 #include <map>
 #include <string>
+#include <thread>
 
 #include <fmt/core.h>
 
@@ -118,8 +119,8 @@ void BM_Predict(benchmark::State& state) {
   const bool discounted = state.range(1) != 0;
   std::vector<double> alive(rows.size()), expected(rows.size()), clv(rows.size()), d(rows.size());
   for (auto _ : state) {
-    model.predict(52, 0.002, rows, alive, expected,
-                  discounted ? std::span(d) : std::span<double>());
+    model.predict(52, 0.002, rows, alive, expected, discounted ? std::span(d) : std::span<double>(),
+                  static_cast<int>(std::thread::hardware_concurrency()));
     for (std::size_t i = 0; i < rows.size(); ++i) {
       expected[i] *= alive[i];
       const double x = rows.x[i];

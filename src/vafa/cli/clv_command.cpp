@@ -6,11 +6,13 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <thread>
 
 #include <fmt/core.h>
 #include <fmt/os.h>
 #include <nlohmann/json.hpp>
 
+#include "vafa/app/clv.hpp"
 #include "vafa/cli/command.hpp"
 #include "vafa/clv/bg_family.hpp"
 #include "vafa/clv/bgbb.hpp"
@@ -28,24 +30,6 @@
 namespace vafa::cli {
 namespace {
 
-// The purchase models in continuous time, the discrete-time BG/BB, or the spend model.
-enum class Kind { purchase, bgbb, spend };
-struct ModelChoice {
-  Kind kind = Kind::purchase;
-  clv::PurchaseModel purchase = clv::PurchaseModel::bgnbd;
-};
-
-Result<ModelChoice> parse_model(std::string_view name) {
-  if (name == "gamma-gamma") return ModelChoice{Kind::spend};
-  if (name == "bgbb") return ModelChoice{Kind::bgbb};
-  auto purchase = clv::parse_purchase_model(name);
-  if (!purchase) {
-    return fail(ErrorCode::invalid_argument,
-                "unknown model '{}' (bgnbd, pareto-nbd, mbgnbd, bgbb, gamma-gamma)", name);
-  }
-  return ModelChoice{Kind::purchase, *purchase};
-}
-
 struct Options {
   std::string model = "bgnbd";
   std::string summary;          // a summary CSV, or empty for the store
@@ -59,23 +43,12 @@ struct Options {
   bool to_store = false;
   std::string models = "bgnbd,mbgnbd,pareto-nbd";  // for validate
   bool json = false;
+  int threads = 0;  // for the predictions; 0: every core
 };
 
-// The customers' inputs, from either source. Money is in the input's own units: the CSV's, or
-// the store's currency in major units.
-struct Inputs {
-  std::vector<std::string> ids;
-  std::vector<std::int64_t> rows;  // store row ids (store input only)
-  clv::RfmRows rfm;                // for BG/BB: T holds the periods n
-  std::vector<double> monetary;    // mean repeat order value; empty if the input has none
-  std::string currency;            // from the store
-  int exponent = 2;                // of the currency's minor unit
-  std::string unit;                // "week", ... or "" for a CSV (its own unit)
-  std::int64_t calibration_end = 0;
-  // With a holdout end (validate): each customer's holdout purchases, and all per unit.
-  std::vector<double> holdout, holdout_by_unit;
-  double holdout_length = 0;
-};
+using app::ClvInputs;
+using app::ClvModel;
+using Kind = app::ClvModel::Kind;
 
 Result<double> number(std::string_view text, std::string_view column, std::int64_t line) {
   double value = 0;
@@ -99,7 +72,7 @@ std::optional<std::size_t> find_column(const std::vector<std::string>& header,
   return std::nullopt;
 }
 
-Result<Inputs> read_summary_csv(const std::string& path, bool need_money, bool discrete) {
+Result<ClvInputs> read_summary_csv(const std::string& path, bool need_money, bool discrete) {
   VAFA_TRY(ingest::CsvReader reader, ingest::CsvReader::open(path, {}));
   ingest::CsvRecord record;
   VAFA_TRY(const bool any, reader.next(record));
@@ -121,7 +94,7 @@ Result<Inputs> read_summary_csv(const std::string& path, bool need_money, bool d
     return fail(ErrorCode::invalid_argument,
                 "{}: the spend model needs a monetary_value (or zbar) column", path);
   }
-  Inputs in;
+  ClvInputs in;
   std::size_t row = 0;
   while (true) {
     VAFA_TRY(const bool more, reader.next(record));
@@ -168,125 +141,36 @@ Result<Inputs> read_summary_csv(const std::string& path, bool need_money, bool d
 }
 
 // Without --calibration-end the prediction describes the same time as the stages and churn
-// risks beside it: the as-of of the last refresh, or the day after the store's last activity.
-Result<std::string> default_calibration_end(const Context& context) {
-  VAFA_TRY(auto store, context.open_store());
-  VAFA_TRY(const auto population, segments::stored_population(*store));
-  std::int64_t at = 0;
-  std::string why;
-  if (population) {
-    at = population->as_of;
-    why = "the as-of of the last refresh";
-  } else {
-    VAFA_TRY(const auto last, segments::last_activity(*store));
-    if (!last) return fail(ErrorCode::invalid_argument, "the store has no orders");
-    at = (*last / 86'400 + 1) * 86'400;
-    why = "the day after the store's last order or event";
-  }
-  const std::string date = format_date(from_unix_seconds(at));
-  fmt::print(stderr, "vafa: calibration end {} ({}; give --calibration-end for another)\n", date,
-             why);
-  return date;
-}
-
-Result<Inputs> read_store(const Options& given, const Context& context, bool discrete) {
-  Options o = given;
-  if (o.calibration_end.empty()) {
-    if (!o.holdout_end.empty()) {
-      return fail(ErrorCode::invalid_argument, "--holdout-end needs --calibration-end DATE");
-    }
-    VAFA_TRY(o.calibration_end, default_calibration_end(context));
+// risks beside it (app::default_calibration_end says which time and why).
+Result<ClvInputs> read_store(const Options& o, const Context& context, bool discrete) {
+  if (o.calibration_end.empty() && !o.holdout_end.empty()) {
+    return fail(ErrorCode::invalid_argument, "--holdout-end needs --calibration-end DATE");
   }
   VAFA_TRY(const clv::TimeUnit unit, clv::parse_time_unit(o.unit));
   if (o.merge != "day" && o.merge != "unit") {
     return fail(ErrorCode::invalid_argument, "--merge: 'day' or 'unit', not '{}'", o.merge);
   }
-  // BG/BB counts opportunities: whole units since the first purchase, one purchase each.
-  clv::SummaryOptions options{
-      .unit = unit, .merge = o.merge == "day" && !discrete ? clv::Merge::day : clv::Merge::unit};
-  VAFA_TRY(options.calibration_end, day_seconds(o.calibration_end, "--calibration-end"));
+  app::ClvStoreInputOptions options{
+      .unit = unit, .merge_days = o.merge == "day", .discrete = discrete};
+  VAFA_TRY(auto store, context.open_store());
+  if (o.calibration_end.empty()) {
+    VAFA_TRY(const app::CalibrationEnd end, app::default_calibration_end(*store));
+    fmt::print(stderr, "vafa: calibration end {} ({}; give --calibration-end for another)\n",
+               format_date(from_unix_seconds(end.at)), end.why);
+    options.calibration_end = end.at;
+  } else {
+    VAFA_TRY(options.calibration_end, day_seconds(o.calibration_end, "--calibration-end"));
+  }
   if (!o.holdout_end.empty()) {
     VAFA_TRY(options.holdout_end, day_seconds(o.holdout_end, "--holdout-end"));
   }
-  VAFA_TRY(auto store, context.open_store());
-  std::vector<clv::Purchase> purchases;
-  std::string currency;
-  VAFA_CHECK(store->scan_purchases([&](const PurchaseRecord& p) -> Status {
-    if (currency.empty()) currency = p.currency;
-    if (p.currency != currency) {
-      return fail(ErrorCode::invalid_argument,
-                  "the store's orders are in {} and {}: the spend model needs one currency",
-                  currency, p.currency);
-    }
-    purchases.push_back({p.customer, p.placed_at, p.total_minor});
-    return {};
-  }));
-  if (purchases.empty()) return fail(ErrorCode::invalid_argument, "the store has no orders");
-  VAFA_TRY(clv::Summary summary, clv::summarize(purchases, options));
-  if (summary.customer.empty()) {
-    return fail(ErrorCode::invalid_argument, "no customer bought on or before {}",
-                o.calibration_end);
-  }
-  std::map<std::int64_t, std::string> names;
-  VAFA_CHECK(store->scan_customers([&](std::int64_t row, std::string_view id) -> Status {
-    names.emplace(row, id);
-    return {};
-  }));
-  const auto parsed = Currency::parse(currency);
-  Inputs in;
-  in.exponent = parsed ? parsed->exponent() : 2;
-  in.currency = currency;
-  in.unit = std::string(clv::to_string(unit));
-  in.calibration_end = options.calibration_end;
-  in.rfm = std::move(summary.rfm);
-  in.rows = summary.customer;
-  in.holdout = std::move(summary.holdout_purchases);
-  in.holdout_by_unit = std::move(summary.holdout_by_unit);
-  in.holdout_length = summary.holdout_length;
-  for (std::size_t i = 0; i < summary.customer.size(); ++i) {
-    in.ids.push_back(names[summary.customer[i]]);
-    in.monetary.push_back(summary.monetary[i] / std::pow(10.0, in.exponent));
-  }
-  return in;
+  return app::clv_inputs_from_store(*store, options);
 }
 
-Result<Inputs> read_inputs(const Options& o, const Context& context, bool need_money,
-                           bool discrete) {
+Result<ClvInputs> read_inputs(const Options& o, const Context& context, bool need_money,
+                              bool discrete) {
   if (!o.summary.empty()) return read_summary_csv(o.summary, need_money, discrete);
   return read_store(o, context, discrete);
-}
-
-clv::DiscreteRows discrete_rows(const Inputs& in) {
-  clv::DiscreteRows rows;
-  for (std::size_t i = 0; i < in.rfm.size(); ++i) {
-    rows.push(in.rfm.x[i], in.rfm.t_x[i], in.rfm.T[i], in.rfm.weight[i]);
-  }
-  return rows;
-}
-
-clv::SpendRows spend_rows(const Inputs& in) {
-  clv::SpendRows rows;
-  for (std::size_t i = 0; i < in.rfm.size(); ++i) {
-    if (in.rfm.x[i] > 0 && in.monetary[i] > 0) {
-      rows.push(in.rfm.x[i], in.monetary[i], in.rfm.weight[i]);
-    }
-  }
-  return rows;
-}
-
-Result<clv::FitResult> fit_model(const ModelChoice& model, const Inputs& in) {
-  switch (model.kind) {
-    case Kind::purchase: return clv::fit_purchase_model(model.purchase, in.rfm);
-    case Kind::bgbb: return clv::bgbb_fit(discrete_rows(in));
-    case Kind::spend: {
-      const clv::SpendRows rows = spend_rows(in);
-      if (rows.size() == 0) {
-        return fail(ErrorCode::invalid_argument, "no repeat customer with a positive order value");
-      }
-      return clv::gg_fit(rows);
-    }
-  }
-  return fail(ErrorCode::internal, "unknown model");
 }
 
 nlohmann::ordered_json params_json(const clv::FitResult& fit) {
@@ -333,11 +217,11 @@ void print_fit(std::string_view model, const clv::FitResult& fit) {
 }
 
 int run_fit(const Options& o, const Context& context) {
-  auto model = parse_model(o.model);
+  auto model = app::parse_clv_model(o.model);
   if (!model) return report(model.error());
   auto in = read_inputs(o, context, model->kind == Kind::spend, model->kind == Kind::bgbb);
   if (!in) return report(in.error());
-  auto fit = fit_model(*model, *in);
+  auto fit = app::fit_clv_model(*model, *in);
   if (!fit) return report(fit.error());
   if (o.json) {
     fmt::print("{}\n", fit_json(o.model, *fit).dump(2));
@@ -347,62 +231,16 @@ int run_fit(const Options& o, const Context& context) {
   return fit->converged ? kOk : kFailure;
 }
 
-// Every customer's predictions from whichever purchase model was fitted: P(alive), expected
-// purchases over the horizon, and the same discounted (computed only when `discounted` is asked).
-struct Predictions {
-  std::vector<double> alive, expected, discounted;
-};
-
-Result<Predictions> predict_all(const ModelChoice& model, const clv::FitResult& fit,
-                                const Options& o, const clv::RfmRows& rows, bool discounted) {
-  const std::size_t n = rows.size();
-  Predictions out{std::vector<double>(n), std::vector<double>(n), {}};
-  const double rate = o.discount_rate;
-  if (model.kind == Kind::bgbb) {
-    const clv::BgbbParams p{fit.params[0], fit.params[1], fit.params[2], fit.params[3]};
-    if (o.horizon != std::floor(o.horizon)) {
-      return fail(ErrorCode::invalid_argument, "--horizon counts whole periods for bgbb (got {})",
-                  o.horizon);
-    }
-    const int periods = static_cast<int>(o.horizon);
-    if (discounted) out.discounted.resize(n);
-    const auto count = static_cast<std::ptrdiff_t>(n);
-#pragma omp parallel for schedule(dynamic, 4096)
-    for (std::ptrdiff_t i = 0; i < count; ++i) {
-      const double x = rows.x[i], t_x = rows.t_x[i], periods_seen = rows.T[i];
-      out.alive[i] = clv::bgbb_p_alive(p, x, t_x, periods_seen);
-      out.expected[i] = clv::bgbb_conditional_expected(p, periods, x, t_x, periods_seen);
-      if (discounted) {
-        out.discounted[i] = clv::bgbb_discounted_expected(p, periods, rate, x, t_x, periods_seen);
-      }
-    }
-    return out;
-  }
-  // P(alive) once per customer, times the expectations if alive.
-  const clv::FittedModel m{model.purchase, fit.params};
-  if (discounted) out.discounted.resize(n);
-  m.predict(o.horizon, rate, rows, out.alive, out.expected, out.discounted);
-  for (std::size_t i = 0; i < n; ++i) {
-    out.expected[i] *= out.alive[i];
-    if (discounted) out.discounted[i] *= out.alive[i];
-  }
-  return out;
-}
-
 int run_predict(const Options& o, const Context& context) {
-  auto model = parse_model(o.model);
+  auto model = app::parse_clv_model(o.model);
   if (!model) return report(model.error());
-  if (model->kind == Kind::spend) {
-    return report(
-        Error{ErrorCode::invalid_argument,
-              "--model names the purchase model (bgnbd, pareto-nbd, mbgnbd, bgbb); the "
-              "spend model (gamma-gamma) is fitted alongside when order values are known"});
-  }
-  if (!(o.horizon > 0) || !std::isfinite(o.horizon)) {
-    return report(Error{ErrorCode::invalid_argument, "--horizon must be a positive number"});
-  }
-  if (!(o.discount_rate >= 0) || !std::isfinite(o.discount_rate)) {
-    return report(Error{ErrorCode::invalid_argument, "--discount-rate must be >= 0"});
+  const app::ClvForecastOptions options{
+      .model = *model,
+      .horizon = o.horizon,
+      .discount_rate = o.discount_rate,
+      .threads = o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency())};
+  if (Status checked = app::check_clv_forecast_options(options); !checked) {
+    return report(checked.error());
   }
   if (o.to_store && !o.summary.empty()) {
     return report(Error{ErrorCode::invalid_argument,
@@ -414,59 +252,17 @@ int run_predict(const Options& o, const Context& context) {
   }
   auto in = read_inputs(o, context, false, model->kind == Kind::bgbb);
   if (!in) return report(in.error());
-  auto fit = fit_model(*model, *in);
-  if (!fit) return report(fit.error());
-  if (!fit->converged) {
-    fmt::print(stderr, "vafa: warning: the {} fit did not converge; predictions may be off\n",
-               o.model);
+  auto forecast = app::forecast_clv(*in, options);
+  if (!forecast) return report(forecast.error());
+  for (const std::string& warning : forecast->warnings) {
+    fmt::print(stderr, "vafa: warning: {}\n", warning);
   }
-  std::optional<clv::GammaGammaParams> spend;
-  if (!in->monetary.empty()) {
-    const clv::SpendRows rows = spend_rows(*in);
-    if (rows.size() > 0) {
-      auto gg = clv::gg_fit(rows);
-      if (gg && gg->params[1] > 1)
-        spend = clv::GammaGammaParams{gg->params[0], gg->params[1], gg->params[2]};
-    }
-    if (!spend) {
-      fmt::print(stderr, "vafa: warning: the spend model could not be fitted; no CLV column\n");
-    }
-  }
-  auto predicted = predict_all(*model, *fit, o, in->rfm, spend.has_value());
-  if (!predicted) return report(predicted.error());
   const std::size_t n = in->rfm.size();
-  const std::vector<double>& alive = predicted->alive;
-  const std::vector<double>& expected = predicted->expected;
-  std::vector<double> value(n, 0.0), clv(n, 0.0);
-  if (spend) {
-    for (std::size_t i = 0; i < n; ++i) {
-      value[i] = clv::gg_expected_value(*spend, in->rfm.x[i], in->monetary[i]).value_or(0.0);
-      clv[i] = value[i] * predicted->discounted[i];
-    }
-  }
+  const bool spend = forecast->spend.has_value();
   if (o.to_store) {
-    const double scale = std::pow(10.0, in->exponent);
-    std::vector<ClvPrediction> rows(n);
-    for (std::size_t i = 0; i < n; ++i) {
-      rows[i] = {in->rows[i], in->rfm.x[i], in->rfm.t_x[i], in->rfm.T[i], alive[i], expected[i]};
-      if (spend) {
-        rows[i].expected_order_value_minor = std::llround(value[i] * scale);
-        rows[i].clv_minor = std::llround(clv[i] * scale);
-      }
-    }
-    const ClvRun run{.model = o.model,
-                     .params_json = params_json(*fit).dump(),
-                     .calibration_end = in->calibration_end,
-                     .unit = in->unit,
-                     .horizon = o.horizon,
-                     .discount_rate = o.discount_rate,
-                     .currency = spend ? in->currency : std::string(),
-                     .created_at = std::chrono::duration_cast<std::chrono::seconds>(
-                                       std::chrono::system_clock::now().time_since_epoch())
-                                       .count()};
     auto store = context.open_store();
     if (!store) return report(store.error());
-    auto id = (*store)->put_clv_predictions(run, rows);
+    auto id = app::store_clv_forecast(**store, *in, *forecast, options, o.model, clock_now());
     if (!id) return report(id.error());
     fmt::print("stored {} predictions ({} over {} {}s) as CLV run {}\n", n, o.model, o.horizon,
                in->unit, *id);
@@ -487,8 +283,11 @@ int run_predict(const Options& o, const Context& context) {
   for (std::size_t i = 0; i < n; ++i) {
     append_csv_field(buffer, in->ids[i]);
     fmt::format_to(std::back_inserter(buffer), ",{},{},{},{:.6f},{:.6f}", in->rfm.x[i],
-                   in->rfm.t_x[i], in->rfm.T[i], alive[i], expected[i]);
-    if (spend) fmt::format_to(std::back_inserter(buffer), ",{:.2f},{:.2f}", value[i], clv[i]);
+                   in->rfm.t_x[i], in->rfm.T[i], forecast->alive[i], forecast->expected[i]);
+    if (spend) {
+      fmt::format_to(std::back_inserter(buffer), ",{:.2f},{:.2f}", forecast->order_value[i],
+                     forecast->value[i]);
+    }
     buffer += '\n';
     if (buffer.size() > (1 << 20) || i + 1 == n) {
       if (std::fwrite(buffer.data(), 1, buffer.size(), out) != buffer.size()) {
@@ -690,6 +489,10 @@ void add_clv_command(CLI::App& app, const Context& context, Runner& runner) {
   predict->add_option("--out", options->out, "CSV file to write (default: standard output)");
   predict->add_flag("--store", options->to_store,
                     "Write the predictions into the store (replacing the previous run's)");
+  predict
+      ->add_option("--threads", options->threads,
+                   "Threads for the per-customer predictions (default: every core)")
+      ->check(CLI::Range(1, 1024));
   predict->callback([options, &context, &runner] {
     runner = [options, &context] { return run_predict(*options, context); };
   });

@@ -268,7 +268,7 @@ void predict_run(const RunInputs& in) {
 // bg_predict over the given steps (a single step {horizon, 1} when not discounting).
 void predict_rows(BgVariant variant, const BgParams& p, std::span<const DiscountStep> steps,
                   const RfmRows& rows, std::span<double> alive, std::span<double> expected,
-                  std::span<double> discounted) {
+                  std::span<double> discounted, int threads) {
   const std::size_t n = rows.size();
   if (n == 0) return;
   const double horizon = steps.back().upto;
@@ -294,7 +294,7 @@ void predict_rows(BgVariant variant, const BgParams& p, std::span<const Discount
   constexpr std::size_t kChunk = 8192;
   const std::size_t chunks = (n + kChunk - 1) / kChunk;
   const double m = shift(variant);
-#pragma omp parallel for schedule(dynamic)
+#pragma omp parallel for schedule(dynamic) num_threads(threads < 1 ? 1 : threads)
   for (std::size_t chunk = 0; chunk < chunks; ++chunk) {
     std::vector<double> coef;
     const std::size_t end = std::min(n, (chunk + 1) * kChunk);
@@ -318,11 +318,11 @@ void predict_rows(BgVariant variant, const BgParams& p, std::span<const Discount
 
 void bg_predict(BgVariant variant, const BgParams& p, double horizon, double rate,
                 const RfmRows& rows, std::span<double> alive, std::span<double> expected_if_alive,
-                std::span<double> discounted_if_alive) {
+                std::span<double> discounted_if_alive, int threads) {
   const auto steps = rate == 0 || discounted_if_alive.empty()
                          ? std::vector<DiscountStep>{{horizon, 1.0}}
                          : discount_steps(horizon, rate);
-  predict_rows(variant, p, steps, rows, alive, expected_if_alive, discounted_if_alive);
+  predict_rows(variant, p, steps, rows, alive, expected_if_alive, discounted_if_alive, threads);
 }
 
 double bg_expected(BgVariant variant, const BgParams& p, double t) {

@@ -38,11 +38,12 @@ double bg_conditional_expected(BgVariant variant, const BgParams& p, double t, d
 double bg_discounted_expected(BgVariant variant, const BgParams& p, double horizon, double rate,
                               double x, double t_x, double T);
 // bg_p_alive and bg_expected_if_alive over the horizon for every row (weights are ignored) at
-// once, vectorised and on all cores, one element per row; when discounted_if_alive is not empty
-// also bg_discounted_expected / bg_p_alive (each purchase discounted at `rate`) in the same pass.
+// once, vectorised and on `threads` threads, one element per row; when discounted_if_alive is
+// not empty also bg_discounted_expected / bg_p_alive (each purchase discounted at `rate`) in the
+// same pass.
 void bg_predict(BgVariant variant, const BgParams& p, double horizon, double rate,
                 const RfmRows& rows, std::span<double> alive, std::span<double> expected_if_alive,
-                std::span<double> discounted_if_alive = {});
+                std::span<double> discounted_if_alive = {}, int threads = 1);
 // E[X(t)]: purchases in (0, t] of a customer who has just made a first purchase.
 double bg_expected(BgVariant variant, const BgParams& p, double t);
 // P(X(t) = k) for a new customer.

@@ -53,13 +53,15 @@ double FittedModel::discounted_if_alive(double horizon, double rate, double x, d
 }
 
 void FittedModel::predict(double horizon, double rate, const RfmRows& rows, std::span<double> alive,
-                          std::span<double> expected, std::span<double> discounted) const {
+                          std::span<double> expected, std::span<double> discounted,
+                          int threads) const {
   if (model != PurchaseModel::pareto_nbd) {
-    bg_predict(variant(model), bg(params), horizon, rate, rows, alive, expected, discounted);
+    bg_predict(variant(model), bg(params), horizon, rate, rows, alive, expected, discounted,
+               threads);
     return;
   }
   const auto n = static_cast<std::ptrdiff_t>(rows.size());
-#pragma omp parallel for schedule(dynamic, 1024)
+#pragma omp parallel for schedule(dynamic, 1024) num_threads(threads < 1 ? 1 : threads)
   for (std::ptrdiff_t i = 0; i < n; ++i) {
     const double x = rows.x[i], T = rows.T[i];
     alive[i] = p_alive(x, rows.t_x[i], T);

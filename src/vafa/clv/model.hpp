@@ -33,11 +33,12 @@ struct FittedModel {
   // The same over a horizon, discounted at `rate` per unit of time (see discount_in_steps).
   double discounted_if_alive(double horizon, double rate, double x, double T) const;
 
-  // The same for every customer of rows at once (vectorised for BG/NBD and MBG/NBD, on all
-  // cores; weights are ignored), one element per row: P(alive), purchases over the horizon if
-  // alive, and when `discounted` is not empty the same discounted at `rate`.
+  // The same for every customer of rows at once (vectorised for BG/NBD and MBG/NBD, on
+  // `threads` threads; weights are ignored), one element per row: P(alive), purchases over the
+  // horizon if alive, and when `discounted` is not empty the same discounted at `rate`.
   void predict(double horizon, double rate, const RfmRows& rows, std::span<double> alive,
-               std::span<double> expected, std::span<double> discounted = {}) const;
+               std::span<double> expected, std::span<double> discounted = {},
+               int threads = 1) const;
 };
 
 }  // namespace vafa::clv
