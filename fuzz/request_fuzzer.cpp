@@ -47,7 +47,7 @@ void map_body(std::string_view target, std::string body) {
                         .body = std::move(body)};
   auto json = parse_json_body(request);
   if (!json) {
-    check(json.error().status == 400);
+    check(json.error().code == ErrorCode::invalid_argument);
     return;
   }
   const MappingOptions options{.calling_code = "98"};
