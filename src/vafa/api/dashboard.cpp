@@ -6,6 +6,7 @@
 
 #include "vafa/api/handlers.hpp"
 #include "vafa/api/json_mapping.hpp"
+#include "vafa/app/insight.hpp"
 #include "vafa/report/views.hpp"
 #include "vafa/segments/refresh.hpp"
 
@@ -106,40 +107,23 @@ Step customer_timeline(const Service&, Call& call) {
   auto row = need(call.store.customer_row(call.params[0]), "customer", call.params[0]);
   if (!row) return from(row.error());
   // Orders and events of every channel, newest first.
-  struct Item {
-    std::int64_t at;
-    Json json;
-  };
-  std::vector<Item> items;
-  Status read = call.store.scan_orders(*row, [&](const OrderRecord& o) -> Status {
-    items.push_back({o.placed_at,
-                     {{"kind", "order"},
-                      {"id", o.id},
-                      {"at", format_iso8601(from_unix_seconds(o.placed_at))},
-                      {"channel", o.channel},
-                      {"type", to_string(o.status)},
-                      {"amount_minor", o.total_minor},
-                      {"currency", o.currency}}});
-    return {};
-  });
-  if (read) {
-    read = call.store.scan_events(*row, [&](const EventRecord& e) -> Status {
-      items.push_back({e.occurred_at,
-                       {{"kind", "event"},
-                        {"id", e.id},
-                        {"at", format_iso8601(from_unix_seconds(e.occurred_at))},
-                        {"channel", e.channel},
-                        {"type", e.type}}});
-      return {};
-    });
-  }
-  if (!read) return from(read.error());
-  std::ranges::stable_sort(items, std::greater<>{}, &Item::at);
+  auto items = app::customer_timeline(call.store, *row);
+  if (!items) return from(items.error());
   Json out = Json::array();
-  for (std::size_t i = 0; i < items.size() && i < static_cast<std::size_t>(limit); ++i) {
-    out.push_back(std::move(items[i].json));
+  for (std::size_t i = 0; i < items->size() && i < static_cast<std::size_t>(limit); ++i) {
+    const app::TimelineItem& item = (*items)[i];
+    Json json = {{"kind", item.kind == app::TimelineItem::Kind::order ? "order" : "event"},
+                 {"id", item.id},
+                 {"at", format_iso8601(from_unix_seconds(item.at))},
+                 {"channel", item.channel},
+                 {"type", item.type}};
+    if (item.kind == app::TimelineItem::Kind::order) {
+      json["amount_minor"] = item.amount_minor;
+      json["currency"] = item.currency;
+    }
+    out.push_back(std::move(json));
   }
-  return ok({{"customer_id", call.params[0]}, {"total", items.size()}, {"items", std::move(out)}});
+  return ok({{"customer_id", call.params[0]}, {"total", items->size()}, {"items", std::move(out)}});
 }
 
 Step segment_preview(const Service&, Call& call) {

@@ -9,6 +9,7 @@
 #include "vafa/api/handlers.hpp"
 #include "vafa/api/users.hpp"
 #include "vafa/app/customers.hpp"
+#include "vafa/app/insight.hpp"
 #include "vafa/app/orders.hpp"
 #include "vafa/app/points.hpp"
 #include "vafa/core/text.hpp"
@@ -469,11 +470,10 @@ Step segment_members(const Service&, Call& call) {
 // refresh, the CLV prediction of the last run, segments and recommendations. A part that was
 // never computed is null (or empty).
 Result<Json> insights_of(Store& store, const std::string& id) {
-  VAFA_TRY(const std::int64_t row, need(store.customer_row(id), "customer", id));
+  VAFA_TRY(const app::CustomerView view, app::customer_view(store, id));
   Json out = {{"customer_id", id}};
-  VAFA_TRY(const auto metrics, store.get_customer_metrics(row));
-  if (metrics) {
-    const CustomerMetrics& m = *metrics;
+  if (view.metrics) {
+    const CustomerMetrics& m = *view.metrics;
     Json components = Json::parse(m.components_json, nullptr, false);
     if (components.is_discarded()) components = Json::object();
     out["metrics"] = {{"as_of", format_iso8601(from_unix_seconds(m.as_of))},
@@ -499,9 +499,8 @@ Result<Json> insights_of(Store& store, const std::string& id) {
   } else {
     out["metrics"] = nullptr;
   }
-  VAFA_TRY(const auto clv, store.get_clv_prediction(id));
-  if (clv) {
-    const auto& [run, p] = *clv;
+  if (view.clv) {
+    const auto& [run, p] = *view.clv;
     out["clv"] = {{"model", run.model},
                   {"horizon", run.horizon},
                   {"unit", run.unit},
@@ -514,33 +513,15 @@ Result<Json> insights_of(Store& store, const std::string& id) {
   } else {
     out["clv"] = nullptr;
   }
-  VAFA_TRY(const std::vector<std::int64_t> in, store.customer_segments(row));
-  VAFA_TRY(const std::vector<Segment> all, store.segments());
-  Json segments = Json::array();
-  for (const Segment& s : all) {
-    if (std::ranges::binary_search(in, s.id)) segments.push_back(s.name);
-  }
-  out["segments"] = std::move(segments);
-  VAFA_TRY(const std::vector<RecommendationRow> recs, store.recommendations_for(row));
+  out["segments"] = view.segments;
   Json list = Json::array();
-  for (const RecommendationRow& r : recs) {
-    VAFA_TRY(const auto sku, store.product_sku(r.product));
-    Json because = nullptr;
-    if (r.because) {
-      VAFA_TRY(const auto cause, store.product_sku(*r.because));
-      if (cause) because = *cause;
-    }
-    // The product's name, for people; the SKU stays for systems.
-    std::optional<Product> product;
-    if (sku) {
-      VAFA_TRY(product, store.get_product(*sku));
-    }
-    list.push_back(
-        {{"sku", sku.value_or("")},
-         {"name", product && !product->name.empty() ? Json(product->name) : Json(nullptr)},
-         {"score", r.score},
-         {"reason", r.reason},
-         {"because", std::move(because)}});
+  // The product's name, for people; the SKU stays for systems.
+  for (const app::RecommendedProduct& r : view.recommendations) {
+    list.push_back({{"sku", r.sku},
+                    {"name", r.name.empty() ? Json(nullptr) : Json(r.name)},
+                    {"score", r.score},
+                    {"reason", r.reason},
+                    {"because", r.because ? Json(*r.because) : Json(nullptr)}});
   }
   out["recommendations"] = std::move(list);
   return out;

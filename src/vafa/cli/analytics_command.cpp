@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "vafa/analytics/metrics.hpp"
+#include "vafa/app/insight.hpp"
 #include "vafa/cli/command.hpp"
 #include "vafa/cli/output.hpp"
 #include "vafa/report/views.hpp"
@@ -154,61 +155,30 @@ int run_refresh(const RefreshFlags& flags, const Context& context) {
 
 // ---- vafa rfm | stages -------------------------------------------------------------------------
 
-struct Group {
-  std::int64_t customers = 0, orders = 0, net = 0, buyers = 0;
-  double days = 0, score = 0;
-};
-
-// Customers grouped by their RFM group (buyers only) or lifecycle stage, in `order`.
+// Customers grouped by their RFM group (buyers only) or lifecycle stage, in analytics' order.
 int run_breakdown(bool rfm, Format format, const Context& context) {
   auto store = context.open_store();
   if (!store) return report(store.error());
-  auto stored = segments::stored_population(**store);
-  if (!stored) return report(stored.error());
-  if (!*stored) {
-    return report(Error{ErrorCode::not_found, "nothing derived yet: run `vafa refresh` first"});
-  }
-  const analytics::Population* population = &**stored;
-  std::map<std::string, Group> groups;
-  std::int64_t total = 0;
-  const Status scanned = (*store)->scan_customer_metrics([&](const CustomerMetrics& m) -> Status {
-    const std::string& key = rfm ? m.rfm_group : m.stage;
-    if (key.empty()) return {};
-    Group& g = groups[key];
-    ++g.customers;
-    ++total;
-    g.orders += m.orders;
-    g.net += m.net_revenue_minor;
-    g.score += m.score;
-    if (m.last_order_at) {
-      ++g.buyers;
-      g.days += static_cast<double>(m.as_of - *m.last_order_at) / analytics::kDay;
-    }
-    return {};
-  });
-  if (!scanned) return report(scanned.error());
-  const std::span<const std::string_view> order =
-      rfm ? std::span<const std::string_view>(analytics::kRfmGroups)
-          : std::span<const std::string_view>(analytics::kStages);
+  auto breakdown = app::group_customers(**store, rfm ? app::Grouping::rfm : app::Grouping::stage);
+  if (!breakdown) return report(breakdown.error());
+  auto number = [](const std::optional<double>& v) {
+    return v ? ordered_json(*v) : ordered_json();
+  };
   std::vector<ordered_json> rows;
-  for (const std::string_view name : order) {
-    const Group g = groups[std::string(name)];
-    auto mean = [&](double sum, std::int64_t n) {
-      return n > 0 ? ordered_json(sum / static_cast<double>(n)) : ordered_json();
-    };
-    rows.push_back(
-        {{rfm ? "group" : "stage", name},
-         {"customers", g.customers},
-         {"share", total ? static_cast<double>(g.customers) / static_cast<double>(total) : 0.0},
-         {"mean_days_since_order", mean(g.days, g.buyers)},
-         {"mean_orders", mean(static_cast<double>(g.orders), g.customers)},
-         {"mean_score", mean(g.score, g.customers)},
-         {"net_revenue", decimal(population->currency, g.net)}});
+  for (const app::CustomerGroup& g : breakdown->groups) {
+    rows.push_back({{rfm ? "group" : "stage", g.name},
+                    {"customers", g.customers},
+                    {"share", g.share},
+                    {"mean_days_since_order", number(g.mean_days_since_order)},
+                    {"mean_orders", number(g.mean_orders)},
+                    {"mean_score", number(g.mean_score)},
+                    {"net_revenue", decimal(breakdown->currency, g.net_revenue_minor)}});
   }
   if (format == Format::table) {
     fmt::print("{} of {} {} as of {} (net revenue in {})\n",
-               rfm ? "RFM groups" : "Lifecycle stages", grouped(total),
-               rfm ? "buyers" : "customers", context.date(population->as_of), population->currency);
+               rfm ? "RFM groups" : "Lifecycle stages", grouped(breakdown->total),
+               rfm ? "buyers" : "customers", context.date(from_unix_seconds(breakdown->as_of)),
+               breakdown->currency);
   }
   print_rows(rows, format);
   return kOk;
@@ -220,12 +190,9 @@ int run_customer_show(const std::string& id, Format format, const Context& conte
   auto store = context.open_store();
   if (!store) return report(store.error());
   Store& s = **store;
-  auto customer = s.get_customer(id);
-  if (!customer) return report(customer.error());
-  if (!*customer) return report(Error{ErrorCode::not_found, fmt::format("no customer '{}'", id)});
-  auto row = s.customer_row(id);
-  if (!row) return report(row.error());
-  const Customer& c = **customer;
+  auto view = app::customer_view(s, id);
+  if (!view) return report(view.error());
+  const Customer& c = view->customer;
 
   ordered_json out = {
       {"id", c.id},
@@ -244,10 +211,9 @@ int run_customer_show(const std::string& id, Format format, const Context& conte
   auto currency = analytics_currency(s);
   if (!currency) return report(currency.error());
   const std::string& money = *currency;
-  auto metrics = s.get_customer_metrics(**row);
-  if (!metrics) return report(metrics.error());
-  if (*metrics) {
-    const CustomerMetrics& m = **metrics;
+  const std::optional<CustomerMetrics>& metrics = view->metrics;
+  if (metrics) {
+    const CustomerMetrics& m = *metrics;
     out["metrics"] = {
         {"as_of", date_of(m.as_of)},
         {"orders", m.orders},
@@ -273,9 +239,8 @@ int run_customer_show(const std::string& id, Format format, const Context& conte
   } else {
     out["metrics"] = nullptr;
   }
-  auto clv = s.get_clv_prediction(id);
-  if (clv && *clv) {
-    const auto& [run, p] = **clv;
+  if (view->clv) {
+    const auto& [run, p] = *view->clv;
     out["clv"] = {
         {"model", run.model},
         {"horizon", fmt::format("{} {}s", run.horizon, run.unit)},
@@ -283,40 +248,22 @@ int run_customer_show(const std::string& id, Format format, const Context& conte
         {"expected_purchases", p.expected_purchases},
         {"clv", p.clv_minor ? ordered_json(decimal(run.currency, *p.clv_minor)) : ordered_json()}};
   }
-  out["segments"] = ordered_json::array();
-  auto in = s.customer_segments(**row);
-  auto all = s.segments();
-  if (in && all) {
-    for (const Segment& segment : *all) {
-      if (std::ranges::binary_search(*in, segment.id)) out["segments"].push_back(segment.name);
-    }
-  }
+  out["segments"] = view->segments;
   // One timeline: orders and events, latest first.
-  std::vector<std::pair<std::int64_t, ordered_json>> timeline;
-  (void)s.scan_orders(**row, [&](const OrderRecord& o) -> Status {
-    timeline.emplace_back(
-        o.placed_at,
-        ordered_json{
-            {"time", format_iso8601(Timestamp{std::chrono::seconds{o.placed_at}})},
-            {"kind", "order"},
-            {"what", fmt::format("{} {} {} {}", o.id, to_string(o.status),
-                                 decimal(std::string(o.currency), o.total_minor), o.currency)},
-            {"channel", o.channel}});
-    return {};
-  });
-  (void)s.scan_events(**row, [&](const EventRecord& e) -> Status {
-    timeline.emplace_back(
-        e.occurred_at,
-        ordered_json{{"time", format_iso8601(Timestamp{std::chrono::seconds{e.occurred_at}})},
-                     {"kind", "event"},
-                     {"what", e.properties == "{}" ? std::string(e.type)
-                                                   : fmt::format("{} {}", e.type, e.properties)},
-                     {"channel", e.channel}});
-    return {};
-  });
-  std::ranges::stable_sort(timeline, std::greater<>{}, [](const auto& t) { return t.first; });
+  auto timeline = app::customer_timeline(s, view->row);
+  if (!timeline) return report(timeline.error());
   out["timeline"] = ordered_json::array();
-  for (auto& [at, item] : timeline) out["timeline"].push_back(std::move(item));
+  for (const app::TimelineItem& item : *timeline) {
+    const bool order = item.kind == app::TimelineItem::Kind::order;
+    out["timeline"].push_back(
+        {{"time", format_iso8601(from_unix_seconds(item.at))},
+         {"kind", order ? "order" : "event"},
+         {"what", order                     ? fmt::format("{} {} {} {}", item.id, item.type,
+                                                          decimal(item.currency, item.amount_minor), item.currency)
+                  : item.properties == "{}" ? item.type
+                                            : fmt::format("{} {}", item.type, item.properties)},
+         {"channel", item.channel}});
+  }
 
   if (format == Format::json) {
     fmt::print("{}\n", out.dump(2));
@@ -332,7 +279,7 @@ int run_customer_show(const std::string& id, Format format, const Context& conte
   for (const auto& [k, v] : out["consent"].items())
     consent += fmt::format("{}{}={}", consent.empty() ? "" : ", ", k, v.get<bool>() ? "yes" : "no");
   fmt::print("consent    {}\n", consent.empty() ? "-" : consent);
-  if (*metrics) {
+  if (metrics) {
     const auto& m = out["metrics"];
     fmt::print("\nas of {}: {} orders, revenue {} (net {}) {}, {} returns\n",
                m["as_of"].get<std::string>(), m["orders"].get<std::int64_t>(),
@@ -374,48 +321,22 @@ int run_customer_rank(const std::string& by, std::size_t limit, Format format,
   auto store = context.open_store();
   if (!store) return report(store.error());
   Store& s = **store;
-  // cross-sell: the loyalty score among customers still buying; risk: net revenue at stake,
-  // weighted by churn risk, among buyers not yet lapsed.
-  struct Ranked {
-    double key;
-    CustomerMetrics m;
-  };
-  std::vector<Ranked> ranked;
-  const Status scanned = s.scan_customer_metrics([&](const CustomerMetrics& m) -> Status {
-    if (m.orders == 0) return {};
-    if (by == "score" && (m.stage == "lapsed" || m.stage == "at_risk")) return {};
-    if (by == "risk" && m.stage == "lapsed") return {};
-    const double key =
-        by == "score"
-            ? m.score
-            : m.churn_risk * static_cast<double>(std::max<std::int64_t>(m.net_revenue_minor, 0));
-    ranked.push_back({key, m});
-    return {};
-  });
-  if (!scanned) return report(scanned.error());
-  const std::size_t n = std::min(limit, ranked.size());
-  std::ranges::partial_sort(ranked, ranked.begin() + static_cast<std::ptrdiff_t>(n),
-                            [](const Ranked& a, const Ranked& b) {
-                              return a.key > b.key ||
-                                     (a.key == b.key && a.m.customer < b.m.customer);
-                            });
-  ranked.resize(n);
-  std::vector<std::int64_t> wanted;
-  for (const Ranked& r : ranked) wanted.push_back(r.m.customer);
-  auto ids = customer_ids(s, std::move(wanted));
-  if (!ids) return report(ids.error());
+  auto ranking = app::parse_ranking(by);
+  if (!ranking) return report(ranking.error());
+  auto ranked = app::rank_customers(s, *ranking, limit);
+  if (!ranked) return report(ranked.error());
   auto currency = analytics_currency(s);
   if (!currency) return report(currency.error());
   const std::string& money = *currency;
   std::vector<ordered_json> rows;
-  for (const Ranked& r : ranked) {
-    rows.push_back({{"customer", (*ids)[r.m.customer]},
-                    {"score", r.m.score},
-                    {"churn_risk", r.m.churn_risk},
-                    {"stage", r.m.stage},
-                    {"rfm_group", r.m.rfm_group},
-                    {"orders", r.m.orders},
-                    {"net_revenue", decimal(money, r.m.net_revenue_minor)}});
+  for (const app::RankedCustomer& r : *ranked) {
+    rows.push_back({{"customer", r.id},
+                    {"score", r.metrics.score},
+                    {"churn_risk", r.metrics.churn_risk},
+                    {"stage", r.metrics.stage},
+                    {"rfm_group", r.metrics.rfm_group},
+                    {"orders", r.metrics.orders},
+                    {"net_revenue", decimal(money, r.metrics.net_revenue_minor)}});
   }
   print_rows(rows, format);
   return kOk;
