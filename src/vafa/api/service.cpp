@@ -455,7 +455,7 @@ Step segment_members(const Service&, Call& call) {
   auto page = call.store.segment_members(segment->id, *after, static_cast<std::size_t>(limit));
   if (!page) return from(page.error());
   Json items = Json::array();
-  for (const Store::SegmentMember& m : *page) {
+  for (const SegmentMember& m : *page) {
     items.push_back(
         {{"customer_id", m.customer_id}, {"since", format_iso8601(from_unix_seconds(m.since))}});
   }

@@ -35,9 +35,16 @@ Writer::Writer(std::unique_ptr<Store> store, std::size_t max_batch,
       checkpoint_every_(checkpoint_every),
       log_limit_(log_limit) {
   if (checkpointer_) {
-    if (Status off = store_->set_auto_checkpoint(false); !off) {
+    log_ = dynamic_cast<WriteAheadLog*>(store_.get());
+    checkpointer_log_ = dynamic_cast<WriteAheadLog*>(checkpointer_.get());
+    Status off =
+        log_ != nullptr && checkpointer_log_ != nullptr
+            ? log_->set_auto_checkpoint(false)
+            : fail(ErrorCode::not_allowed, "{} keeps no write-ahead log", store_->describe());
+    if (!off) {
       logger_->warning("checkpoints stay in commits: {}", off.error().message);
       checkpointer_.reset();
+      log_ = checkpointer_log_ = nullptr;
     } else {
       checkpoint_thread_ = std::thread([this] { run_checkpoints(); });
     }
@@ -50,7 +57,7 @@ void Writer::run_checkpoints() {
   while (!checkpoint_stopping_) {
     checkpoint_wake_.wait_for(lock, checkpoint_every_);
     lock.unlock();
-    if (Status done = checkpointer_->checkpoint(Store::Checkpoint::passive); !done) {
+    if (Status done = checkpointer_log_->checkpoint(WriteAheadLog::Checkpoint::passive); !done) {
       logger_->error("{}", done.error().message);
     }
     lock.lock();
@@ -86,8 +93,9 @@ void Writer::stop() {
   }
   if (checkpoint_thread_.joinable()) {
     checkpoint_thread_.join();
-    (void)store_->set_auto_checkpoint(true);
-    (void)checkpointer_->checkpoint(Store::Checkpoint::passive);  // what the last batches wrote
+    (void)log_->set_auto_checkpoint(true);
+    (void)checkpointer_log_->checkpoint(
+        WriteAheadLog::Checkpoint::passive);  // what the last batches wrote
   }
 }
 
@@ -122,21 +130,21 @@ void Writer::run() {
 // Between two batches, so no acknowledged write waits for it: a restart checkpoint once the
 // log has passed its bound (the passive checkpoints have copied most of it already).
 void Writer::bound_log() {
-  const std::int64_t bytes = store_->log_bytes();
-  if (!checkpointer_ || log_limit_ <= 0 || bytes < log_limit_) {
+  const std::int64_t bytes = log_ != nullptr ? log_->log_bytes() : 0;
+  if (checkpointer_log_ == nullptr || log_limit_ <= 0 || bytes < log_limit_) {
     std::lock_guard lock(mutex_);
     stats_.log_bytes = bytes;
     return;
   }
   const auto started = std::chrono::steady_clock::now();
-  Status restarted = store_->checkpoint(Store::Checkpoint::restart);
+  Status restarted = log_->checkpoint(WriteAheadLog::Checkpoint::restart);
   if (!restarted && restarted.error().code != ErrorCode::unavailable) {
     logger_->error("{}", restarted.error().message);
   }
   std::lock_guard lock(mutex_);
   ++(restarted ? stats_.log_restarts : stats_.log_restarts_busy);
   stats_.log_restart_seconds += since(started);
-  stats_.log_bytes = store_->log_bytes();
+  stats_.log_bytes = log_->log_bytes();
 }
 
 void Writer::run_batch(std::deque<Item>& batch) {
@@ -144,7 +152,8 @@ void Writer::run_batch(std::deque<Item>& batch) {
   std::vector<Reply> replies;
   replies.reserve(batch.size());
   Store& store = *store_;
-  Status status = store.begin();
+  Result<Transaction> txn = Transaction::begin(store);
+  Status status = txn ? Status{} : Status(std::unexpected(txn.error()));
   for (Item& item : batch) {
     if (!status) break;
     status = store.savepoint();
@@ -165,10 +174,11 @@ void Writer::run_batch(std::deque<Item>& batch) {
   double commit_seconds = 0;
   if (status) {
     const auto commit_started = std::chrono::steady_clock::now();
-    status = store.commit();
+    status = txn->commit();  // nothing of the batch is kept when it fails
     commit_seconds = since(commit_started);
+  } else if (txn) {
+    (void)txn->rollback();
   }
-  if (!status) (void)store.rollback();
   {
     // Counted before anyone is answered, so an answered request is always in the figures.
     std::lock_guard lock(mutex_);

@@ -15,6 +15,7 @@
 
 #include "vafa/api/service.hpp"
 #include "vafa/core/log.hpp"
+#include "vafa/store/write_ahead_log.hpp"
 
 namespace vafa::api {
 
@@ -83,6 +84,9 @@ class Writer {
   WriterStats stats_;
   std::thread thread_;
   std::unique_ptr<Store> checkpointer_;
+  // The stores' write-ahead logs, when the backend has one and checkpoints are taken apart.
+  WriteAheadLog* log_ = nullptr;
+  WriteAheadLog* checkpointer_log_ = nullptr;
   const std::chrono::milliseconds checkpoint_every_;
   const std::int64_t log_limit_;
   std::condition_variable checkpoint_wake_;

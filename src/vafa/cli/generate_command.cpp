@@ -46,7 +46,6 @@ int run_generate(GenerateArgs args, const Context& context) {
   if (!run) return report(run.error());
   auto result = generate::generate_into_store(args.params, **store, *run);
   if (!result) {
-    (void)(*store)->rollback();
     (void)(*store)->finish_import(*run, {}, ImportStatus::failed, clock.now());
     return report(result.error());
   }

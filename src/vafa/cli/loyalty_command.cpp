@@ -31,13 +31,9 @@ struct Flags {
 // Runs `body` in one transaction: committed when it succeeds, rolled back when it fails.
 template <typename F>
 auto in_transaction(Store& store, F&& body) -> decltype(body()) {
-  if (Status begun = store.begin(); !begun) return std::unexpected(begun.error());
+  VAFA_TRY(Transaction txn, Transaction::begin(store));
   auto result = body();
-  if (!result) {
-    (void)store.rollback();
-    return result;
-  }
-  if (Status done = store.commit(); !done) return std::unexpected(done.error());
+  if (result) VAFA_CHECK(txn.commit());
   return result;
 }
 

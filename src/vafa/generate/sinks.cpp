@@ -262,7 +262,7 @@ Result<GeneratedCounts> generate_into_store(const GeneratorParams& params, Store
     sink.finish(generate(params, sink));
   });
   auto write_all = [&]() -> Result<GeneratedCounts> {
-    VAFA_CHECK(store.begin());
+    VAFA_TRY(Transaction txn, Transaction::begin(store));
     while (true) {
       RecordBatch batch = queue.pop();
       for (const Record& record : batch.records) {
@@ -276,8 +276,7 @@ Result<GeneratedCounts> generate_into_store(const GeneratorParams& params, Store
               if constexpr (std::is_same_v<T, SpendRecord>) return store.put_spend(r, run);
               if constexpr (std::is_same_v<T, CustomerDone>) {
                 if ((r.index + 1) % batch_customers != 0) return {};
-                VAFA_CHECK(store.commit());
-                return store.begin();
+                return txn.commit_and_continue();
               }
             },
             record);
@@ -285,7 +284,7 @@ Result<GeneratedCounts> generate_into_store(const GeneratorParams& params, Store
       }
       if (batch.last) {
         if (!batch.result) return std::unexpected(batch.result.error());
-        VAFA_CHECK(store.commit());
+        VAFA_CHECK(txn.commit());
         return *batch.result;
       }
       queue.give_back(std::move(batch));
@@ -293,8 +292,7 @@ Result<GeneratedCounts> generate_into_store(const GeneratorParams& params, Store
   };
   Result<GeneratedCounts> result = write_all();
   if (!result) {
-    queue.close();  // the generator stops at its next customer
-    (void)store.rollback();
+    queue.close();  // the generator stops at its next customer (the write rolled back)
   }
   generating.join();
   return result;

@@ -747,7 +747,6 @@ class Importer {
     if (!result || aborted_) queue.close();  // the reader stops at its next push
     reading.join();
     if (!result) {
-      (void)store_.rollback();
       (void)store_.finish_import(summary_.run, summary_.counts, ImportStatus::failed, clock_.now());
       return std::unexpected(result.error());
     }
@@ -757,19 +756,19 @@ class Importer {
 
  private:
   Status write_all(BatchQueue& queue) {
-    VAFA_CHECK(store_.begin());
+    VAFA_TRY(Transaction txn, Transaction::begin(store_));
     while (true) {
       if (options_.cancel != nullptr && options_.cancel->load()) {
         summary_.interrupted = true;
         summary_.status = ImportStatus::aborted;
         summary_.counts = committed_counts_;
         aborted_ = true;
-        return store_.rollback();
+        return txn.rollback();
       }
       Batch batch = queue.pop();
       for (Command& command : batch.commands) {
         VAFA_CHECK(std::visit([&](auto& c) { return write(c); }, command));
-        if (aborted_) return store_.rollback();
+        if (aborted_) return txn.rollback();
       }
       if (batch.read_error) return std::unexpected(std::move(*batch.read_error));
       const bool last = batch.last;
@@ -783,13 +782,12 @@ class Importer {
       // one it is assembling), except the parts of a huge one. With max_errors the file is
       // all-or-nothing, so one transaction.
       if (!options_.max_errors && records - committed_at_ >= options_.batch_rows) {
-        VAFA_CHECK(store_.commit());
+        VAFA_CHECK(txn.commit_and_continue());
         committed_at_ = records;
         committed_counts_ = summary_.counts;
-        VAFA_CHECK(store_.begin());
       }
     }
-    return store_.commit();
+    return txn.commit();
   }
 
   Status write(OrderCommand& c) {

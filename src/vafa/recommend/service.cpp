@@ -61,27 +61,21 @@ Result<TrainReport> train_and_store(Store& store, const EngineOptions& options, 
       });
     }
   }
-  VAFA_CHECK(store.begin());
-  auto written = [&]() -> Status {
-    VAFA_CHECK(store.replace_recommend_model(
-        RecommendModel{.trained_at = now,
-                       .trained_until = std::nullopt,
-                       .params_json = options_json(options),
-                       .products = report.products,
-                       .pairs = static_cast<std::int64_t>(report.pairs)},
-        neighbours, engine.popular_rows()));
-    for (const auto& part : parts) {
-      VAFA_CHECK(store.put_recommendations(part));
-      for (std::size_t i = 0; i < part.size(); ++i) {
-        if (i == 0 || part[i - 1].customer != part[i].customer) ++report.lists;
-      }
+  VAFA_TRY(Transaction txn, Transaction::begin(store));
+  VAFA_CHECK(store.replace_recommend_model(
+      RecommendModel{.trained_at = now,
+                     .trained_until = std::nullopt,
+                     .params_json = options_json(options),
+                     .products = report.products,
+                     .pairs = static_cast<std::int64_t>(report.pairs)},
+      neighbours, engine.popular_rows()));
+  for (const auto& part : parts) {
+    VAFA_CHECK(store.put_recommendations(part));
+    for (std::size_t i = 0; i < part.size(); ++i) {
+      if (i == 0 || part[i - 1].customer != part[i].customer) ++report.lists;
     }
-    return store.commit();
-  }();
-  if (!written) {
-    (void)store.rollback();
-    return std::unexpected(written.error());
   }
+  VAFA_CHECK(txn.commit());
   return report;
 }
 

@@ -405,16 +405,13 @@ Result<std::vector<std::string>> refresh_views(Store& store, const ViewsOptions&
   VAFA_TRY(Json s, segments_view(store));
   views.emplace_back("segments", std::move(s));
   // Written together: a reader never sees half of one refresh and half of the next.
-  VAFA_CHECK(store.begin());
+  VAFA_TRY(Transaction txn, Transaction::begin(store));
   std::vector<std::string> names;
   for (const auto& [name, body] : views) {
-    if (Status put = put_view(store, name, options.as_of, options.now, body); !put) {
-      (void)store.rollback();
-      return fail(put.error());
-    }
+    VAFA_CHECK(put_view(store, name, options.as_of, options.now, body));
     names.push_back(name);
   }
-  VAFA_CHECK(store.commit());
+  VAFA_CHECK(txn.commit());
   return names;
 }
 

@@ -353,13 +353,9 @@ Status apply_rules(Store& store, Rules& rules, const Loaded& loaded,
 // Runs `body` inside a store transaction.
 template <typename F>
 auto in_transaction(Store& store, F&& body) -> decltype(body()) {
-  VAFA_CHECK(store.begin());
+  VAFA_TRY(Transaction txn, Transaction::begin(store));
   auto done = body();
-  if (!done) {
-    (void)store.rollback();
-    return done;
-  }
-  VAFA_CHECK(store.commit());
+  if (done) VAFA_CHECK(txn.commit());
   return done;
 }
 

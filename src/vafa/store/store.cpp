@@ -44,16 +44,4 @@ std::string default_store_location() {
   return env != nullptr && *env != '\0' ? std::string(env) : std::string("vafa.db");
 }
 
-std::string LedgerCheck::problems() const {
-  std::string out;
-  const auto add = [&out](std::int64_t n, std::string_view what) {
-    if (n != 0) out += fmt::format("{}{} {}", out.empty() ? "" : "; ", n, what);
-  };
-  add(total, "points: the sum of all entries");
-  add(unbalanced_txns, "transactions whose entries do not sum to zero");
-  add(wrong_balances, "stored balances that differ from their entries");
-  add(lots_not_matching, "customers whose lots do not add up to their balance");
-  return out;
-}
-
 }  // namespace vafa

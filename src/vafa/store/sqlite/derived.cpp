@@ -387,9 +387,9 @@ Status SqliteStore::scan_segment_members(
   return each_row(*q, [&](Statement& r) { return visit(r.column_int(0), r.column_int(1)); });
 }
 
-Result<std::vector<Store::SegmentMember>> SqliteStore::segment_members(std::int64_t segment,
-                                                                       std::int64_t after,
-                                                                       std::size_t limit) {
+Result<std::vector<SegmentMember>> SqliteStore::segment_members(std::int64_t segment,
+                                                                std::int64_t after,
+                                                                std::size_t limit) {
   VAFA_TRY(Statement * q,
            cached("SELECT m.customer_id, c.external_id, m.since FROM segment_members m"
                   " JOIN customers c ON c.id = m.customer_id"

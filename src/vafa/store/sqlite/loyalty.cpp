@@ -12,10 +12,6 @@ using sqlite::Statement;
 
 namespace {
 
-bool customer_account(PointsAccount a) {
-  return a == PointsAccount::pending || a == PointsAccount::available;
-}
-
 PointsAccount account_of(std::string_view text) {
   if (text == "pending") return PointsAccount::pending;
   if (text == "available") return PointsAccount::available;
@@ -39,37 +35,10 @@ PointsLot lot_of(Statement& r) {
                    .reversed = r.column_int(8)};
 }
 
-Status validate(const LedgerTxn& txn) {
-  if (txn.kind.empty() || txn.cause.empty()) {
-    return fail(ErrorCode::invalid_argument, "a points transaction needs a kind and a cause");
-  }
-  if (txn.entries.size() < 2) {
-    return fail(ErrorCode::invalid_argument, "points transaction {}:{} has fewer than two entries",
-                txn.kind, txn.cause);
-  }
-  std::int64_t sum = 0;
-  for (const LedgerEntry& e : txn.entries) {
-    if (customer_account(e.account) != e.customer.has_value()) {
-      return fail(ErrorCode::invalid_argument, "points entry on '{}' {} a customer",
-                  to_string(e.account), e.customer ? "must not have" : "needs");
-    }
-    if (__builtin_add_overflow(sum, e.points, &sum)) {
-      return fail(ErrorCode::invalid_argument, "points transaction {}:{} overflows", txn.kind,
-                  txn.cause);
-    }
-  }
-  if (sum != 0) {
-    return fail(ErrorCode::invalid_argument,
-                "points transaction {}:{} does not balance: its entries sum to {}", txn.kind,
-                txn.cause, sum);
-  }
-  return {};
-}
-
 }  // namespace
 
-Result<std::optional<std::int64_t>> SqliteStore::post_points(const LedgerTxn& txn) {
-  VAFA_CHECK(validate(txn));
+Result<std::optional<std::int64_t>> SqliteStore::write_points(
+    const LedgerTxn& txn, std::span<const BalanceChange> changes) {
   VAFA_TRY(Statement * insert_txn,
            cached("INSERT INTO loyalty_txns(kind, cause, customer, at, note)"
                   " VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(kind, cause) DO NOTHING"));
@@ -97,15 +66,14 @@ Result<std::optional<std::int64_t>> SqliteStore::post_points(const LedgerTxn& tx
                      .bind(3, e.customer)
                      .bind(4, e.points)
                      .run());
-      if (!e.customer) continue;
-      const bool pending = e.account == PointsAccount::pending;
-      const bool earning = txn.kind == "earn" || txn.kind == "bonus" || txn.kind == "reverse";
-      VAFA_CHECK(balance->bind(1, *e.customer)
-                     .bind(2, pending ? e.points : 0)
-                     .bind(3, pending ? 0 : e.points)
-                     .bind(4, earning ? e.points : 0)
-                     .bind(5, txn.kind == "redeem" ? -e.points : 0)
-                     .bind(6, txn.kind == "expire" ? -e.points : 0)
+    }
+    for (const BalanceChange& c : changes) {
+      VAFA_CHECK(balance->bind(1, c.customer)
+                     .bind(2, c.pending)
+                     .bind(3, c.available)
+                     .bind(4, c.earned)
+                     .bind(5, c.redeemed)
+                     .bind(6, c.expired)
                      .run());
     }
     return {};

@@ -15,6 +15,7 @@
 #include "vafa/store/sqlite/key_cache.hpp"
 #include "vafa/store/sqlite/statement.hpp"
 #include "vafa/store/store.hpp"
+#include "vafa/store/write_ahead_log.hpp"
 
 namespace vafa {
 
@@ -27,7 +28,7 @@ inline OrderStatus stored_order_status(std::string_view text) {
 }
 }  // namespace sqlite
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public WriteAheadLog {
  public:
   static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
   ~SqliteStore() override;
@@ -160,7 +161,6 @@ class SqliteStore final : public Store {
   Status put_line_points(std::int64_t txn, const std::vector<std::int64_t>& points) override;
   Result<std::vector<std::int64_t>> line_points(std::int64_t txn) override;
 
-  Result<std::optional<std::int64_t>> post_points(const LedgerTxn& txn) override;
   Result<std::optional<LedgerTxn>> points_txn(std::string_view kind,
                                               std::string_view cause) override;
   Result<std::int64_t> add_lot(const PointsLot& lot) override;
@@ -220,6 +220,9 @@ class SqliteStore final : public Store {
   Result<StoreStats> recount();
 
  private:
+  Result<std::optional<std::int64_t>> write_points(const LedgerTxn& txn,
+                                                   std::span<const BalanceChange> changes) override;
+
   struct Statements;
   // Changes to the running totals (table store_totals) made by the open transaction; added to
   // the table just before COMMIT, dropped on ROLLBACK.
