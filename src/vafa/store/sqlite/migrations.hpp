@@ -1,4 +1,4 @@
-// Numbered schema migrations, embedded from src/vafa/store/migrations/*.sql at build time.
+// Numbered schema migrations, embedded from src/vafa/store/sqlite/migrations/*.sql at build time.
 // A migration is never edited after it lands; changes come as a new, higher number.
 #pragma once
 

@@ -1,66 +1,11 @@
-// The behaviour every Store backend must have. Written once; each backend instantiates it with
-// a factory that opens a fresh, empty store.
-#include <filesystem>
-#include <functional>
+// The conformance suite (fixture.hpp): imports, customers, orders, events, CLV predictions,
+// recommendations, API writes, transactions and savepoints.
 #include <map>
 
-#include <gtest/gtest.h>
+#include "vafa/store/conformance/fixture.hpp"
 
-#include "vafa/store/store.hpp"
-
-namespace vafa {
+namespace vafa::conformance {
 namespace {
-
-using namespace std::chrono;
-using StoreFactory = std::function<std::unique_ptr<Store>(const std::filesystem::path& dir)>;
-
-struct Backend {
-  std::string name;
-  StoreFactory open;
-};
-
-Timestamp day(int y, unsigned m, unsigned d) {
-  return sys_days{std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d}};
-}
-Currency usd() { return Currency::parse("USD").value(); }
-
-Order make_order(std::string id, std::string customer, Timestamp at, std::vector<OrderLine> lines) {
-  Order order{.id = std::move(id), .customer_id = std::move(customer), .currency = usd()};
-  order.channel = Channel::web;
-  order.placed_at = at;
-  order.lines = std::move(lines);
-  return order;
-}
-
-OrderLine line(std::string sku, std::int64_t qty, std::int64_t unit) {
-  return OrderLine{.product_sku = std::move(sku),
-                   .quantity = qty,
-                   .unit_price_minor = unit,
-                   .amount_minor = qty * unit};
-}
-
-class StoreConformance : public ::testing::TestWithParam<Backend> {
- protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("vafa-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    store_ = GetParam().open(dir_);
-    ASSERT_NE(store_, nullptr);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-  std::int64_t new_run() {
-    return store_->start_import("orders", "test.csv", day(2024, 1, 1)).value();
-  }
-
-  std::filesystem::path dir_;
-  std::unique_ptr<Store> store_;
-};
 
 TEST_P(StoreConformance, EmptyStoreHasZeroStats) {
   const StoreStats stats = store_->stats().value();
@@ -447,13 +392,5 @@ TEST_P(StoreConformance, DataSurvivesReopen) {
   EXPECT_EQ(store_->stats().value().orders, 1);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreConformance,
-                         ::testing::Values(Backend{
-                             "sqlite",
-                             [](const std::filesystem::path& dir) {
-                               return open_store((dir / "vafa.db").string()).value();
-                             }}),
-                         [](const auto& param_info) { return param_info.param.name; });
-
 }  // namespace
-}  // namespace vafa
+}  // namespace vafa::conformance
