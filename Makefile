@@ -112,7 +112,8 @@ endif
 
 # Everything: release build with unit and integration tests, the unit tests again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, the fuzzers, the formatting check and the layer
-# check (scripts/check-layers: no folder of src/vafa includes a layer above it).
+# check (scripts/check-layers: no folder of src/vafa includes a layer above it) and the Store's
+# conformance coverage (scripts/check-conformance: every Store operation has a conformance test).
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 	@$(MAKE) --no-print-directory browser-test
@@ -120,6 +121,7 @@ test: build
 	@$(MAKE) --no-print-directory fuzz
 	@$(MAKE) --no-print-directory format-check
 	@scripts/check-layers
+	@scripts/check-conformance
 
 # The dashboard and the report in Debian's Chromium against a real `vafa serve` on loopback, and
 # the catalogue checks (web/tests/); screenshots of every page in every language land in

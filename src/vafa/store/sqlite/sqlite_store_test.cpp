@@ -154,6 +154,38 @@ void expect_same(const StoreStats& a, const StoreStats& b, const std::string& wh
 
 // The totals stats() reads are maintained write by write; after any mix of inserts, appends,
 // replacements, duplicates and rollbacks they equal a full recount.
+// The write-ahead log capability (write_ahead_log.hpp) that the API's writer uses: the Store
+// itself knows nothing of it, the SQLite backend offers it beside.
+TEST(SqliteStore, OffersItsWriteAheadLogAsACapability) {
+  const auto path = temp_path("wal.db");
+  for (const auto* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+  std::unique_ptr<Store> store = open_store(path.string()).value();
+  auto* log = dynamic_cast<WriteAheadLog*>(store.get());
+  ASSERT_NE(log, nullptr);
+  ASSERT_TRUE(log->set_auto_checkpoint(false));
+  const auto run = store->start_import("orders", "wal.csv", Timestamp{}).value();
+  for (int i = 0; i < 50; ++i) {
+    Order order{.id = "o" + std::to_string(i),
+                .customer_id = "c",
+                .currency = Currency::parse("USD").value()};
+    order.lines = {
+        OrderLine{.product_sku = "A", .quantity = 1, .unit_price_minor = 1, .amount_minor = 1}};
+    ASSERT_TRUE(store->put_order(order, run));
+  }
+  const std::int64_t grown = log->log_bytes();
+  EXPECT_GT(grown, 0);
+  auto other = open_store(path.string()).value();
+  ASSERT_TRUE(
+      dynamic_cast<WriteAheadLog*>(other.get())->checkpoint(WriteAheadLog::Checkpoint::passive));
+  ASSERT_TRUE(log->checkpoint(WriteAheadLog::Checkpoint::restart));
+  ASSERT_TRUE(store->put_event(Event{.id = "e1", .customer_id = "c", .type = "visit"}));
+  EXPECT_LT(log->log_bytes(), grown);  // the next commit wrote from the log's beginning
+  ASSERT_TRUE(log->set_auto_checkpoint(true));
+  other.reset();
+  store.reset();
+  for (const auto* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+}
+
 TEST(SqliteStore, MaintainedTotalsEqualARecount) {
   const auto path = temp_path("totals.db");
   std::filesystem::remove(path);
