@@ -9,6 +9,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "vafa/store/testing.hpp"
+
 namespace vafa::analytics {
 namespace {
 
@@ -24,7 +26,7 @@ class MetricsTest : public testing::Test {
            ("vafa-metrics-" + std::to_string(::getpid()) + "-" +
             testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
-    store_ = std::move(*open_store((dir_ / "m.db").string()));
+    store_ = open_test_store(dir_, "m");
     run_ = *store_->start_import("orders", "hand", Timestamp{});
     // January: A (2 orders: 100 + 50), B (1 order: 30). February: A (20), C (new, 300, via app).
     // March: B (40), refund of 10 for A. NPS: A 10 in Jan, B 5 in Jan, C 8 in Feb.

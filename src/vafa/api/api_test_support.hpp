@@ -11,6 +11,7 @@
 
 #include "vafa/api/service.hpp"
 #include "vafa/api/writer.hpp"
+#include "vafa/store/testing.hpp"
 
 namespace vafa::api::testing_support {
 
@@ -40,7 +41,10 @@ class ApiFixture : public ::testing::Test {
     store_.reset();
     std::filesystem::remove_all(dir_);
   }
-  std::string path() const { return (dir_ / "api.db").string(); }
+  // The store's location (the test store factory's: any backend).
+  std::string path() const { return test_store_location(dir_, "api"); }
+  // The SQLite file behind path(), for the tests that damage the store on purpose.
+  std::string sqlite_file() const { return (dir_ / "api.db").string(); }
 
   // Turns the loyalty club on with these vafa.toml settings.
   void use_club(std::string_view toml) {

@@ -9,6 +9,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "vafa/store/testing.hpp"
+
 namespace vafa::api {
 namespace {
 
@@ -20,7 +22,7 @@ class KeysTest : public testing::Test {
             testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    store_ = std::move(*open_store((dir_ / "k.db").string()));
+    store_ = open_test_store(dir_, "k");
   }
   void TearDown() override {
     store_.reset();

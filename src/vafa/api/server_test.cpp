@@ -177,7 +177,7 @@ TEST_F(ServerTest, WritesAreAnsweredAfterTheyCommit) {
 // only: the caller learns nothing of the store's insides.
 TEST_F(ServerTest, AnInternalErrorIsLoggedThroughTheInjectedLoggerAndNotSent) {
   sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path().c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open(sqlite_file().c_str(), &db), SQLITE_OK);
   sqlite3_busy_timeout(db, 5000);
   ASSERT_EQ(sqlite3_exec(db, "DROP TABLE dashboard_views", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);

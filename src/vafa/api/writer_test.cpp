@@ -81,7 +81,7 @@ TEST_F(WriterTest, WithACheckpointerTheLogIsCopiedBackOutsideCommitsAndAtStop) {
   writer.stop();
   // Everything is in the database file itself: a copy without the -wal file has it all.
   const auto copy = dir_ / "copy.db";
-  std::filesystem::copy_file(path(), copy);
+  std::filesystem::copy_file(sqlite_file(), copy);
   auto copied = open_store(copy.string());
   ASSERT_TRUE(copied.has_value());
   EXPECT_EQ((*copied)->stats().value().customers, 300);
@@ -125,7 +125,7 @@ std::uintmax_t run_with_readers(const std::string& db, std::int64_t log_limit, i
 
 TEST_F(WriterTest, TheLogStaysBoundedUnderWritesAndReads) {
   constexpr std::int64_t kLimit = 256 << 10;
-  const std::uintmax_t largest = run_with_readers(path(), kLimit, 3000);
+  const std::uintmax_t largest = run_with_readers(sqlite_file(), kLimit, 3000);
   EXPECT_GT(largest, 0u);
   // The bound, plus what one batch writes after it was passed.
   EXPECT_LT(largest, std::uintmax_t{4} * kLimit) << "the log grew to " << largest << " bytes";

@@ -15,6 +15,7 @@
 
 #include "vafa/app/context.hpp"
 #include "vafa/loyalty/config.hpp"
+#include "vafa/store/testing.hpp"
 
 namespace vafa::app::testing_support {
 
@@ -54,7 +55,7 @@ class AppFixture : public ::testing::Test {
     store_.reset();
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    auto opened = open_store((dir_ / "s.db").string());
+    auto opened = open_store(test_store_location(dir_, "s"));
     ASSERT_TRUE(opened.has_value()) << opened.error().message;
     store_ = std::move(*opened);
     auto config = loyalty::parse_config(toml, "vafa.toml");

@@ -11,6 +11,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "vafa/store/testing.hpp"
+
 namespace vafa::ingest {
 namespace {
 
@@ -24,7 +26,7 @@ class ImporterTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    store_ = open_store((dir_ / "test.db").string()).value();
+    store_ = open_test_store(dir_, "test");
   }
   void TearDown() override {
     store_.reset();

@@ -11,6 +11,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "vafa/store/testing.hpp"
+
 namespace vafa::loyalty {
 namespace {
 
@@ -154,7 +156,7 @@ class LedgerTest : public ::testing::Test {
             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    store_ = std::move(*open_store((dir_ / "l.db").string()));
+    store_ = open_test_store(dir_, "l");
     run_ = store_->start_import("api", "test", from_unix_seconds(at(2026, 1, 1))).value();
     ASSERT_TRUE(store_->upsert_customer(
         Customer{.id = "ani", .created_at = from_unix_seconds(at(2026, 1, 1))}));

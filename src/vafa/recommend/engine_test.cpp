@@ -9,6 +9,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "vafa/store/testing.hpp"
+
 namespace vafa::recommend {
 namespace {
 
@@ -24,7 +26,7 @@ class EngineTest : public testing::Test {
             testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    store_ = std::move(*open_store((dir_ / "r.db").string()));
+    store_ = open_test_store(dir_, "r");
     run_ = *store_->start_import("orders", "test", Timestamp{});
     const Currency usd = *Currency::parse("USD");
     const struct {

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "vafa/segments/refresh.hpp"
+#include "vafa/store/testing.hpp"
 
 namespace vafa::report {
 namespace {
@@ -26,7 +27,7 @@ class ViewsTest : public testing::Test {
             testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    store_ = std::move(*open_store((dir_ / "t.db").string()));
+    store_ = open_test_store(dir_, "t");
     run_ = *store_->start_import("orders", "test", day(2025, 1, 1));
     // A: Jan and Feb; B: Jan only; C: Feb and Mar (2025).
     order("A", day(2025, 1, 10), 10'000);
@@ -252,7 +253,7 @@ TEST_F(ViewsTest, ASecondConnectionComputesTheSameViews) {
   const Json alone = stored_views(*store_).value();
   const std::int64_t as_of = seconds_of(day(2025, 3, 31));
   int opened = 0;
-  const std::string location = (dir_ / "t.db").string();
+  const std::string location = test_store_location(dir_, "t");
   auto names = refresh_views(
       *store_,
       ViewsOptions{.as_of = as_of, .now = as_of, .currency = "USD", .second_connection = [&] {

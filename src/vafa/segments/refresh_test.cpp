@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "vafa/analytics/metrics.hpp"
+#include "vafa/store/testing.hpp"
 
 namespace vafa::segments {
 namespace {
@@ -31,7 +32,7 @@ class RefreshTest : public testing::Test {
             testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
-    auto opened = open_store((dir_ / "t.db").string());
+    auto opened = open_store(test_store_location(dir_, "t"));
     ASSERT_TRUE(opened.has_value()) << opened.error().message;
     store_ = std::move(*opened);
     auto run = store_->start_import("orders", "test", at_day(19'000));
