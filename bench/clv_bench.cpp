@@ -41,6 +41,10 @@ const vafa::clv::RfmRows& data(std::int64_t n) {
 
 using Fit = vafa::Result<vafa::clv::FitResult> (*)(const vafa::clv::RfmRows&);
 
+// Every core, as `vafa clv fit` uses by default: the engines take their thread count.
+int cores() { return static_cast<int>(std::thread::hardware_concurrency()); }
+vafa::clv::FitOptions on_every_core() { return vafa::clv::FitOptions{.threads = cores()}; }
+
 void BM_Fit(benchmark::State& state, Fit fit_rows) {
   const auto& rows = data(state.range(0));
   for (auto _ : state) {
@@ -51,13 +55,13 @@ void BM_Fit(benchmark::State& state, Fit fit_rows) {
   }
 }
 vafa::Result<vafa::clv::FitResult> fit_bgnbd(const vafa::clv::RfmRows& rows) {
-  return vafa::clv::bg_fit(BgVariant::bgnbd, rows);
+  return vafa::clv::bg_fit(BgVariant::bgnbd, rows, on_every_core());
 }
 vafa::Result<vafa::clv::FitResult> fit_mbgnbd(const vafa::clv::RfmRows& rows) {
-  return vafa::clv::bg_fit(BgVariant::mbgnbd, rows);
+  return vafa::clv::bg_fit(BgVariant::mbgnbd, rows, on_every_core());
 }
 vafa::Result<vafa::clv::FitResult> fit_pareto(const vafa::clv::RfmRows& rows) {
-  return vafa::clv::pnbd_fit(rows);
+  return vafa::clv::pnbd_fit(rows, on_every_core());
 }
 BENCHMARK_CAPTURE(BM_Fit, bgnbd, fit_bgnbd)
     ->Arg(10000)
@@ -77,7 +81,7 @@ void BM_LogLikelihood(benchmark::State& state) {
   std::vector<double> grad(4);
   for (auto _ : state) {
     benchmark::DoNotOptimize(
-        vafa::clv::bg_log_likelihood(BgVariant::bgnbd, {0.25, 4, 0.8, 2.5}, rows, grad));
+        vafa::clv::bg_log_likelihood(BgVariant::bgnbd, {0.25, 4, 0.8, 2.5}, rows, grad, cores()));
   }
 }
 BENCHMARK(BM_LogLikelihood)->Arg(1000000)->Unit(benchmark::kMillisecond);
@@ -86,7 +90,8 @@ void BM_LogLikelihoodPareto(benchmark::State& state) {
   const auto& rows = data(state.range(0));
   std::vector<double> grad(4);
   for (auto _ : state) {
-    benchmark::DoNotOptimize(vafa::clv::pnbd_log_likelihood({0.55, 10.5, 0.6, 11.7}, rows, grad));
+    benchmark::DoNotOptimize(
+        vafa::clv::pnbd_log_likelihood({0.55, 10.5, 0.6, 11.7}, rows, grad, cores()));
   }
 }
 BENCHMARK(BM_LogLikelihoodPareto)->Arg(1000000)->Unit(benchmark::kMillisecond);
@@ -99,7 +104,7 @@ void BM_PredictPerRow(benchmark::State& state) {
   const vafa::clv::BgParams p{0.25, 4, 0.8, 2.5};
   std::vector<double> alive(rows.size()), expected(rows.size());
   for (auto _ : state) {
-#pragma omp parallel for schedule(static)
+#pragma omp parallel for schedule(static) num_threads(cores())
     for (std::size_t i = 0; i < rows.size(); ++i) {
       alive[i] = vafa::clv::bg_p_alive(BgVariant::bgnbd, p, rows.x[i], rows.t_x[i], rows.T[i]);
       expected[i] =

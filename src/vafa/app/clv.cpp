@@ -99,16 +99,17 @@ clv::SpendRows spend_rows(const ClvInputs& in) {
 
 }  // namespace
 
-Result<clv::FitResult> fit_clv_model(const ClvModel& model, const ClvInputs& in) {
+Result<clv::FitResult> fit_clv_model(const ClvModel& model, const ClvInputs& in, int threads) {
+  const clv::FitOptions options{.threads = threads < 1 ? 1 : threads};
   switch (model.kind) {
-    case ClvModel::Kind::purchase: return clv::fit_purchase_model(model.purchase, in.rfm);
+    case ClvModel::Kind::purchase: return clv::fit_purchase_model(model.purchase, in.rfm, options);
     case ClvModel::Kind::bgbb: return clv::bgbb_fit(discrete_rows(in));
     case ClvModel::Kind::spend: {
       const clv::SpendRows rows = spend_rows(in);
       if (rows.size() == 0) {
         return fail(ErrorCode::invalid_argument, "no repeat customer with a positive order value");
       }
-      return clv::gg_fit(rows);
+      return clv::gg_fit(rows, options);
     }
   }
   return fail(ErrorCode::internal, "unknown model");
@@ -136,7 +137,7 @@ Status check_clv_forecast_options(const ClvForecastOptions& o) {
 Result<ClvForecast> forecast_clv(const ClvInputs& in, const ClvForecastOptions& o) {
   VAFA_CHECK(check_clv_forecast_options(o));
   ClvForecast out;
-  VAFA_TRY(out.fit, fit_clv_model(o.model, in));
+  VAFA_TRY(out.fit, fit_clv_model(o.model, in, o.threads));
   if (!out.fit.converged) {
     const std::string name = o.model.kind == ClvModel::Kind::bgbb
                                  ? std::string("bgbb")
@@ -148,7 +149,7 @@ Result<ClvForecast> forecast_clv(const ClvInputs& in, const ClvForecastOptions& 
   if (!in.monetary.empty()) {
     const clv::SpendRows rows = spend_rows(in);
     if (rows.size() > 0) {
-      auto gg = clv::gg_fit(rows);
+      auto gg = clv::gg_fit(rows, clv::FitOptions{.threads = o.threads < 1 ? 1 : o.threads});
       if (gg && gg->params[1] > 1) {
         out.spend = clv::GammaGammaParams{gg->params[0], gg->params[1], gg->params[2]};
       }

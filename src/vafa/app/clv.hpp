@@ -65,13 +65,14 @@ struct ClvStoreInputOptions {
 Result<ClvInputs> clv_inputs_from_store(Store& store, const ClvStoreInputOptions& options);
 
 // Fits `model` to the inputs (the spend model to the repeat customers' order values).
-Result<clv::FitResult> fit_clv_model(const ClvModel& model, const ClvInputs& inputs);
+Result<clv::FitResult> fit_clv_model(const ClvModel& model, const ClvInputs& inputs,
+                                     int threads = 1);
 
 struct ClvForecastOptions {
   ClvModel model;            // a purchase model (not the spend model)
   double horizon = 52;       // in the inputs' unit; whole periods for BG/BB
   double discount_rate = 0;  // per unit
-  int threads = 1;           // for the per-customer predictions
+  int threads = 1;           // for the fits' sums and the per-customer predictions
 };
 
 struct ClvForecast {

@@ -43,8 +43,20 @@ struct Options {
   bool to_store = false;
   std::string models = "bgnbd,mbgnbd,pareto-nbd";  // for validate
   bool json = false;
-  int threads = 0;  // for the predictions; 0: every core
+  int threads = 0;  // for the fits' sums and the predictions; 0: every core
 };
+
+// The thread count the engines are given (they keep no pool of their own).
+int threads_of(const Options& o) {
+  return o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency());
+}
+
+void add_threads_option(CLI::App* cmd, Options& o) {
+  cmd->add_option("--threads", o.threads,
+                  "Threads for the fit's sums over customers and the per-customer predictions "
+                  "(default: every core)")
+      ->check(CLI::Range(1, 1024));
+}
 
 using app::ClvInputs;
 using app::ClvModel;
@@ -221,7 +233,7 @@ int run_fit(const Options& o, const Context& context) {
   if (!model) return report(model.error());
   auto in = read_inputs(o, context, model->kind == Kind::spend, model->kind == Kind::bgbb);
   if (!in) return report(in.error());
-  auto fit = app::fit_clv_model(*model, *in);
+  auto fit = app::fit_clv_model(*model, *in, threads_of(o));
   if (!fit) return report(fit.error());
   if (o.json) {
     fmt::print("{}\n", fit_json(o.model, *fit).dump(2));
@@ -234,11 +246,10 @@ int run_fit(const Options& o, const Context& context) {
 int run_predict(const Options& o, const Context& context) {
   auto model = app::parse_clv_model(o.model);
   if (!model) return report(model.error());
-  const app::ClvForecastOptions options{
-      .model = *model,
-      .horizon = o.horizon,
-      .discount_rate = o.discount_rate,
-      .threads = o.threads > 0 ? o.threads : static_cast<int>(std::thread::hardware_concurrency())};
+  const app::ClvForecastOptions options{.model = *model,
+                                        .horizon = o.horizon,
+                                        .discount_rate = o.discount_rate,
+                                        .threads = threads_of(o)};
   if (Status checked = app::check_clv_forecast_options(options); !checked) {
     return report(checked.error());
   }
@@ -346,7 +357,7 @@ int run_validate(const Options& o, const Context& context) {
   auto in = read_inputs(o, context, false, false);
   if (!in) return report(in.error());
   auto v = clv::validate_models({in->rfm, in->holdout, in->holdout_by_unit, in->holdout_length},
-                                {.models = *models});
+                                {.models = *models, .threads = threads_of(o)});
   if (!v) return report(v.error());
   if (o.to_store) {
     // Kept for the dashboard's CLV page (model comparison and holdout tracking).
@@ -473,6 +484,7 @@ void add_clv_command(CLI::App& app, const Context& context, Runner& runner) {
   CLI::App* fit = clv->add_subcommand("fit", "Fit a model by maximum likelihood");
   add_input_options(fit, *options);
   fit->add_flag("--json", options->json, "Print one JSON object");
+  add_threads_option(fit, *options);
   fit->callback([options, &context, &runner] {
     runner = [options, &context] { return run_fit(*options, context); };
   });
@@ -489,10 +501,7 @@ void add_clv_command(CLI::App& app, const Context& context, Runner& runner) {
   predict->add_option("--out", options->out, "CSV file to write (default: standard output)");
   predict->add_flag("--store", options->to_store,
                     "Write the predictions into the store (replacing the previous run's)");
-  predict
-      ->add_option("--threads", options->threads,
-                   "Threads for the per-customer predictions (default: every core)")
-      ->check(CLI::Range(1, 1024));
+  add_threads_option(predict, *options);
   predict->callback([options, &context, &runner] {
     runner = [options, &context] { return run_predict(*options, context); };
   });
@@ -508,6 +517,7 @@ void add_clv_command(CLI::App& app, const Context& context, Runner& runner) {
   validate->add_option("--models", options->models, "Comma-separated purchase models")
       ->capture_default_str();
   validate->add_flag("--json", options->json, "Print one JSON object");
+  add_threads_option(validate, *options);
   validate->add_flag("--store", options->to_store,
                      "Also keep the comparison for the dashboard and the report");
   validate->callback([options, &context, &runner] {

@@ -91,7 +91,7 @@ void add_row_terms(const RowInputs& in, std::size_t begin, std::size_t end,
 
 // xs: the distinct frequencies of rows, found once per fit rather than once per pass.
 double log_likelihood(BgVariant variant, const BgParams& p, const RfmRows& rows,
-                      const DistinctValues& xs, std::span<double> grad) {
+                      const DistinctValues& xs, std::span<double> grad, int threads) {
   const std::size_t n = xs.values.size();
   std::vector<double> c(n, 0.0), inv_bxm(n, 0.0), dropout(n, 0.0);
   std::array<double, 5> fixed{};  // the per-x parts: ll, d/dr, d/dalpha, d/da, d/db
@@ -120,7 +120,7 @@ double log_likelihood(BgVariant variant, const BgParams& p, const RfmRows& rows,
                      p.r,
                      p.alpha};
   const auto sums = internal::block_sums<5>(
-      rows.size(),
+      threads, rows.size(),
       [&](std::size_t b, std::size_t e, std::array<double, 5>& s) { add_row_terms(in, b, e, s); });
   if (!grad.empty()) {
     grad[0] = fixed[1] + sums[1];
@@ -134,8 +134,8 @@ double log_likelihood(BgVariant variant, const BgParams& p, const RfmRows& rows,
 }  // namespace
 
 double bg_log_likelihood(BgVariant variant, const BgParams& p, const RfmRows& rows,
-                         std::span<double> grad) {
-  return log_likelihood(variant, p, rows, distinct_values(rows.x, rows.weight), grad);
+                         std::span<double> grad, int threads) {
+  return log_likelihood(variant, p, rows, distinct_values(rows.x, rows.weight), grad, threads);
 }
 
 Result<FitResult> bg_fit(BgVariant variant, const RfmRows& rows, const FitOptions& options) {
@@ -147,7 +147,7 @@ Result<FitResult> bg_fit(BgVariant variant, const RfmRows& rows, const FitOption
     start = {1.0, mean_age(data), 1.0, 1.0};
   }
   auto ll = [&](std::span<const double> q, std::span<double> g) {
-    return log_likelihood(variant, BgParams{q[0], q[1], q[2], q[3]}, data, xs, g);
+    return log_likelihood(variant, BgParams{q[0], q[1], q[2], q[3]}, data, xs, g, options.threads);
   };
   return maximize(ll, {"r", "alpha", "a", "b"}, start, data.customers(), options);
 }

@@ -19,7 +19,7 @@ struct BgParams {
 
 // Sum over rows of weight * log L(x, t_x, T); grad (size 4, may be empty) gets d/d{r, alpha, a, b}.
 double bg_log_likelihood(BgVariant variant, const BgParams& p, const RfmRows& rows,
-                         std::span<double> grad = {});
+                         std::span<double> grad = {}, int threads = 1);
 
 // Fits by maximum likelihood. Rows are validated; every frequency being 0 is an error.
 Result<FitResult> bg_fit(BgVariant variant, const RfmRows& rows, const FitOptions& options = {});

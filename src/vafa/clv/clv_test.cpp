@@ -116,6 +116,24 @@ TEST(BgNbd, RecoversSimulatedParameters) {
   expect_recovered(*fit, {0.25, 4.0, 0.8, 2.5});
 }
 
+// The engines run on the threads they are given, and the sums are cut into fixed blocks added in
+// order, so the fit is the same, bit for bit, on one thread or several.
+TEST(BgNbd, FitsTheSameOnOneThreadAndOnSeveral) {
+  generate::BtydParams sim;
+  sim.seed = 13;
+  const RfmRows rows = rows_of(generate::simulate_btyd(sim, 40000));  // several blocks
+  auto one = bg_fit(BgVariant::bgnbd, rows, FitOptions{.threads = 1});
+  auto four = bg_fit(BgVariant::bgnbd, rows, FitOptions{.threads = 4});
+  ASSERT_TRUE(one && four);
+  EXPECT_EQ(one->params, four->params);
+  EXPECT_EQ(one->log_likelihood, four->log_likelihood);
+  EXPECT_EQ(one->iterations, four->iterations);
+  std::vector<double> g1(4), g4(4);
+  EXPECT_EQ(bg_log_likelihood(BgVariant::bgnbd, {0.3, 5, 0.7, 2}, rows, g1, 1),
+            bg_log_likelihood(BgVariant::bgnbd, {0.3, 5, 0.7, 2}, rows, g4, 3));
+  EXPECT_EQ(g1, g4);
+}
+
 TEST(MbgNbd, RecoversSimulatedParameters) {
   generate::BtydParams sim{.model = generate::DropoutModel::mbgnbd,
                            .r = 0.5,

@@ -21,6 +21,7 @@ struct FitOptions {
   int max_evaluations = 2000;
   double relative_tolerance = 1e-12;  // on the log-likelihood, between iterations
   std::vector<double> start;          // empty: the model's default
+  int threads = 1;                    // for the likelihood's sums over customers
 };
 
 struct FitResult {

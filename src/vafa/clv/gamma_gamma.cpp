@@ -11,7 +11,7 @@ namespace {
 
 // xs: the distinct frequencies of rows, found once per fit rather than once per pass.
 double log_likelihood(const GammaGammaParams& g, const SpendRows& rows, const DistinctValues& xs,
-                      std::span<double> grad) {
+                      std::span<double> grad, int threads) {
   // log f(zbar | x) = lnG(px+q) - lnG(px) - lnG(q) + q ln(gamma) + (px-1) ln(zbar) + px ln(x)
   //                   - (px+q) ln(gamma + x zbar)
   struct PerX {
@@ -26,7 +26,7 @@ double log_likelihood(const GammaGammaParams& g, const SpendRows& rows, const Di
     table[k].kq = digamma(px + g.q) - digamma(g.q) + std::log(g.gamma);
   }
   const auto sums = internal::block_sums<4>(
-      rows.size(), [&](std::size_t b, std::size_t e, std::array<double, 4>& s) {
+      threads, rows.size(), [&](std::size_t b, std::size_t e, std::array<double, 4>& s) {
         for (std::size_t i = b; i < e; ++i) {
           const PerX& t = table[xs.index[i]];
           const double x = rows.x[i], z = rows.zbar[i], w = rows.weight[i];
@@ -48,8 +48,9 @@ double log_likelihood(const GammaGammaParams& g, const SpendRows& rows, const Di
 
 }  // namespace
 
-double gg_log_likelihood(const GammaGammaParams& g, const SpendRows& rows, std::span<double> grad) {
-  return log_likelihood(g, rows, distinct_values(rows.x, rows.weight), grad);
+double gg_log_likelihood(const GammaGammaParams& g, const SpendRows& rows, std::span<double> grad,
+                         int threads) {
+  return log_likelihood(g, rows, distinct_values(rows.x, rows.weight), grad, threads);
 }
 
 Result<FitResult> gg_fit(const SpendRows& rows, const FitOptions& options) {
@@ -64,7 +65,7 @@ Result<FitResult> gg_fit(const SpendRows& rows, const FitOptions& options) {
   }
   const DistinctValues xs = distinct_values(rows.x, rows.weight);
   auto ll = [&](std::span<const double> q, std::span<double> grad) {
-    return log_likelihood(GammaGammaParams{q[0], q[1], q[2]}, rows, xs, grad);
+    return log_likelihood(GammaGammaParams{q[0], q[1], q[2]}, rows, xs, grad, options.threads);
   };
   return maximize(ll, {"p", "q", "gamma"}, start, rows.customers(), options);
 }

@@ -16,7 +16,7 @@ struct GammaGammaParams {
 };
 
 double gg_log_likelihood(const GammaGammaParams& params, const SpendRows& rows,
-                         std::span<double> grad = {});
+                         std::span<double> grad = {}, int threads = 1);
 Result<FitResult> gg_fit(const SpendRows& rows, const FitOptions& options = {});
 
 // E[mean order value | x, zbar]: a weighted mean of the population mean and the customer's own

@@ -1,6 +1,6 @@
 // Deterministic parallel sums over rows: the rows are cut into fixed blocks, each block's sums are
-// computed on some thread, and the blocks are added in order, so a result does not depend on the
-// number of threads.
+// computed on one of `threads` threads (the caller's count: no pool of its own choosing), and the
+// blocks are added in order, so a result does not depend on the number of threads.
 #pragma once
 
 #include <array>
@@ -13,10 +13,10 @@ inline constexpr std::size_t kBlockRows = 8192;
 
 // body(begin, end, sums) adds its rows' contributions into sums (N accumulators, zeroed).
 template <std::size_t N, typename Body>
-std::array<double, N> block_sums(std::size_t rows, const Body& body) {
+std::array<double, N> block_sums(int threads, std::size_t rows, const Body& body) {
   const std::size_t blocks = (rows + kBlockRows - 1) / kBlockRows;
   std::vector<std::array<double, N>> partial(blocks);
-#pragma omp parallel for schedule(static) if (blocks > 1)
+#pragma omp parallel for schedule(static) if (blocks > 1 && threads > 1) num_threads(threads)
   for (std::size_t k = 0; k < blocks; ++k) {
     partial[k].fill(0.0);
     const std::size_t begin = k * kBlockRows;
@@ -32,10 +32,10 @@ std::array<double, N> block_sums(std::size_t rows, const Body& body) {
 
 // As block_sums, with the number of accumulators chosen at run time.
 template <typename Body>
-std::vector<double> block_sums(std::size_t rows, std::size_t width, const Body& body) {
+std::vector<double> block_sums(int threads, std::size_t rows, std::size_t width, const Body& body) {
   const std::size_t blocks = (rows + kBlockRows - 1) / kBlockRows;
   std::vector<std::vector<double>> partial(blocks, std::vector<double>(width, 0.0));
-#pragma omp parallel for schedule(dynamic) if (blocks > 1)
+#pragma omp parallel for schedule(dynamic) if (blocks > 1 && threads > 1) num_threads(threads)
   for (std::size_t k = 0; k < blocks; ++k) {
     const std::size_t begin = k * kBlockRows;
     const std::size_t end = begin + kBlockRows < rows ? begin + kBlockRows : rows;

@@ -206,7 +206,7 @@ Coefficients coefficients_for(const ParetoParams& p, double x, double t_min) {
 }
 
 double log_likelihood(const ParetoParams& p, const RfmRows& rows, const Prepared& prepared,
-                      std::span<double> grad) {
+                      std::span<double> grad, int threads) {
   const DistinctValues& xs = prepared.xs;
   std::vector<PerX> table(xs.values.size());
   std::vector<Coefficients> coef(xs.values.size());
@@ -222,7 +222,7 @@ double log_likelihood(const ParetoParams& p, const RfmRows& rows, const Prepared
   const Tail at_zero = tail(p, 0.0, 0.0, zero);
   const bool want_grad = !grad.empty();
   const auto sums = internal::block_sums<5>(
-      rows.size(), [&](std::size_t begin, std::size_t end, std::array<double, 5>& s) {
+      threads, rows.size(), [&](std::size_t begin, std::size_t end, std::array<double, 5>& s) {
         Grad g{};
         for (std::size_t i = begin; i < end; ++i) {
           const double w = rows.weight[i];
@@ -241,8 +241,9 @@ double log_likelihood(const ParetoParams& p, const RfmRows& rows, const Prepared
 
 }  // namespace
 
-double pnbd_log_likelihood(const ParetoParams& p, const RfmRows& rows, std::span<double> grad) {
-  return log_likelihood(p, rows, prepare(rows), grad);
+double pnbd_log_likelihood(const ParetoParams& p, const RfmRows& rows, std::span<double> grad,
+                           int threads) {
+  return log_likelihood(p, rows, prepare(rows), grad, threads);
 }
 
 Result<FitResult> pnbd_fit(const RfmRows& rows, const FitOptions& options) {
@@ -255,7 +256,7 @@ Result<FitResult> pnbd_fit(const RfmRows& rows, const FitOptions& options) {
     start = {1.0, mean_t, 1.0, mean_t};
   }
   auto ll = [&](std::span<const double> q, std::span<double> g) {
-    return log_likelihood(ParetoParams{q[0], q[1], q[2], q[3]}, data, prepared, g);
+    return log_likelihood(ParetoParams{q[0], q[1], q[2], q[3]}, data, prepared, g, options.threads);
   };
   return maximize(ll, {"r", "alpha", "s", "beta"}, start, data.customers(), options);
 }

@@ -23,7 +23,8 @@ struct ParetoParams {
 
 // Sum over rows of weight * log L(x, t_x, T); grad (size 4, may be empty) gets d/d{r, alpha, s,
 // beta}.
-double pnbd_log_likelihood(const ParetoParams& p, const RfmRows& rows, std::span<double> grad = {});
+double pnbd_log_likelihood(const ParetoParams& p, const RfmRows& rows, std::span<double> grad = {},
+                           int threads = 1);
 
 // Fits by maximum likelihood. Rows are validated; every frequency being 0 is an error.
 Result<FitResult> pnbd_fit(const RfmRows& rows, const FitOptions& options = {});

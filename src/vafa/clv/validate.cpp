@@ -56,7 +56,7 @@ Result<Validation> validate_models(const ValidationInput& in, const ValidationOp
   const std::size_t points = out.points.size();
   for (PurchaseModel model : options.models) {
     ModelValidation v{.model = model};
-    auto fit = fit_purchase_model(model, in.calibration);
+    auto fit = fit_purchase_model(model, in.calibration, FitOptions{.threads = options.threads});
     if (!fit) {
       v.error = fit.error().message;
       out.models.push_back(std::move(v));
@@ -67,7 +67,7 @@ Result<Validation> validate_models(const ValidationInput& in, const ValidationOp
     const std::size_t width = 3 + points + groups;
     const RfmRows& c = in.calibration;
     const std::vector<double> sums = internal::block_sums(
-        n, width, [&](std::size_t begin, std::size_t end, std::vector<double>& s) {
+        options.threads, n, width, [&](std::size_t begin, std::size_t end, std::vector<double>& s) {
           for (std::size_t i = begin; i < end; ++i) {
             double at_end = 0;
             const double alive = fitted.p_alive(c.x[i], c.t_x[i], c.T[i]);

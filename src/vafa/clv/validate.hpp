@@ -25,6 +25,7 @@ struct ValidationOptions {
   std::vector<PurchaseModel> models{std::begin(kPurchaseModels), std::end(kPurchaseModels)};
   int frequency_groups = 8;  // x = 0, 1, ..., 6 and "7 or more"
   int max_points = 60;       // tracking points over the holdout (each a whole number of units)
+  int threads = 1;           // for the fits and the holdout sums
 };
 
 struct ModelValidation {
